@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The case runner behind kselftest_harness.h: registration, filtering,
+ * one process (and process group) per case, timeouts, verdicts, KTAP.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "iou_abi.h"
+#include "iou_harness.h"
+
+struct __fixture_metadata _fixture_global = {
+	.name = "global",
+	.prev = &_fixture_global,
+};
+
+static struct __fixture_metadata *fixture_list = &_fixture_global;
+static struct __test_xfail *xfail_list;
+static bool no_iouring_check;
+static const char *(*program_check)(void);
+
+struct __test_metadata *__th_current;
+static volatile pid_t running_case;
+
+/* The runner's timeout kills the harness: take the running case along. */
+static void on_terminate(int sig)
+{
+	if (running_case > 0)
+		kill(-running_case, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int terminating_signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+/* Doubly linked lists with the head's prev pointing at the tail. */
+#define LIST_APPEND(head, item) do {			\
+	if (!(head)) {					\
+		(head) = (item);			\
+		(item)->next = NULL;			\
+		(item)->prev = (item);			\
+	} else {					\
+		(item)->prev = (head)->prev;		\
+		(item)->next = NULL;			\
+		(head)->prev->next = (item);		\
+		(head)->prev = (item);			\
+	}						\
+	} while (0)
+
+void __register_fixture(struct __fixture_metadata *f)
+{
+	LIST_APPEND(fixture_list, f);
+}
+
+void __register_test(struct __test_metadata *t)
+{
+	LIST_APPEND(t->fixture->tests, t);
+}
+
+void __register_fixture_variant(struct __fixture_metadata *f,
+				struct __fixture_variant_metadata *v)
+{
+	LIST_APPEND(f->variant, v);
+}
+
+void __register_xfail(struct __test_xfail *xf)
+{
+	LIST_APPEND(xfail_list, xf);
+}
+
+void __th_set_no_iouring_check(void)
+{
+	no_iouring_check = true;
+}
+
+void __th_set_program_check(const char *(*fn)(void))
+{
+	program_check = fn;
+}
+
+/* ---- value comparison and reporting ------------------------------ */
+
+/* -1 for a < b, 0 for equal, 1 for a > b, by mathematical value */
+static int cmp_values(struct __th_value a, struct __th_value b)
+{
+	if (a.is_signed && b.is_signed)
+		return a.s < b.s ? -1 : a.s > b.s;
+	if (!a.is_signed && !b.is_signed)
+		return a.u < b.u ? -1 : a.u > b.u;
+	if (a.is_signed) {
+		if (a.s < 0)
+			return -1;
+		return (unsigned long long)a.s < b.u ? -1 :
+		       (unsigned long long)a.s > b.u;
+	}
+	if (b.s < 0)
+		return 1;
+	return a.u < (unsigned long long)b.s ? -1 :
+	       a.u > (unsigned long long)b.s;
+}
+
+bool __th_compare(struct __th_value a, enum __th_op op, struct __th_value b)
+{
+	int c = cmp_values(a, b);
+
+	switch (op) {
+	case __TH_EQ: return c == 0;
+	case __TH_NE: return c != 0;
+	case __TH_LT: return c < 0;
+	case __TH_LE: return c <= 0;
+	case __TH_GT: return c > 0;
+	case __TH_GE: return c >= 0;
+	}
+	return false;
+}
+
+static void format_value(char *buf, size_t len, struct __th_value v)
+{
+	if (v.is_signed)
+		snprintf(buf, len, "%lld", v.s);
+	else if (v.u > 0xffff)
+		snprintf(buf, len, "%llu (0x%llx)", v.u, v.u);
+	else
+		snprintf(buf, len, "%llu", v.u);
+}
+
+void __th_report(struct __test_metadata *m, const char *file, int line,
+		 const char *exp_str, struct __th_value exp, const char *op,
+		 const char *seen_str, struct __th_value seen)
+{
+	char e[64], s[64];
+
+	format_value(e, sizeof(e), exp);
+	format_value(s, sizeof(s), seen);
+	fprintf(TH_LOG_STREAM, "# %s:%d:%s:Expected %s (%s) %s %s (%s)\n",
+		file, line, m->name, exp_str, e, op, seen_str, s);
+}
+
+void __th_report_str(struct __test_metadata *m, const char *file, int line,
+		     const char *exp_str, const char *exp, const char *op,
+		     const char *seen_str, const char *seen)
+{
+	fprintf(TH_LOG_STREAM, "# %s:%d:%s:Expected %s (\"%s\") %s %s (\"%s\")\n",
+		file, line, m->name, exp_str, exp, op, seen_str, seen);
+}
+
+void __th_skip(struct __test_metadata *m, const char *fmt, ...)
+{
+	va_list ap;
+	char local[sizeof(m->results->reason)];
+	char *reason = m->results ? m->results->reason : local;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(local), fmt, ap);
+	va_end(ap);
+	/* KTAP directive text must stay on one line */
+	for (char *p = reason; *p; p++)
+		if (*p == '\n' || *p == '#')
+			*p = ' ';
+	fprintf(TH_LOG_STREAM, "#      SKIP      %s\n", reason);
+	m->exit_code = KSFT_SKIP;
+}
+
+void __th_run_teardown(struct __test_metadata *m)
+{
+	if (!m->setup_completed || m->in_teardown || !m->teardown_fn)
+		return;
+	m->in_teardown = true;
+	m->teardown_fn(m);
+}
+
+void __th_case_exit(struct __test_metadata *m)
+{
+	if (m->results)
+		m->results->exit_code = m->exit_code;
+	fflush(NULL);
+	_exit(m->exit_code);
+}
+
+int __th_bail(int for_realz, struct __test_metadata *m)
+{
+	if (for_realz) {
+		m->aborted = true;
+		__th_run_teardown(m);
+		__th_case_exit(m);
+	}
+	return 0;
+}
+
+/* ---- filters ----------------------------------------------------- */
+
+struct filter {
+	char kind;	/* t T v V f F r */
+	const char *arg;
+};
+
+static struct filter *filters;
+static int nr_filters;
+
+static bool filter_matches(const struct filter *f,
+			   const struct __fixture_metadata *fx,
+			   const struct __fixture_variant_metadata *v,
+			   const struct __test_metadata *t)
+{
+	char full[512];
+
+	switch (f->kind) {
+	case 't': case 'T':
+		return !strcmp(f->arg, t->name);
+	case 'v': case 'V':
+		return !strcmp(f->arg, v->name);
+	case 'f': case 'F':
+		return !strcmp(f->arg, fx->name);
+	case 'r':
+		snprintf(full, sizeof(full), "%s.%s%s%s", fx->name, v->name,
+			 v->name[0] ? "." : "", t->name);
+		if (!strcmp(f->arg, full))
+			return true;
+		snprintf(full, sizeof(full), "%s.%s", fx->name, t->name);
+		return !v->name[0] && !strcmp(f->arg, full);
+	}
+	return false;
+}
+
+static bool f_is_positive(char kind)
+{
+	return kind == 't' || kind == 'v' || kind == 'f' || kind == 'r';
+}
+
+static bool test_enabled(const struct __fixture_metadata *fx,
+			 const struct __fixture_variant_metadata *v,
+			 const struct __test_metadata *t)
+{
+	bool has_positive = false;
+
+	for (int i = 0; i < nr_filters; i++) {
+		bool positive = f_is_positive(filters[i].kind);
+
+		has_positive |= positive;
+		if (filter_matches(&filters[i], fx, v, t))
+			return positive;
+	}
+	return !has_positive;
+}
+
+/* ---- running one case -------------------------------------------- */
+
+static struct __fixture_variant_metadata no_variant = { .name = "" };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type,
+		    struct FTW *ftw)
+{
+	(void)sb; (void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return;
+	/* a case may leave read-only directories behind */
+	chmod(path, 0700);
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *signame(int sig)
+{
+	static const struct { int sig; const char *name; } names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" }, { SIGQUIT, "SIGQUIT" },
+		{ SIGILL, "SIGILL" }, { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+		{ SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" }, { SIGKILL, "SIGKILL" },
+		{ SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+		{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+		{ SIGCHLD, "SIGCHLD" }, { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
+		{ SIGSYS, "SIGSYS" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return "?";
+}
+
+static unsigned int timeout_scale(void)
+{
+	const char *s = getenv("IOU_TIMEOUT_SCALE");
+	long v = s ? strtol(s, NULL, 10) : 1;
+
+	return v > 0 && v < 1000 ? (unsigned int)v : 1;
+}
+
+/*
+ * Wait for the case's process; SIGCHLD is blocked so sigtimedwait() sees
+ * it.  Returns true and the wait status if it ended in time.
+ */
+static bool wait_case(pid_t pid, unsigned int timeout_s, int *status)
+{
+	double deadline = now_ms() + timeout_s * 1000.0;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		double left = deadline - now_ms();
+		struct timespec ts;
+
+		if (r == pid)
+			return true;
+		if (left <= 0)
+			return false;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)((left - ts.tv_sec * 1000.0) * 1e6);
+		sigtimedwait(&set, NULL, &ts);
+	}
+}
+
+static bool is_xfail(struct __fixture_metadata *fx,
+		     struct __fixture_variant_metadata *v,
+		     struct __test_metadata *t)
+{
+	for (struct __test_xfail *xf = xfail_list; xf; xf = xf->next)
+		if (xf->fixture == fx && xf->variant == v && xf->test == t)
+			return true;
+	return false;
+}
+
+static void run_case(struct __fixture_metadata *fx,
+		     struct __fixture_variant_metadata *v,
+		     struct __test_metadata *t, unsigned int num,
+		     const char *skip_all)
+{
+	char name[512], diag[1200] = "";
+	struct __test_results *res;
+	unsigned int tmo = (unsigned int)t->timeout * timeout_scale();
+	sigset_t block, old;
+	double start;
+	int status = 0, code;
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "%s.%s%s%s", fx->name, v->name,
+		 v->name[0] ? "." : "", t->name);
+	printf("#  RUN           %s ...\n", name);
+
+	if (skip_all) {
+		fprintf(TH_LOG_STREAM, "#      SKIP      %s\n", skip_all);
+		printf("#            OK  %s\n", name);
+		ksft_test_result_code(KSFT_SKIP, name, "%s", skip_all);
+		return;
+	}
+
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED) {
+		ksft_test_result_code(KSFT_FAIL, name, NULL);
+		return;
+	}
+	memset(res, 0, sizeof(*res));
+	snprintf(t->scratch, sizeof(t->scratch), "%s/iou-%d-%u",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		 (int)getpid(), num);
+	t->full_name = name;
+
+	fflush(stdout);
+	fflush(stderr);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	start = now_ms();
+	pid = fork();
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		snprintf(diag, sizeof(diag), "fork failed: %s", strerror(errno));
+		code = KSFT_FAIL;
+		goto report;
+	}
+	if (pid == 0) {
+		for (size_t i = 0; i < sizeof(terminating_signals) / sizeof(int); i++)
+			signal(terminating_signals[i], SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		setpgid(0, 0);
+		t->results = res;
+		t->exit_code = KSFT_PASS;
+		t->trigger = 0;
+		__th_current = t;
+		t->fn(t, v == &no_variant ? NULL : v);
+		__th_case_exit(t);
+	}
+	setpgid(pid, pid);	/* no race with the child's own setpgid() */
+	running_case = pid;
+
+	if (!wait_case(pid, tmo, &status)) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		snprintf(diag, sizeof(diag),
+			 "Test terminated by timeout (%u s)", tmo);
+		code = KSFT_FAIL;
+	} else if (WIFEXITED(status)) {
+		code = WEXITSTATUS(status);
+		if (t->termsig != -1) {
+			snprintf(diag, sizeof(diag),
+				 "Test exited with status %d but signal %d (%s) was expected",
+				 code, t->termsig, signame(t->termsig));
+			code = KSFT_FAIL;
+		} else if (code == KSFT_FAIL) {
+			snprintf(diag, sizeof(diag), "Test failed");
+		} else if (code != KSFT_PASS && code != KSFT_SKIP &&
+			   code != KSFT_XFAIL && code != KSFT_XPASS) {
+			snprintf(diag, sizeof(diag),
+				 "Test exited with unexpected status %d", code);
+			code = KSFT_FAIL;
+		}
+	} else if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+
+		if (sig == t->termsig) {
+			code = KSFT_PASS;
+		} else {
+			snprintf(diag, sizeof(diag),
+				 "Test terminated unexpectedly by signal %d (%s)",
+				 sig, signame(sig));
+			code = KSFT_FAIL;
+		}
+	} else {
+		snprintf(diag, sizeof(diag), "Test ended in an unknown way (status %#x)",
+			 status);
+		code = KSFT_FAIL;
+	}
+	/* nothing the case started outlives it */
+	kill(-pid, SIGKILL);
+	running_case = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	remove_tree(t->scratch);
+
+report:
+	if (code == KSFT_FAIL && is_xfail(fx, v, t))
+		code = KSFT_XFAIL;
+	if (diag[0])
+		fprintf(TH_LOG_STREAM, "# %s: %s\n", name, diag);
+	fflush(TH_LOG_STREAM);
+	printf("#      DURATION  %.0f ms\n", now_ms() - start);
+	printf("#%s  %s\n", code == KSFT_FAIL ? "          FAIL" : "            OK",
+	       name);
+	if (code == KSFT_SKIP)
+		ksft_test_result_code(code, name, "%s",
+				      res->reason[0] ? res->reason : "unknown");
+	else if (code == KSFT_XFAIL || code == KSFT_XPASS)
+		ksft_test_result_code(code, name, "%s", "unknown");
+	else
+		ksft_test_result_code(code, name, NULL);
+	t->full_name = NULL;
+	munmap(res, sizeof(*res));
+}
+
+/* ---- main -------------------------------------------------------- */
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"Usage: %s [-h|-l] [-t|-T|-v|-V|-f|-F|-r name]\n"
+		"\t-h       print help\n"
+		"\t-l       list all tests\n"
+		"\t-t name  include test\n"
+		"\t-T name  exclude test\n"
+		"\t-v name  include variant\n"
+		"\t-V name  exclude variant\n"
+		"\t-f name  include fixture\n"
+		"\t-F name  exclude fixture\n"
+		"\t-r name  run specified test (fixture[.variant].test)\n"
+		"Filters are applied in order; the first match decides.\n",
+		prog);
+}
+
+static void list_tests(void)
+{
+	for (struct __fixture_metadata *fx = fixture_list; fx; fx = fx->next) {
+		struct __fixture_variant_metadata *v = fx->variant ?: &no_variant;
+
+		for (; v; v = v->next)
+			for (struct __test_metadata *t = fx->tests; t; t = t->next)
+				fprintf(stderr, "%s.%s%s%s\n", fx->name, v->name,
+					v->name[0] ? "." : "", t->name);
+	}
+}
+
+int test_harness_run(int argc, char **argv)
+{
+	unsigned int count = 0, cases = 0, num = 0;
+	const char *skip_all = NULL;
+	char reason[512];
+	int opt;
+
+	while ((opt = getopt(argc, argv, "hlt:T:v:V:f:F:r:")) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(argv[0]);
+			return KSFT_SKIP;
+		case 'l':
+			list_tests();
+			return KSFT_SKIP;
+		case 't': case 'T': case 'v': case 'V':
+		case 'f': case 'F': case 'r':
+			filters = realloc(filters, sizeof(*filters) * (nr_filters + 1));
+			filters[nr_filters].kind = (char)opt;
+			filters[nr_filters].arg = optarg;
+			nr_filters++;
+			break;
+		default:
+			usage(argv[0]);
+			return KSFT_FAIL;
+		}
+	}
+
+	for (size_t i = 0; i < sizeof(terminating_signals) / sizeof(int); i++)
+		signal(terminating_signals[i], on_terminate);
+	ksft_print_header();
+	if (!no_iouring_check) {
+		if (!iou_available(reason, sizeof(reason)))
+			ksft_exit_skip("%s\n", reason);
+		/* fill the probe cache once, before the cases fork */
+		iou_opcode_supported(IORING_OP_NOP);
+	}
+
+	for (struct __fixture_metadata *fx = fixture_list; fx; fx = fx->next) {
+		struct __fixture_variant_metadata *v = fx->variant ?: &no_variant;
+
+		for (; v; v = v->next) {
+			unsigned int before = count;
+
+			for (struct __test_metadata *t = fx->tests; t; t = t->next)
+				count += test_enabled(fx, v, t);
+			cases += count != before;
+		}
+	}
+
+	if (program_check)
+		skip_all = program_check();
+
+	ksft_set_plan(count);
+	printf("# Starting %u tests from %u test cases.\n", count, cases);
+	for (struct __fixture_metadata *fx = fixture_list; fx; fx = fx->next) {
+		struct __fixture_variant_metadata *v = fx->variant ?: &no_variant;
+
+		for (; v; v = v->next)
+			for (struct __test_metadata *t = fx->tests; t; t = t->next)
+				if (test_enabled(fx, v, t))
+					run_case(fx, v, t, ++num, skip_all);
+	}
+
+	printf("# %s: %u / %u tests passed.\n",
+	       ksft_cnt.ksft_fail ? "FAILED" : "PASSED",
+	       ksft_cnt.ksft_pass + ksft_cnt.ksft_xskip + ksft_cnt.ksft_xfail +
+	       ksft_cnt.ksft_xpass, count);
+	ksft_exit(ksft_cnt.ksft_fail == 0);
+}

@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Suite helpers on top of the harness: see include/iou_harness.h.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "iou_harness.h"
+#include "iou_ring.h"
+
+/* ---- availability -------------------------------------------------- */
+
+bool iou_available(char *reason, size_t len)
+{
+	struct io_uring_params p;
+	int fd, err;
+	long disabled;
+
+	memset(&p, 0, sizeof(p));
+	fd = sys_io_uring_setup(1, &p);
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	err = errno;
+	switch (err) {
+	case ENOSYS:
+		snprintf(reason, len, "io_uring not supported by this kernel (ENOSYS: CONFIG_IO_URING off)");
+		return false;
+	case EPERM:
+		disabled = iou_read_sysctl("/proc/sys/kernel/io_uring_disabled", -1);
+		if (disabled > 0)
+			snprintf(reason, len, "io_uring disabled by kernel.io_uring_disabled=%ld (EPERM)",
+				 disabled);
+		else
+			snprintf(reason, len, "io_uring_setup refused (EPERM: seccomp or LSM policy?)");
+		return false;
+	case ENOMEM:
+		/* a ring is charged to RLIMIT_MEMLOCK on some kernels */
+		snprintf(reason, len, "io_uring_setup failed (ENOMEM: RLIMIT_MEMLOCK too low?)");
+		return false;
+	}
+	/* anything else is the kernel's business: let the cases report it */
+	return true;
+}
+
+long iou_read_sysctl(const char *path, long def)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return def;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return def;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/* ---- probes ---------------------------------------------------------- */
+
+static struct {
+	bool done;
+	bool have_probe;
+	unsigned int nr_ops;
+	unsigned short flags[256];
+	unsigned int features;
+} probe;
+
+static void probe_once(void)
+{
+	struct io_uring_probe *pr;
+	struct io_uring_params p;
+	size_t sz = sizeof(*pr) + 256 * sizeof(struct io_uring_probe_op);
+	int fd;
+
+	if (probe.done)
+		return;
+	probe.done = true;
+	memset(&p, 0, sizeof(p));
+	fd = sys_io_uring_setup(1, &p);
+	if (fd < 0)
+		return;
+	probe.features = p.features;
+	pr = calloc(1, sz);
+	if (pr && sys_io_uring_register(fd, IORING_REGISTER_PROBE, pr, 256) == 0) {
+		probe.have_probe = true;
+		probe.nr_ops = pr->last_op + 1u;
+		for (unsigned int i = 0; i < pr->ops_len && i < 256; i++)
+			probe.flags[pr->ops[i].op] = pr->ops[i].flags;
+	}
+	free(pr);
+	close(fd);
+}
+
+bool iou_opcode_supported(int op)
+{
+	probe_once();
+	if (op < 0 || op > 255 || !probe.have_probe)
+		return false;
+	return probe.flags[op] & IO_URING_OP_SUPPORTED;
+}
+
+unsigned int iou_probe_nr_ops(void)
+{
+	probe_once();
+	return probe.nr_ops;
+}
+
+unsigned int iou_features(void)
+{
+	probe_once();
+	return probe.features;
+}
+
+/* flags a setup flag cannot be used without */
+static unsigned int companion_flags(unsigned int flag)
+{
+	switch (flag) {
+	case IORING_SETUP_SQ_AFF:
+		return IORING_SETUP_SQPOLL;
+	case IORING_SETUP_TASKRUN_FLAG:
+		return IORING_SETUP_COOP_TASKRUN;
+	case IORING_SETUP_DEFER_TASKRUN:
+		return IORING_SETUP_SINGLE_ISSUER;
+	case IORING_SETUP_REGISTERED_FD_ONLY:
+		return IORING_SETUP_NO_MMAP;
+	case IORING_SETUP_HYBRID_IOPOLL:
+		return IORING_SETUP_IOPOLL;
+	}
+	return 0;
+}
+
+bool iou_setup_flag_supported(unsigned int flag)
+{
+	static unsigned int known, supported;
+	struct io_uring_params p;
+	struct iou_ring r;
+	int ret;
+
+	if (known & flag)
+		return supported & flag;
+	memset(&p, 0, sizeof(p));
+	p.flags = flag | companion_flags(flag);
+	if (flag == IORING_SETUP_CQSIZE)
+		p.cq_entries = 8;
+	if (flag == IORING_SETUP_SQ_AFF)
+		p.sq_thread_cpu = (unsigned int)sched_getcpu();
+	if (flag == IORING_SETUP_ATTACH_WQ) {
+		struct io_uring_params q;
+
+		memset(&q, 0, sizeof(q));
+		ret = sys_io_uring_setup(1, &q);
+		if (ret < 0)
+			return false;
+		p.wq_fd = (unsigned int)ret;
+		ret = iou_ring_init_params(&r, 4, &p);
+		close((int)p.wq_fd);
+	} else {
+		ret = iou_ring_init_params(&r, 4, &p);
+	}
+	known |= flag;
+	if (ret == 0) {
+		supported |= flag;
+		iou_ring_exit(&r);
+	}
+	return supported & flag;
+}
+
+/*
+ * Register opcodes have no probe before 6.18's QUERY.  An unknown opcode
+ * gets EINVAL; a known one, given a NULL argument it must copy from user
+ * memory, gets EFAULT.  Opcodes of 5.1-5.10 are taken as known.
+ */
+bool iou_register_op_supported(unsigned int op)
+{
+	static const struct { unsigned int op, nr_args; } faulting[] = {
+		{ IORING_REGISTER_FILES2, sizeof(struct io_uring_rsrc_register) },
+		{ IORING_REGISTER_FILES_UPDATE2, sizeof(struct io_uring_rsrc_update2) },
+		{ IORING_REGISTER_BUFFERS2, sizeof(struct io_uring_rsrc_register) },
+		{ IORING_REGISTER_BUFFERS_UPDATE, sizeof(struct io_uring_rsrc_update2) },
+		{ IORING_REGISTER_IOWQ_AFF, 1 },
+		{ IORING_REGISTER_IOWQ_MAX_WORKERS, 2 },
+		{ IORING_REGISTER_RING_FDS, 1 },
+		{ IORING_UNREGISTER_RING_FDS, 1 },
+		{ IORING_REGISTER_PBUF_RING, 1 },
+		{ IORING_UNREGISTER_PBUF_RING, 1 },
+		{ IORING_REGISTER_SYNC_CANCEL, 1 },
+		{ IORING_REGISTER_FILE_ALLOC_RANGE, 0 },
+		{ IORING_REGISTER_PBUF_STATUS, 1 },
+		{ IORING_REGISTER_NAPI, 1 },
+		{ IORING_UNREGISTER_NAPI, 1 },
+		{ IORING_REGISTER_CLOCK, 0 },
+		{ IORING_REGISTER_CLONE_BUFFERS, 1 },
+		{ IORING_REGISTER_RESIZE_RINGS, 1 },
+		{ IORING_REGISTER_MEM_REGION, 1 },
+	};
+	static unsigned long long known, supported;
+	struct io_uring_params p;
+	int fd, ret, err;
+
+	if (op <= IORING_REGISTER_ENABLE_RINGS && op != IORING_REGISTER_RESTRICTIONS &&
+	    op != IORING_REGISTER_ENABLE_RINGS)
+		return true;
+	if (op >= 64)
+		return false;
+	if (known & (1ULL << op))
+		return supported & (1ULL << op);
+	known |= 1ULL << op;
+
+	if (op == IORING_REGISTER_QUERY) {
+		struct io_uring_query_opcode q;
+		struct io_uring_query_hdr h = {
+			.query_data = (__u64)(uintptr_t)&q,
+			.query_op = IO_URING_QUERY_OPCODES,
+			.size = sizeof(q),
+		};
+
+		ret = sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0);
+		if (ret == 0)
+			supported |= 1ULL << op;
+		return ret == 0;
+	}
+	if (op == IORING_REGISTER_SEND_MSG_RING) {
+		ret = sys_io_uring_register(-1, op, NULL, 1);
+		err = errno;
+		if (ret == 0 || err != EINVAL)
+			supported |= 1ULL << op;
+		return supported & (1ULL << op);
+	}
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_R_DISABLED;
+	fd = sys_io_uring_setup(1, &p);
+	if (fd < 0) {
+		memset(&p, 0, sizeof(p));
+		fd = sys_io_uring_setup(1, &p);
+	}
+	if (fd < 0)
+		return false;
+	if (op == IORING_REGISTER_RESTRICTIONS || op == IORING_REGISTER_ENABLE_RINGS) {
+		/* both came with R_DISABLED (5.10) */
+		if (p.flags & IORING_SETUP_R_DISABLED)
+			supported |= 1ULL << op;
+		close(fd);
+		return supported & (1ULL << op);
+	}
+	for (size_t i = 0; i < sizeof(faulting) / sizeof(faulting[0]); i++) {
+		if (faulting[i].op != op)
+			continue;
+		ret = sys_io_uring_register(fd, op, NULL, faulting[i].nr_args);
+		err = errno;
+		if (ret >= 0 || err != EINVAL)
+			supported |= 1ULL << op;
+		break;
+	}
+	if (op == IORING_REGISTER_ZCRX_IFQ) {
+		/* needs CAP_NET_ADMIN first; EPERM still proves it exists */
+		ret = sys_io_uring_register(fd, op, NULL, 1);
+		err = errno;
+		if (ret >= 0 || err != EINVAL)
+			supported |= 1ULL << op;
+	}
+	close(fd);
+	return supported & (1ULL << op);
+}
+
+bool iou_has_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+static const char *const opcode_names[] = {
+#define N(x) [IORING_OP_##x] = "IORING_OP_" #x
+	N(NOP), N(READV), N(WRITEV), N(FSYNC), N(READ_FIXED), N(WRITE_FIXED),
+	N(POLL_ADD), N(POLL_REMOVE), N(SYNC_FILE_RANGE), N(SENDMSG), N(RECVMSG),
+	N(TIMEOUT), N(TIMEOUT_REMOVE), N(ACCEPT), N(ASYNC_CANCEL),
+	N(LINK_TIMEOUT), N(CONNECT), N(FALLOCATE), N(OPENAT), N(CLOSE),
+	N(FILES_UPDATE), N(STATX), N(READ), N(WRITE), N(FADVISE), N(MADVISE),
+	N(SEND), N(RECV), N(OPENAT2), N(EPOLL_CTL), N(SPLICE),
+	N(PROVIDE_BUFFERS), N(REMOVE_BUFFERS), N(TEE), N(SHUTDOWN), N(RENAMEAT),
+	N(UNLINKAT), N(MKDIRAT), N(SYMLINKAT), N(LINKAT), N(MSG_RING),
+	N(FSETXATTR), N(SETXATTR), N(FGETXATTR), N(GETXATTR), N(SOCKET),
+	N(URING_CMD), N(SEND_ZC), N(SENDMSG_ZC), N(READ_MULTISHOT), N(WAITID),
+	N(FUTEX_WAIT), N(FUTEX_WAKE), N(FUTEX_WAITV), N(FIXED_FD_INSTALL),
+	N(FTRUNCATE), N(BIND), N(LISTEN), N(RECV_ZC), N(EPOLL_WAIT),
+	N(READV_FIXED), N(WRITEV_FIXED), N(PIPE),
+#undef N
+};
+
+static const char *unknown_name(const char *prefix, long v)
+{
+	static char bufs[4][48];
+	static unsigned int next;
+	char *b = bufs[next++ % 4];
+
+	snprintf(b, sizeof(bufs[0]), "%s%ld", prefix, v);
+	return b;
+}
+
+const char *iou_opcode_name(int op)
+{
+	if (op >= 0 && op < IORING_OP_LAST && opcode_names[op])
+		return opcode_names[op];
+	return unknown_name("opcode ", op);
+}
+
+static const char *const register_names[] = {
+#define N(x) [IORING_##x] = "IORING_" #x
+	N(REGISTER_BUFFERS), N(UNREGISTER_BUFFERS), N(REGISTER_FILES),
+	N(UNREGISTER_FILES), N(REGISTER_EVENTFD), N(UNREGISTER_EVENTFD),
+	N(REGISTER_FILES_UPDATE), N(REGISTER_EVENTFD_ASYNC), N(REGISTER_PROBE),
+	N(REGISTER_PERSONALITY), N(UNREGISTER_PERSONALITY),
+	N(REGISTER_RESTRICTIONS), N(REGISTER_ENABLE_RINGS), N(REGISTER_FILES2),
+	N(REGISTER_FILES_UPDATE2), N(REGISTER_BUFFERS2),
+	N(REGISTER_BUFFERS_UPDATE), N(REGISTER_IOWQ_AFF), N(UNREGISTER_IOWQ_AFF),
+	N(REGISTER_IOWQ_MAX_WORKERS), N(REGISTER_RING_FDS),
+	N(UNREGISTER_RING_FDS), N(REGISTER_PBUF_RING), N(UNREGISTER_PBUF_RING),
+	N(REGISTER_SYNC_CANCEL), N(REGISTER_FILE_ALLOC_RANGE),
+	N(REGISTER_PBUF_STATUS), N(REGISTER_NAPI), N(UNREGISTER_NAPI),
+	N(REGISTER_CLOCK), N(REGISTER_CLONE_BUFFERS), N(REGISTER_SEND_MSG_RING),
+	N(REGISTER_ZCRX_IFQ), N(REGISTER_RESIZE_RINGS), N(REGISTER_MEM_REGION),
+	N(REGISTER_QUERY),
+#undef N
+};
+
+const char *iou_register_op_name(unsigned int op)
+{
+	op &= ~(unsigned int)IORING_REGISTER_USE_REGISTERED_RING;
+	if (op < IORING_REGISTER_LAST && register_names[op])
+		return register_names[op];
+	return unknown_name("register opcode ", (long)op);
+}
+
+static const char *const setup_names[] = {
+	"IORING_SETUP_IOPOLL", "IORING_SETUP_SQPOLL", "IORING_SETUP_SQ_AFF",
+	"IORING_SETUP_CQSIZE", "IORING_SETUP_CLAMP", "IORING_SETUP_ATTACH_WQ",
+	"IORING_SETUP_R_DISABLED", "IORING_SETUP_SUBMIT_ALL",
+	"IORING_SETUP_COOP_TASKRUN", "IORING_SETUP_TASKRUN_FLAG",
+	"IORING_SETUP_SQE128", "IORING_SETUP_CQE32",
+	"IORING_SETUP_SINGLE_ISSUER", "IORING_SETUP_DEFER_TASKRUN",
+	"IORING_SETUP_NO_MMAP", "IORING_SETUP_REGISTERED_FD_ONLY",
+	"IORING_SETUP_NO_SQARRAY", "IORING_SETUP_HYBRID_IOPOLL",
+	"IORING_SETUP_CQE_MIXED",
+};
+
+static const char *bit_name(const char *const *names, size_t nr, unsigned int v)
+{
+	if (v && !(v & (v - 1))) {
+		unsigned int bit = (unsigned int)__builtin_ctz(v);
+
+		if (bit < nr)
+			return names[bit];
+	}
+	return "?";
+}
+
+const char *iou_setup_flag_name(unsigned int flag)
+{
+	return bit_name(setup_names, sizeof(setup_names) / sizeof(*setup_names), flag);
+}
+
+static const char *const feature_names[] = {
+	"IORING_FEAT_SINGLE_MMAP", "IORING_FEAT_NODROP",
+	"IORING_FEAT_SUBMIT_STABLE", "IORING_FEAT_RW_CUR_POS",
+	"IORING_FEAT_CUR_PERSONALITY", "IORING_FEAT_FAST_POLL",
+	"IORING_FEAT_POLL_32BITS", "IORING_FEAT_SQPOLL_NONFIXED",
+	"IORING_FEAT_EXT_ARG", "IORING_FEAT_NATIVE_WORKERS",
+	"IORING_FEAT_RSRC_TAGS", "IORING_FEAT_CQE_SKIP",
+	"IORING_FEAT_LINKED_FILE", "IORING_FEAT_REG_REG_RING",
+	"IORING_FEAT_RECVSEND_BUNDLE", "IORING_FEAT_MIN_TIMEOUT",
+	"IORING_FEAT_RW_ATTR", "IORING_FEAT_NO_IOWAIT",
+};
+
+const char *iou_feature_name(unsigned int feature)
+{
+	return bit_name(feature_names, sizeof(feature_names) / sizeof(*feature_names),
+			feature);
+}
+
+const char *iou_errno_name(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+#define E(x) { x, #x }
+		E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO),
+		E(E2BIG), E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM),
+		E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV),
+		E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY),
+		E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK), E(EPIPE),
+		E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOSYS), E(ENOTEMPTY),
+		E(ELOOP), E(ENODATA), E(ETIME), E(EBADR), E(EOVERFLOW), E(EBADFD),
+		E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE), E(EPROTOTYPE),
+		E(ENOPROTOOPT), E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT),
+		E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETUNREACH), E(ECONNABORTED),
+		E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT),
+		E(ECONNREFUSED), E(EALREADY), E(EINPROGRESS), E(ECANCELED),
+		E(EOWNERDEAD), E(ENOTRECOVERABLE), E(EHOSTUNREACH), E(ESTALE),
+		E(EDQUOT), E(ENOKEY), E(ENOMSG), E(EIDRM), E(EILSEQ), E(ERESTART),
+#undef E
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return err ? "E?" : "0";
+}
+
+const char *iou_res_str(int res)
+{
+	static char bufs[4][48];
+	static unsigned int next;
+	char *b = bufs[next++ % 4];
+
+	if (res < 0)
+		snprintf(b, sizeof(bufs[0]), "-%s (%d)", iou_errno_name(-res), res);
+	else
+		snprintf(b, sizeof(bufs[0]), "%d", res);
+	return b;
+}
+
+/* ---- requirements ---------------------------------------------------- */
+
+static const char *cap_name(int cap)
+{
+	switch (cap) {
+	case CAP_CHOWN: return "CAP_CHOWN";
+	case CAP_DAC_OVERRIDE: return "CAP_DAC_OVERRIDE";
+	case CAP_DAC_READ_SEARCH: return "CAP_DAC_READ_SEARCH";
+	case CAP_SETGID: return "CAP_SETGID";
+	case CAP_SETUID: return "CAP_SETUID";
+	case CAP_NET_ADMIN: return "CAP_NET_ADMIN";
+	case CAP_NET_RAW: return "CAP_NET_RAW";
+	case CAP_IPC_LOCK: return "CAP_IPC_LOCK";
+	case CAP_SYS_ADMIN: return "CAP_SYS_ADMIN";
+	case CAP_SYS_NICE: return "CAP_SYS_NICE";
+	case CAP_SYS_RESOURCE: return "CAP_SYS_RESOURCE";
+	case CAP_SYS_CHROOT: return "CAP_SYS_CHROOT";
+	case CAP_SYS_PTRACE: return "CAP_SYS_PTRACE";
+	case CAP_FOWNER: return "CAP_FOWNER";
+	case CAP_SYSLOG: return "CAP_SYSLOG";
+	}
+	return "CAP_?";
+}
+
+const char *iou_requirements_unmet(const struct iou_requirements *req)
+{
+	static char reason[128];
+
+	if (req->root && geteuid() != 0)
+		return "needs root";
+	for (const int *c = req->caps; c && *c >= 0; c++)
+		if (!iou_has_cap(*c)) {
+			snprintf(reason, sizeof(reason), "needs %s", cap_name(*c));
+			return reason;
+		}
+	for (const int *op = req->opcodes; op && *op >= 0; op++)
+		if (!iou_opcode_supported(*op)) {
+			snprintf(reason, sizeof(reason), "kernel lacks opcode %s",
+				 iou_opcode_name(*op));
+			return reason;
+		}
+	for (const int *op = req->register_ops; op && *op >= 0; op++)
+		if (!iou_register_op_supported((unsigned int)*op)) {
+			snprintf(reason, sizeof(reason),
+				 "kernel lacks register opcode %s",
+				 iou_register_op_name((unsigned int)*op));
+			return reason;
+		}
+	for (unsigned int f = req->setup_flags; f; f &= f - 1) {
+		unsigned int bit = f & -f;
+
+		if (!iou_setup_flag_supported(bit)) {
+			snprintf(reason, sizeof(reason), "kernel lacks setup flag %s",
+				 iou_setup_flag_name(bit));
+			return reason;
+		}
+	}
+	for (unsigned int f = req->features; f; f &= f - 1) {
+		unsigned int bit = f & -f;
+
+		if (!(iou_features() & bit)) {
+			snprintf(reason, sizeof(reason), "kernel lacks feature %s",
+				 iou_feature_name(bit));
+			return reason;
+		}
+	}
+	return NULL;
+}
+
+/* ---- scratch files ------------------------------------------------------ */
+
+const char *iou_scratch_dir(void)
+{
+	static char fallback[256];
+	const char *dir;
+
+	if (__th_current) {
+		dir = __th_current->scratch;
+	} else {
+		if (!fallback[0])
+			snprintf(fallback, sizeof(fallback), "%s/iou-%d",
+				 getenv("TMPDIR") && *getenv("TMPDIR") ?
+				 getenv("TMPDIR") : "/tmp", (int)getpid());
+		dir = fallback;
+	}
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return NULL;
+	return dir;
+}
+
+const char *iou_scratch_path(const char *name)
+{
+	static char bufs[4][512];
+	static unsigned int next;
+	char *b = bufs[next++ % 4];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", iou_scratch_dir(), name);
+	return b;
+}
+
+void iou_fill_pattern(void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		uint64_t x = off + i;
+
+		p[i] = (unsigned char)((x * 131) ^ (x >> 8) ^ 0x5a);
+	}
+}
+
+bool iou_check_pattern(const void *buf, size_t len, uint64_t off)
+{
+	const unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		uint64_t x = off + i;
+
+		if (p[i] != (unsigned char)((x * 131) ^ (x >> 8) ^ 0x5a))
+			return false;
+	}
+	return true;
+}
+
+int iou_scratch_file(const char *name, size_t size, int open_flags)
+{
+	char chunk[4096];
+	size_t done = 0;
+	int fd = open(iou_scratch_path(name), O_RDWR | O_CREAT | O_TRUNC |
+		      O_CLOEXEC | open_flags, 0644);
+
+	if (fd < 0)
+		return -errno;
+	while (done < size) {
+		size_t n = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
+		ssize_t w;
+
+		iou_fill_pattern(chunk, n, done);
+		w = pwrite(fd, chunk, n, (off_t)done);
+		if (w <= 0) {
+			int err = w < 0 ? errno : EIO;
+
+			close(fd);
+			return -err;
+		}
+		done += (size_t)w;
+	}
+	return fd;
+}
+
+/* ---- privileges, time, logging --------------------------------------------- */
+
+int iou_drop_privileges(unsigned int uid, unsigned int gid)
+{
+	if (setgroups(0, NULL))
+		return -errno;
+	if (setresgid(gid, gid, gid))
+		return -errno;
+	if (setresuid(uid, uid, uid))
+		return -errno;
+	/* a non-root uid loses its capabilities; check none survived */
+	if (iou_has_cap(CAP_IPC_LOCK) || iou_has_cap(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+unsigned int iou_private_uid(void)
+{
+	return 200000u + (unsigned int)getpid() % 100000u;
+}
+
+int iou_wait_child(int pid, unsigned int timeout_ms)
+{
+	uint64_t deadline = iou_now_ns() + timeout_ms * 1000000ULL;
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0)
+			return -errno;
+		if (iou_now_ns() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -ETIME;
+		}
+		usleep(1000);
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+uint64_t iou_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void iou_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

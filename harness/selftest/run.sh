@@ -1,0 +1,186 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The suite's own tests (make check): the harness, the ring library and
+# the runner, each driven by real programs whose right answer is known.
+#
+# usage: run.sh SELFTEST_BIN_DIR
+set -u
+
+BIN=$(cd "$1" && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/iou-selftest.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+FAILED=0
+N=0
+
+ok() { N=$((N + 1)); echo "ok $N $*"; }
+bad() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N $*"; }
+check() {	# check DESCRIPTION COMMAND...
+	d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$d"; else bad "$d"; fi
+}
+has_line() { grep -qxF -- "$2" "$1"; }
+has_text() { grep -qF -- "$2" "$1"; }
+lacks_text() { ! grep -qF -- "$2" "$1"; }
+
+run() {	# run NAME PROGRAM [ARGS]: stdout to NAME.out, stderr to NAME.err, status to NAME.rc
+	n=$1; shift
+	"$@" > "$WORK/$n.out" 2> "$WORK/$n.err" < /dev/null
+	echo $? > "$WORK/$n.rc"
+}
+rc_is() { [ "$(cat "$WORK/$1.rc")" = "$2" ]; }
+
+echo "# harness self-tests"
+
+# ---- verdicts of the harness ---------------------------------------------------
+start=$(date +%s)
+run verdicts "$BIN/st-checks-and-verdicts"
+took=$(( $(date +%s) - start ))
+V=$WORK/verdicts
+check "failing cases make the program exit 1" rc_is verdicts 1
+check "a 1 s case timeout is enforced (program took ${took}s)" [ "$took" -lt 10 ]
+check "TAP version line first" sh -c "head -n 1 '$V.out' | grep -qx 'TAP version 13'"
+check "plan counts every case" has_line "$V.out" "1..14"
+# every case named fail_* is "not ok", every other is "ok"
+check "fail_* cases are exactly the not-ok ones" sh -c "
+	grep -E '^(not )?ok [0-9]+ ' '$V.out' | awk '
+		/^not ok/ && \$4 !~ /fail_|fx.twenty/ { bad = 1 }
+		/^ok/ && \$3 ~ /fail_/ { bad = 1 }
+		END { exit bad }'"
+check "passing comparisons pass" has_line "$V.out" "ok 1 global.pass_value_comparisons"
+check "EXPECT continues after a failure" has_text "$V.err" "marker: after-failed-expect"
+check "ASSERT failure runs its handler" has_text "$V.err" "marker: handler-runs"
+check "ASSERT failure ends the case" lacks_text "$V.err" "never-printed"
+check "signed/unsigned mismatch is reported with both values" \
+	has_text "$V.err" "Expected -1 (-1) == u (4294967295 (0xffffffff))"
+check "a crash names the signal" has_text "$V.err" "global.fail_segfault: Test terminated unexpectedly by signal 11 (SIGSEGV)"
+check "a stray exit status is reported" has_text "$V.err" "global.fail_stray_exit_code: Test exited with unexpected status 7"
+check "an expected signal passes" has_line "$V.out" "ok 7 global.pass_expected_signal"
+check "a missing expected signal fails" has_line "$V.out" "not ok 8 global.fail_expected_signal_missing"
+check "SKIP gives a reason" has_line "$V.out" "ok 9 global.skip_with_reason # SKIP marker skip reason"
+check "a missing opcode skips uniformly" has_line "$V.out" "ok 10 global.skip_requirement_missing # SKIP kernel lacks opcode 250"
+check "variants are named fixture.variant.test" has_line "$V.out" "ok 11 fx.ten.variant_reaches_setup"
+check "teardown runs after a passing case" has_text "$V.err" "marker: teardown value=10"
+check "teardown runs after a failed ASSERT" has_text "$V.err" "marker: teardown value=20"
+check "SKIP in setup skips the case without teardown" has_line "$V.out" "ok 13 skipsetup.body_not_run # SKIP marker setup skip"
+check "a hang is a timeout failure" has_text "$V.err" "hang.fail_timeout: Test terminated by timeout (1 s)"
+check "totals line matches" has_line "$V.out" "# Totals: pass:3 fail:8 xfail:0 xpass:0 skip:3 error:0"
+
+# ---- filters and listing ---------------------------------------------------------
+run filter "$BIN/st-checks-and-verdicts" -t pass_value_comparisons -t skip_with_reason
+check "-t selects cases" sh -c "grep -c '^ok' '$WORK/filter.out' | grep -qx 2 && grep -qx '1..2' '$WORK/filter.out'"
+check "selected passing cases exit 0" rc_is filter 0
+run filter2 "$BIN/st-checks-and-verdicts" -r fx.ten.variant_reaches_setup
+check "-r runs one case" has_line "$WORK/filter2.out" "ok 1 fx.ten.variant_reaches_setup"
+run list "$BIN/st-checks-and-verdicts" -l
+check "-l lists every case" sh -c "grep -c . '$WORK/list.err' | grep -qx 14"
+
+# ---- whole-program requirements and the low-level API ---------------------------
+run reqs "$BIN/st-whole-program-skip"
+if rc_is reqs 4; then
+	check "io_uring unavailable: whole-program skip" has_text "$WORK/reqs.out" "1..0 # SKIP"
+else
+	check "unmet program requirements skip every case, exit 0" rc_is reqs 0
+	check "each case carries the uniform reason" sh -c \
+		"grep -c '^ok [12] global.* # SKIP kernel lacks opcode opcode 250\$' '$WORK/reqs.out' | grep -qx 2"
+	check "cases with unmet requirements never run" lacks_text "$WORK/reqs.err" "never-printed"
+fi
+run lowlevel "$BIN/st-lowlevel-api"
+L=$WORK/lowlevel.out
+check "low-level API exits 0" rc_is lowlevel 0
+check "ksft_print_msg" has_line "$L" "# marker message 42"
+check "ksft_test_result_pass" has_line "$L" "ok 1 first"
+check "ksft_test_result" has_line "$L" "ok 2 second"
+check "ksft_test_result_skip" has_line "$L" "ok 3 # SKIP third"
+check "ksft_test_result_code skip" has_line "$L" "ok 4 fourth # SKIP why not"
+check "ksft_test_result_code pass" has_line "$L" "ok 5 fifth"
+check "ksft totals" has_line "$L" "# Totals: pass:3 fail:0 xfail:0 xpass:0 skip:2 error:0"
+run lowskip "$BIN/st-lowlevel-api" skip
+check "ksft_exit_skip before the plan exits 4" rc_is lowskip 4
+check "ksft_exit_skip prints 1..0 # SKIP" has_line "$WORK/lowskip.out" "1..0 # SKIP marker whole skip"
+
+# ---- ring library -------------------------------------------------------------------
+run ringlib "$BIN/st-ringlib-index-wrap"
+check "ring library index arithmetic across 2^32" rc_is ringlib 0
+check "ring library: no case failed" lacks_text "$WORK/ringlib.out" "not ok"
+
+# ---- prove accepts every harness stream ------------------------------------------------
+if command -v prove >/dev/null 2>&1; then
+	for f in verdicts filter reqs lowlevel lowskip ringlib; do
+		prove --ignore-exit --exec cat "$WORK/$f.out" > "$WORK/$f.prove" 2>&1
+		check "prove parses $f without parse errors" lacks_text "$WORK/$f.prove" "Parse errors"
+	done
+else
+	echo "# SKIP prove checks: prove not installed"
+fi
+
+# ---- the runner --------------------------------------------------------------------------
+T=$WORK/tree/tests/zz
+mkdir -p "$T"
+cp "$BIN/st-checks-and-verdicts" "$T/failing-cases"
+cp "$BIN/st-lowlevel-api" "$T/passing"
+cp "$BIN/st-whole-program-skip" "$T/skipping"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nkill -SEGV $$\n' > "$T/crashing"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nexec sleep 60\n' > "$T/hanging"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\necho "hello world"\necho "ok 1 x"\n' > "$T/garbage"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\necho "ok 1 x"\nexit 3\n' > "$T/stray-exit"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..2"\necho "ok 1 x"\n' > "$T/short-plan"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..0 # SKIP marker nothing to do"\nexit 4\n' > "$T/whole-skip"
+chmod +x "$T"/*
+R=$WORK/results
+start=$(date +%s)
+"$TOP/run_tests.sh" -d "$WORK/tree/tests" -o "$R" -t 3 -j 4 > "$WORK/runner.out" 2> "$WORK/runner.err"
+rrc=$?
+took=$(( $(date +%s) - start ))
+O=$WORK/runner.out
+J=$R/latest/summary.json
+check "runner exits 1 when programs fail" [ "$rrc" = 1 ]
+check "runner honours the program timeout (run took ${took}s)" [ "$took" -lt 20 ]
+check "runner prints KTAP" sh -c "head -n 1 '$O' | grep -qx 'TAP version 13' && grep -qx '1..9' '$O'"
+verdict() {	# verdict PROGRAM VERDICT REASON-SUBSTRING
+	grep -F "\"name\": \"zz/$1\"" "$J" | grep -F "\"verdict\": \"$2\"" | grep -qF -- "$3"
+}
+check "failing program: failed cases" verdict failing-cases fail "8 of 14 cases failed"
+check "crashing program: signal" verdict crashing fail "killed by signal 11"
+check "hanging program: timeout" verdict hanging fail "timeout after 3 s"
+check "garbage output: bad KTAP" verdict garbage fail "bad KTAP: unexpected output: hello world"
+check "stray exit status" verdict stray-exit fail "exit status 3"
+check "short plan: bad KTAP" verdict short-plan fail "planned 2 cases, ran 1"
+check "whole-program skip" verdict whole-skip skip "marker nothing to do"
+check "passing program" verdict passing pass ""
+check "KTAP result line for a timeout" has_text "$O" "not ok"
+check "results/latest holds ktap, logs, summary.json, junit.xml" sh -c \
+	"test -s '$R/latest/ktap' && test -s '$R/latest/junit.xml' && test -s '$J' && test -s '$R/latest/logs/zz_passing.log'"
+check "summary.json counts programs" grep -qF '"programs": {"total": 9, "pass": 1, "fail": 6, "skip": 2' "$J"
+if command -v python3 >/dev/null 2>&1; then
+	check "summary.json is valid JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$J"
+else
+	echo "# SKIP JSON validation: python3 not installed"
+fi
+if command -v xmllint >/dev/null 2>&1; then
+	check "junit.xml is well-formed XML" xmllint --noout "$R/latest/junit.xml"
+else
+	echo "# SKIP XML validation: xmllint not installed"
+fi
+check "junit.xml has one testcase per KTAP case" sh -c \
+	"grep -c '<testcase classname=\"iouring.zz.failing-cases\"' '$R/latest/junit.xml' | grep -qx 14"
+check "junit.xml carries failure diagnostics" has_text "$R/latest/junit.xml" "Test terminated unexpectedly by signal 11 (SIGSEGV)"
+if command -v prove >/dev/null 2>&1; then
+	prove --ignore-exit --exec cat "$O" > "$WORK/runner.prove" 2>&1
+	check "prove parses the runner's KTAP" lacks_text "$WORK/runner.prove" "Parse errors"
+fi
+
+# runner usage errors: one line, exit 2
+"$TOP/run_tests.sh" --bogus > /dev/null 2> "$WORK/usage.err"; urc=$?
+check "unknown option: exit 2" [ "$urc" = 2 ]
+check "unknown option: one clear line" sh -c "[ \$(wc -l < '$WORK/usage.err') = 1 ] && grep -q \"unknown option '--bogus'\" '$WORK/usage.err'"
+"$TOP/run_tests.sh" -d "$WORK/tree/tests" -o "$R" no-such-test > /dev/null 2> "$WORK/usage2.err"; urc=$?
+check "unknown test: exit 2" [ "$urc" = 2 ]
+check "unknown test: one clear line" sh -c "[ \$(wc -l < '$WORK/usage2.err') = 1 ] && grep -q \"no test matches 'no-such-test'\" '$WORK/usage2.err'"
+"$TOP/run_tests.sh" -d "$WORK/tree/tests" -o "$R" -l 'zz/s*' > "$WORK/list.out" 2>&1
+check "globs select programs" sh -c "[ \"\$(cat '$WORK/list.out' | tr '\n' ' ')\" = 'zz/short-plan zz/skipping zz/stray-exit ' ]"
+
+echo "1..$N"
+echo "# harness self-tests: $((N - FAILED)) of $N passed"
+[ "$FAILED" -eq 0 ]
