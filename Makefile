@@ -6,22 +6,72 @@
 #   make runtests     build, then run the whole suite against this kernel
 #   make check        the suite's own tests (harness, runner, ABI), then runtests
 #   make install      DESTDIR=... PREFIX=... (default /usr/local)
+#   make dist         a tarball of statically linked programs and the runner
 #   make clean
 #
 # Variables: CC, CFLAGS, EXTRA_CFLAGS, LDFLAGS, STATIC=1 (static binaries),
 # OUTPUT=dir (build out of tree), KHDR_INCLUDES (-isystem of newer uapi
-# headers, used by the ABI check), RUNTESTS_ARGS (passed to run_tests.sh),
-# AREAS (a subset of tests/ to build and run).
+# headers: the ABI check compares against them), RUNTESTS_ARGS (passed to
+# run_tests.sh), AREAS (a subset of tests/ to build and run).
+#
+# Copied into a kernel tree as tools/testing/selftests/<dir>, this Makefile
+# builds through the kernel's lib.mk instead (see README): run_tests,
+# install, gen_tar and run_kselftest.sh then work like for any selftest.
+# IOU_STANDALONE=1 forces the standalone build there.
 
 TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+
+ALL_TEST_SRCS := $(sort $(wildcard $(TOP)/tests/*/*.c))
+# kselftest keys logs, arguments and results on the basename
+DUP_NAMES := $(shell printf '%s\n' $(notdir $(ALL_TEST_SRCS)) | sort | uniq -d)
+ifneq ($(DUP_NAMES),)
+$(error test program names must be unique across tests/: $(DUP_NAMES))
+endif
+
+HARNESS_SRCS := $(wildcard $(TOP)/harness/*.c)
+IOU_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -I$(TOP)/include
+
+ifeq ($(IOU_STANDALONE)$(wildcard $(TOP)/../lib.mk),$(TOP)/../lib.mk)
+# ---- inside a kernel tree: tools/testing/selftests/<dir> -----------------
+
+TEST_GEN_PROGS := $(notdir $(ALL_TEST_SRCS:.c=))
+OVERRIDE_TARGETS := 1
+# -D_GNU_SOURCE= as the newest lib.mk does (sources guard their own define)
+CFLAGS += $(IOU_CFLAGS) -D_GNU_SOURCE= $(KHDR_INCLUDES)
+
+include $(TOP)/../lib.mk
+
+IOU_OBJ := $(OUTPUT)/iou-obj
+LIB := $(IOU_OBJ)/libiou.a
+EXTRA_CLEAN := $(IOU_OBJ)
+vpath %.c $(sort $(dir $(ALL_TEST_SRCS)))
+
+$(IOU_OBJ)/%.o: $(TOP)/harness/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(patsubst $(TOP)/harness/%.c,$(IOU_OBJ)/%.o,$(HARNESS_SRCS))
+	$(AR) rcs $@ $^
+
+$(OUTPUT)/%: %.c $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+all: $(IOU_OBJ)/abi-check.stamp
+$(IOU_OBJ)/abi-check.stamp: $(TOP)/include/iou_abi.h $(TOP)/harness/abi_check.sh
+	@mkdir -p $(dir $@)
+	sh $(TOP)/harness/abi_check.sh $(IOU_OBJ) '$(CC)' $(KHDR_INCLUDES)
+	@touch $@
+
+else
+# ---- standalone ------------------------------------------------------------
+
 OUTPUT ?= $(TOP)
 override OUTPUT := $(abspath $(OUTPUT))
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
-WARN := -Wall -Wextra -Werror -Wno-unused-parameter
-override CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(TOP)/include \
-	-MMD -MP $(KHDR_INCLUDES) $(EXTRA_CFLAGS)
+override CFLAGS += $(IOU_CFLAGS) -Werror -D_GNU_SOURCE -MMD -MP \
+	$(KHDR_INCLUDES) $(EXTRA_CFLAGS)
 ifeq ($(STATIC),1)
 override LDFLAGS += -static
 endif
@@ -29,8 +79,8 @@ endif
 PREFIX ?= /usr/local
 LIBEXECDIR ?= $(PREFIX)/libexec/iouring-tests
 BINDIR ?= $(PREFIX)/bin
+DOCDIR ?= $(PREFIX)/share/doc/iouring-tests
 
-HARNESS_SRCS := $(wildcard $(TOP)/harness/*.c)
 HARNESS_OBJS := $(patsubst $(TOP)/%.c,$(OUTPUT)/build/%.o,$(HARNESS_SRCS))
 LIB := $(OUTPUT)/build/libiou.a
 
@@ -45,7 +95,10 @@ SELFTEST_PROGS := $(patsubst $(TOP)/%.c,$(OUTPUT)/build/%,$(SELFTEST_SRCS))
 ABI_STAMP := $(OUTPUT)/build/abi-check.stamp
 ENV_TOOL := $(OUTPUT)/build/iou-env
 
-.PHONY: all runtests check selftests install clean abi-check
+VERSION := $(shell cd $(TOP) && git describe --always --dirty 2>/dev/null || date -u +%Y%m%d)
+DIST := iouring-tests-$(VERSION)-$(shell uname -m)
+
+.PHONY: all runtests check selftests install dist clean abi-check
 .DELETE_ON_ERROR:
 
 all: $(ABI_STAMP) $(ENV_TOOL) $(TEST_PROGS)
@@ -67,7 +120,7 @@ $(ENV_TOOL): $(TOP)/harness/tools/iou-env.c $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -MF $@.d -o $@ $< $(LIB) $(LDLIBS)
 
 $(OUTPUT)/build/harness/selftest/%: $(TOP)/harness/selftest/%.c $(LIB)
-	@mkdir -p $(dir $@) $(OUTPUT)/build/tests
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -MF $@.d -o $@ $< $(LIB) $(LDLIBS)
 
 # The ABI header against whatever <linux/io_uring.h> the build sees.
@@ -84,22 +137,38 @@ runtests: all
 		$(if $(filter-out *,$(AREAS)),$(AREAS))
 
 selftests: all $(SELFTEST_PROGS)
-	sh $(TOP)/harness/selftest/run.sh $(OUTPUT)/build/harness/selftest $(OUTPUT)/tests
+	sh $(TOP)/harness/selftest/run.sh $(OUTPUT)/build/harness/selftest
 
 check: selftests
 	$(MAKE) -f $(TOP)/Makefile runtests
 
+# The installed tree runs with sh, awk and coreutils (or busybox) only.
 install: all
-	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(LIBEXECDIR)/tests $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(TOP)/run_tests.sh $(DESTDIR)$(LIBEXECDIR)/run_tests.sh
 	install -D -m 0755 $(ENV_TOOL) $(DESTDIR)$(LIBEXECDIR)/build/iou-env
 	cd $(OUTPUT) && for t in $(patsubst $(OUTPUT)/%,%,$(TEST_PROGS)); do \
 		install -D -m 0755 $$t $(DESTDIR)$(LIBEXECDIR)/$$t || exit 1; \
 	done
-	ln -sf $(LIBEXECDIR)/run_tests.sh $(DESTDIR)$(BINDIR)/iouring-tests
+	[ ! -f $(TOP)/tests/known-issues ] || \
+		install -m 0644 $(TOP)/tests/known-issues $(DESTDIR)$(LIBEXECDIR)/tests/known-issues
+	printf '#!/bin/sh\nexec %s/run_tests.sh "$$@"\n' '$(LIBEXECDIR)' > $(DESTDIR)$(BINDIR)/iouring-tests
+	chmod 0755 $(DESTDIR)$(BINDIR)/iouring-tests
+	install -m 0644 $(TOP)/README.md $(DESTDIR)$(DOCDIR)/README.md
+
+# Statically linked, so it runs on another machine of the same architecture.
+dist:
+	rm -rf $(OUTPUT)/build/dist
+	$(MAKE) -f $(TOP)/Makefile STATIC=1 OUTPUT=$(OUTPUT)/build/dist/obj all
+	$(MAKE) -f $(TOP)/Makefile STATIC=1 OUTPUT=$(OUTPUT)/build/dist/obj \
+		DESTDIR=$(OUTPUT)/build/dist/stage PREFIX= LIBEXECDIR=/$(DIST) \
+		BINDIR=/$(DIST)/bin DOCDIR=/$(DIST) install
+	tar -C $(OUTPUT)/build/dist/stage -czf $(OUTPUT)/$(DIST).tar.gz $(DIST)
+	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
 
 clean:
-	rm -rf $(OUTPUT)/build $(TEST_PROGS)
+	rm -rf $(OUTPUT)/build $(TEST_PROGS) $(OUTPUT)/iouring-tests-*.tar.gz
 
 -include $(wildcard $(OUTPUT)/build/*/*.d $(OUTPUT)/build/tests/*.d \
 	$(OUTPUT)/build/harness/selftest/*.d $(OUTPUT)/build/*.d)
+endif

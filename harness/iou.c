@@ -26,6 +26,7 @@
 #include "kselftest_harness.h"
 #include "iou_harness.h"
 #include "iou_ring.h"
+#include "iou_prep.h"
 
 /* ---- availability -------------------------------------------------- */
 
@@ -285,6 +286,29 @@ bool iou_register_op_supported(unsigned int op)
 	}
 	close(fd);
 	return supported & (1ULL << op);
+}
+
+/* kernels before 6.10 fail NOP with any nop_flags with -EINVAL */
+bool iou_nop_inject_supported(void)
+{
+	static int known = -1;
+	struct iou_ring r;
+	struct iou_cqe cqe;
+	struct io_uring_sqe *sqe;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	if (iou_ring_init(&r, 2, 0))
+		return false;
+	sqe = iou_get_sqe(&r);
+	iou_prep_nop(sqe, 1);
+	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
+	sqe->len = (unsigned int)-EXDEV;
+	if (iou_submit_reap(&r, &cqe, 1) == 1 && cqe.res == -EXDEV)
+		known = 1;
+	iou_ring_exit(&r);
+	return known;
 }
 
 bool iou_has_cap(int cap)

@@ -34,6 +34,8 @@ unsigned int iou_features(void);
 bool iou_setup_flag_supported(unsigned int flag);
 /* the kernel knows register opcode op */
 bool iou_register_op_supported(unsigned int op);
+/* IORING_NOP_INJECT_RESULT works: a NOP can complete with a chosen res */
+bool iou_nop_inject_supported(void);
 /* effective capability, via capget(2) */
 bool iou_has_cap(int cap);
 /* value of an integer sysctl under /proc/sys, or def if unreadable */
