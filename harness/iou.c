@@ -190,101 +190,109 @@ bool iou_setup_flag_supported(unsigned int flag)
 	return supported & flag;
 }
 
+void *iou_fault_ptr(void)
+{
+	static void *p;
+
+	if (!p) {
+		p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			p = NULL;
+	}
+	return p;
+}
+
 /*
- * Register opcodes have no probe before 6.18's QUERY.  An unknown opcode
- * gets EINVAL; a known one, given a NULL argument it must copy from user
- * memory, gets EFAULT.  Opcodes of 5.1-5.10 are taken as known.
+ * Register opcodes: IORING_REGISTER_QUERY (6.18) counts them.  Before
+ * that, a known opcode given a faulting argument with a valid nr_args
+ * fails with EFAULT (EPERM for ZCRX without CAP_NET_ADMIN), an unknown one
+ * with EINVAL.  NULL will not do: many opcodes refuse "!arg" with EINVAL
+ * before looking further.  Opcodes of 5.1-5.6 are always there.
  */
 bool iou_register_op_supported(unsigned int op)
 {
-	static const struct { unsigned int op, nr_args; } faulting[] = {
-		{ IORING_REGISTER_FILES2, sizeof(struct io_uring_rsrc_register) },
-		{ IORING_REGISTER_FILES_UPDATE2, sizeof(struct io_uring_rsrc_update2) },
-		{ IORING_REGISTER_BUFFERS2, sizeof(struct io_uring_rsrc_register) },
-		{ IORING_REGISTER_BUFFERS_UPDATE, sizeof(struct io_uring_rsrc_update2) },
-		{ IORING_REGISTER_IOWQ_AFF, 1 },
-		{ IORING_REGISTER_IOWQ_MAX_WORKERS, 2 },
-		{ IORING_REGISTER_RING_FDS, 1 },
-		{ IORING_UNREGISTER_RING_FDS, 1 },
-		{ IORING_REGISTER_PBUF_RING, 1 },
-		{ IORING_UNREGISTER_PBUF_RING, 1 },
-		{ IORING_REGISTER_SYNC_CANCEL, 1 },
-		{ IORING_REGISTER_FILE_ALLOC_RANGE, 0 },
-		{ IORING_REGISTER_PBUF_STATUS, 1 },
-		{ IORING_REGISTER_NAPI, 1 },
-		{ IORING_UNREGISTER_NAPI, 1 },
-		{ IORING_REGISTER_CLOCK, 0 },
-		{ IORING_REGISTER_CLONE_BUFFERS, 1 },
-		{ IORING_REGISTER_RESIZE_RINGS, 1 },
-		{ IORING_REGISTER_MEM_REGION, 1 },
-	};
 	static unsigned long long known, supported;
+	struct io_uring_query_opcode q;
+	struct io_uring_query_hdr h;
 	struct io_uring_params p;
-	int fd, ret, err;
+	void *arg = iou_fault_ptr();
+	unsigned int nr = 1;
+	int fd = -1, ret, err;
 
-	if (op <= IORING_REGISTER_ENABLE_RINGS && op != IORING_REGISTER_RESTRICTIONS &&
-	    op != IORING_REGISTER_ENABLE_RINGS)
-		return true;
 	if (op >= 64)
 		return false;
 	if (known & (1ULL << op))
 		return supported & (1ULL << op);
 	known |= 1ULL << op;
 
-	if (op == IORING_REGISTER_QUERY) {
-		struct io_uring_query_opcode q;
-		struct io_uring_query_hdr h = {
-			.query_data = (__u64)(uintptr_t)&q,
-			.query_op = IO_URING_QUERY_OPCODES,
-			.size = sizeof(q),
-		};
-
-		ret = sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0);
-		if (ret == 0)
-			supported |= 1ULL << op;
-		return ret == 0;
-	}
-	if (op == IORING_REGISTER_SEND_MSG_RING) {
-		ret = sys_io_uring_register(-1, op, NULL, 1);
-		err = errno;
-		if (ret == 0 || err != EINVAL)
+	memset(&q, 0, sizeof(q));
+	memset(&h, 0, sizeof(h));
+	h.query_data = (__u64)(uintptr_t)&q;
+	h.query_op = IO_URING_QUERY_OPCODES;
+	h.size = sizeof(q);
+	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
+	    h.result == 0) {
+		if (op < q.nr_register_opcodes)
 			supported |= 1ULL << op;
 		return supported & (1ULL << op);
 	}
-
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_R_DISABLED;
-	fd = sys_io_uring_setup(1, &p);
-	if (fd < 0) {
-		memset(&p, 0, sizeof(p));
-		fd = sys_io_uring_setup(1, &p);
-	}
-	if (fd < 0)
+	if (op >= IORING_REGISTER_QUERY)
 		return false;
+	if (op < IORING_REGISTER_RESTRICTIONS) {
+		supported |= 1ULL << op;
+		return true;
+	}
+	/* both came with R_DISABLED (5.10) */
 	if (op == IORING_REGISTER_RESTRICTIONS || op == IORING_REGISTER_ENABLE_RINGS) {
-		/* both came with R_DISABLED (5.10) */
-		if (p.flags & IORING_SETUP_R_DISABLED)
+		if (iou_setup_flag_supported(IORING_SETUP_R_DISABLED))
 			supported |= 1ULL << op;
-		close(fd);
 		return supported & (1ULL << op);
 	}
-	for (size_t i = 0; i < sizeof(faulting) / sizeof(faulting[0]); i++) {
-		if (faulting[i].op != op)
-			continue;
-		ret = sys_io_uring_register(fd, op, NULL, faulting[i].nr_args);
-		err = errno;
-		if (ret >= 0 || err != EINVAL)
-			supported |= 1ULL << op;
+
+	switch (op) {
+	case IORING_REGISTER_FILE_ALLOC_RANGE:
+	case IORING_REGISTER_CLOCK:
+		nr = 0;
+		break;
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		nr = 2;
+		break;
+	case IORING_UNREGISTER_IOWQ_AFF:
+		/* takes no argument; with nothing registered it succeeds */
+		arg = NULL;
+		nr = 0;
+		break;
+	case IORING_REGISTER_FILES2:
+	case IORING_REGISTER_BUFFERS2:
+		nr = sizeof(struct io_uring_rsrc_register);
+		break;
+	case IORING_REGISTER_FILES_UPDATE2:
+	case IORING_REGISTER_BUFFERS_UPDATE:
+		nr = sizeof(struct io_uring_rsrc_update2);
 		break;
 	}
-	if (op == IORING_REGISTER_ZCRX_IFQ) {
-		/* needs CAP_NET_ADMIN first; EPERM still proves it exists */
-		ret = sys_io_uring_register(fd, op, NULL, 1);
-		err = errno;
-		if (ret >= 0 || err != EINVAL)
-			supported |= 1ULL << op;
+	/* a ring-less opcode (6.13): before it, fd -1 is just EBADF */
+	if (op != IORING_REGISTER_SEND_MSG_RING) {
+		memset(&p, 0, sizeof(p));
+		/* the ring ZCRX and RESIZE_RINGS insist on, before any copy */
+		p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+			  IORING_SETUP_CQE32;
+		fd = sys_io_uring_setup(2, &p);
+		if (fd < 0) {
+			memset(&p, 0, sizeof(p));
+			fd = sys_io_uring_setup(2, &p);
+		}
+		if (fd < 0)
+			return false;
 	}
-	close(fd);
+	ret = sys_io_uring_register(fd, op, arg, nr);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (ret >= 0 || err == EFAULT ||
+	    (op == IORING_REGISTER_ZCRX_IFQ && err == EPERM))
+		supported |= 1ULL << op;
 	return supported & (1ULL << op);
 }
 

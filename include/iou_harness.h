@@ -32,6 +32,8 @@ unsigned int iou_probe_nr_ops(void);
 unsigned int iou_features(void);
 /* setup accepts flag (with the companion flags it needs) */
 bool iou_setup_flag_supported(unsigned int flag);
+/* a PROT_NONE page: copying from or to it fails with EFAULT */
+void *iou_fault_ptr(void);
 /* the kernel knows register opcode op */
 bool iou_register_op_supported(unsigned int op);
 /* IORING_NOP_INJECT_RESULT works: a NOP can complete with a chosen res */
