@@ -232,7 +232,10 @@ now_cs() {
 KREL=$(uname -r)
 KVER=$(echo "$KREL" | sed 's/^\([0-9][0-9.]*\).*/\1/; s/\.$//')
 # keep the entries whose kernel condition holds here: "program<TAB>case-glob<TAB>reason"
-for f in "$TESTDIR/known-issues" $KNOWN_FILES; do
+# the list that goes with the programs; for an out-of-tree build, the source tree's
+KNOWN_DEFAULT=$TESTDIR/known-issues
+[ -r "$KNOWN_DEFAULT" ] || KNOWN_DEFAULT=$HERE/tests/known-issues
+for f in "$KNOWN_DEFAULT" $KNOWN_FILES; do
 	[ -r "$f" ] && cat "$f"
 done | awk -v kver="$KVER" '
 function vcmp(a, b,    x, y, i, n, m) {

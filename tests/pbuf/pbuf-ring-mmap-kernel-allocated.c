@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOU_PBUF_RING_MMAP: the kernel allocates the provided-buffer ring and
+ * the application maps it from the ring fd at IORING_OFF_PBUF_RING |
+ * (bgid << IORING_OFF_PBUF_SHIFT).  Buffers published through that
+ * mapping feed reads; each group maps its own ring; a group that has no
+ * kernel-allocated ring (none at all, a ring in user memory, one already
+ * unregistered) cannot be mapped (ENOMEM from the ring fd's
+ * get_unmapped_area); a mapping made before the unregister keeps its pages.
+ *
+ * Regression-test-for: c392cbecd8ec ("io_uring/kbuf: defer release of mapped buffer rings")
+ * CVE: CVE-2024-0582
+ */
+#include "iou.h"
+#include "iou_pbuf.h"
+
+FIXTURE(mm) {
+	struct iou_ring r;
+	int fd;
+	char *bufs;
+};
+
+FIXTURE_SETUP(mm)
+{
+	int ret;
+
+	self->fd = -1;
+	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
+	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
+	/* before 6.4 the flag bits were a pad that had to be zero */
+	ret = iou_pb_register(&self->r, 0, 1, 0, IOU_PBUF_RING_MMAP);
+	if (ret == -EINVAL)
+		SKIP(return, "kernel lacks IOU_PBUF_RING_MMAP");
+	ASSERT_RES(0, ret);
+	ASSERT_RES(0, iou_pb_unregister(&self->r, 0));
+	self->fd = iou_scratch_file("data", 65536, 0);
+	ASSERT_LE(0, self->fd);
+	self->bufs = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->bufs);
+}
+
+FIXTURE_TEARDOWN(mm)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	iou_ring_exit(&self->r);
+}
+
+static void *map_group(struct iou_ring *r, unsigned int bgid, size_t len)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+		    (off_t)(IORING_OFF_PBUF_RING |
+			    ((__u64)bgid << IORING_OFF_PBUF_SHIFT)));
+}
+
+static struct iou_cqe read_select(struct __test_metadata *_metadata,
+				  struct iou_ring *r, int fd, unsigned int len,
+				  __u64 off, unsigned int bgid)
+{
+	struct iou_cqe cqe = { 0 };
+
+	iou_pb_prep_read(iou_get_sqe(r), fd, len, off, bgid);
+	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
+	return cqe;
+}
+
+TEST_F(mm, mapped_ring_starts_empty_and_feeds_reads)
+{
+	struct iou_pb_ring pb;
+	struct iou_cqe cqe;
+
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 8, 5, IOU_PBUF_RING_MMAP));
+	/* fresh kernel memory: tail 0, so nothing to select yet */
+	ASSERT_EQ(0, iou_load_acquire(&pb.br->tail));
+	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 64, 0, 5).res);
+
+	iou_pb_add(&pb, self->bufs, 4096, 31, 0);
+	iou_pb_add(&pb, self->bufs + 4096, 4096, 32, 1);
+	iou_pb_advance(&pb, 2);
+	cqe = read_select(_metadata, &self->r, self->fd, 300, 100, 5);
+	ASSERT_RES(300, cqe.res);
+	ASSERT_EQ(iou_pb_cqe_flags(31, 0), cqe.flags);
+	ASSERT_TRUE(iou_check_pattern(self->bufs, 300, 100));
+	cqe = read_select(_metadata, &self->r, self->fd, 300, 400, 5);
+	ASSERT_RES(300, cqe.res);
+	ASSERT_EQ(iou_pb_cqe_flags(32, 0), cqe.flags);
+	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 300, 400));
+	iou_pb_ring_free(&self->r, &pb);
+}
+
+TEST_F(mm, largest_mapped_ring_of_32768_entries)
+{
+	struct iou_pb_ring pb;
+	struct iou_cqe cqe;
+
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 32768, 6, IOU_PBUF_RING_MMAP));
+	ASSERT_EQ(32768 * sizeof(struct io_uring_buf), pb.map_size);
+	/* the last entry of the mapping is writable kernel memory */
+	pb.br->bufs[32767].len = 1;
+	iou_pb_add(&pb, self->bufs, 128, 65535, 0);
+	iou_pb_advance(&pb, 1);
+	cqe = read_select(_metadata, &self->r, self->fd, 128, 0, 6);
+	ASSERT_RES(128, cqe.res);
+	ASSERT_EQ(iou_pb_cqe_flags(65535, 0), cqe.flags);
+	iou_pb_ring_free(&self->r, &pb);
+}
+
+TEST_F(mm, each_group_maps_its_own_ring)
+{
+	struct iou_pb_ring a, b;
+	struct iou_cqe cqe;
+
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &a, 4, 1, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &b, 4, 300, IOU_PBUF_RING_MMAP));
+	ASSERT_NE(a.br, b.br);
+	/* publish only in group 300's mapping */
+	iou_pb_add(&b, self->bufs, 4096, 3, 0);
+	iou_pb_advance(&b, 1);
+	ASSERT_EQ(0, iou_load_acquire(&a.br->tail));
+	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
+	cqe = read_select(_metadata, &self->r, self->fd, 8, 0, 300);
+	ASSERT_RES(8, cqe.res);
+	ASSERT_EQ(iou_pb_cqe_flags(3, 0), cqe.flags);
+	iou_pb_ring_free(&self->r, &a);
+	iou_pb_ring_free(&self->r, &b);
+}
+
+TEST_F(mm, mapping_a_group_without_ring_is_enomem)
+{
+	void *p = map_group(&self->r, 7, 4096);
+
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(ENOMEM, errno);
+}
+
+TEST_F(mm, mapping_a_user_memory_ring_is_enomem)
+{
+	struct iou_pb_ring pb;
+	void *p;
+
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 7, 0));
+	p = map_group(&self->r, 7, 4096);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(ENOMEM, errno);
+	iou_pb_ring_free(&self->r, &pb);
+}
+
+TEST_F(mm, mapping_after_unregister_is_enomem)
+{
+	void *p;
+
+	ASSERT_RES(0, iou_pb_register(&self->r, 0, 4, 8, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pb_unregister(&self->r, 8));
+	p = map_group(&self->r, 8, 4096);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(ENOMEM, errno);
+}
+
+TEST_F(mm, mapping_keeps_its_pages_after_unregister)
+{
+	struct iou_pb_ring pb, other[8];
+	unsigned char *p;
+
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 256, 9, IOU_PBUF_RING_MMAP));
+	p = (unsigned char *)pb.br;
+	iou_fill_pattern(p, pb.map_size, 7);
+	ASSERT_RES(0, iou_pb_unregister(&self->r, 9));
+	pb.registered = false;
+	/*
+	 * Had the unregister freed the pages under our mapping, new
+	 * kernel-allocated (zeroed) rings would be likely to reuse them.
+	 */
+	for (unsigned int i = 0; i < 8; i++)
+		ASSERT_RES(0, iou_pb_ring_setup(&self->r, &other[i], 256, 10 + i,
+						IOU_PBUF_RING_MMAP));
+	ASSERT_TRUE(iou_check_pattern(p, pb.map_size, 7));
+	/* and the group is gone for the kernel */
+	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 9).res);
+	for (unsigned int i = 0; i < 8; i++)
+		iou_pb_ring_free(&self->r, &other[i]);
+	iou_pb_ring_free(&self->r, &pb);
+}
+
+TEST_HARNESS_MAIN
