@@ -148,7 +148,10 @@ static inline void iou_prep_timeout_remove(struct io_uring_sqe *sqe, __u64 targe
 	sqe->timeout_flags = flags;
 }
 
-/* flags include IORING_TIMEOUT_UPDATE or IORING_LINK_TIMEOUT_UPDATE */
+/*
+ * flags must hold IORING_TIMEOUT_UPDATE (without it the request is a plain
+ * TIMEOUT_REMOVE); add IORING_LINK_TIMEOUT_UPDATE to retime a link timeout
+ */
 static inline void iou_prep_timeout_update(struct io_uring_sqe *sqe,
 					   const struct __kernel_timespec *ts,
 					   __u64 target, unsigned int flags)

@@ -160,8 +160,8 @@ void iou_cqe_copy(const struct iou_ring *r, struct iou_cqe *dst,
 		  const struct io_uring_cqe *src);
 
 /*
- * Reap up to nr completions into out[], waiting at most timeout_ms for
- * each of them; returns how many arrived (timeouts are not errors) or
+ * Reap up to nr completions into out[], waiting at most timeout_ms in
+ * all; returns how many arrived (a timeout is not an error) or
  * -errno if waiting failed otherwise.
  */
 int iou_reap(struct iou_ring *r, struct iou_cqe *out, unsigned int nr,

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_OP_ASYNC_CANCEL by user_data (sqe->addr): the first pending
+ * request with that user_data is cancelled, whatever it is (poll, read
+ * parked on poll, timeout): the cancel completes with 0 and the target
+ * with -ECANCELED.  One request per cancel, unless CANCEL_ALL.  -ENOENT
+ * when nothing matches: unknown user_data, a request already completed,
+ * or one that comes later in the same submission.  IORING_ASYNC_CANCEL_USERDATA
+ * (6.6) names this default key explicitly.  Bad SQE fields are -EINVAL.
+ * Plain and DEFER_TASKRUN rings.
+ */
+#include <poll.h>
+
+#include "iou.h"
+#include "iou_timeout.h"
+
+FIXTURE(ring) {
+	struct iou_ring r;
+	int fds[2];
+	char buf[8];
+};
+
+FIXTURE_VARIANT(ring) {
+	unsigned int flags;
+};
+
+FIXTURE_VARIANT_ADD(ring, plain) { .flags = 0 };
+FIXTURE_VARIANT_ADD(ring, defer_taskrun) {
+	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
+
+FIXTURE_SETUP(ring)
+{
+	IOU_RING_INIT_OR_SKIP(&self->r, 16, variant->flags);
+	ASSERT_EQ(0, pipe(self->fds));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	close(self->fds[0]);
+	close(self->fds[1]);
+	iou_ring_exit(&self->r);
+}
+
+static void q_poll(struct iou_ring *r, int fd, __u64 ud)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_poll_add(sqe, fd, POLLIN);
+	sqe->user_data = ud;
+}
+
+static struct io_uring_sqe *q_cancel(struct iou_ring *r, __u64 target,
+				     unsigned int flags)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_cancel(sqe, target, flags);
+	sqe->user_data = 0xcc;
+	return sqe;
+}
+
+/* the cancel returns 0 and the target ud -ECANCELED */
+#define ASSERT_CANCELS(r, ud) do {					\
+	struct iou_cqe __c[2];						\
+	ASSERT_EQ(2, iou_submit_reap((r), __c, 2));			\
+	ASSERT_CQE_UD(__c, 2, 0xcc, 0, 0);				\
+	ASSERT_CQE_UD(__c, 2, (ud), -ECANCELED, 0);			\
+	} while (0)
+
+#define ASSERT_CANCEL_RES(r, res_) do {					\
+	struct iou_cqe __c;						\
+	ASSERT_EQ(1, iou_submit_reap((r), &__c, 1));			\
+	ASSERT_CQE_AT(&__c, 0, 0xcc, (res_), 0);			\
+	} while (0)
+
+TEST_F(ring, cancels_a_pending_poll)
+{
+	q_poll(&self->r, self->fds[0], 1);
+	ASSERT_EQ(1, iou_submit(&self->r));
+	q_cancel(&self->r, 1, 0);
+	ASSERT_CANCELS(&self->r, 1);
+	ASSERT_NO_CQE_WITHIN(&self->r, 20);
+}
+
+TEST_F(ring, cancels_a_read_waiting_for_data)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
+
+	iou_prep_read(sqe, self->fds[0], self->buf, sizeof(self->buf), 0);
+	sqe->user_data = 2;
+	ASSERT_EQ(1, iou_submit(&self->r));
+	q_cancel(&self->r, 2, 0);
+	ASSERT_CANCELS(&self->r, 2);
+	/* the data written afterwards is not consumed by the dead read */
+	ASSERT_EQ(1, write(self->fds[1], "z", 1));
+	ASSERT_EQ(1, read(self->fds[0], self->buf, sizeof(self->buf)));
+}
+
+TEST_F(ring, cancels_a_pending_timeout)
+{
+	struct __kernel_timespec far = iou_ts_ms(10000);
+	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
+
+	iou_prep_timeout(sqe, &far, 0, 0);
+	sqe->user_data = 3;
+	ASSERT_EQ(1, iou_submit(&self->r));
+	q_cancel(&self->r, 3, 0);
+	ASSERT_CANCELS(&self->r, 3);
+}
+
+TEST_F(ring, unknown_user_data_is_enoent)
+{
+	q_poll(&self->r, self->fds[0], 1);
+	ASSERT_EQ(1, iou_submit(&self->r));
+	q_cancel(&self->r, 0x777, 0);
+	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	/* the pending poll was not touched */
+	q_cancel(&self->r, 1, 0);
+	ASSERT_CANCELS(&self->r, 1);
+}
+
+TEST_F(ring, completed_request_is_enoent)
+{
+	struct iou_cqe cqe;
+
+	iou_prep_nop(iou_get_sqe(&self->r), 4);
+	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
+	ASSERT_CQE_AT(&cqe, 0, 4, 0, 0);
+	q_cancel(&self->r, 4, 0);
+	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+}
+
+/* requests are issued in SQ order: the target does not exist yet */
+TEST_F(ring, target_later_in_the_same_batch_is_enoent)
+{
+	struct iou_cqe cqe;
+
+	q_cancel(&self->r, 5, 0);
+	q_poll(&self->r, self->fds[0], 5);
+	ASSERT_EQ(2, iou_submit(&self->r));
+	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
+	ASSERT_CQE_AT(&cqe, 0, 0xcc, -ENOENT, 0);
+	q_cancel(&self->r, 5, 0);
+	ASSERT_CANCELS(&self->r, 5);
+}
+
+TEST_F(ring, target_earlier_in_the_same_batch_is_found)
+{
+	q_poll(&self->r, self->fds[0], 6);
+	q_cancel(&self->r, 6, 0);
+	ASSERT_CANCELS(&self->r, 6);
+}
+
+TEST_F(ring, one_cancel_takes_one_of_several_matches)
+{
+	q_poll(&self->r, self->fds[0], 7);
+	q_poll(&self->r, self->fds[0], 7);
+	ASSERT_EQ(2, iou_submit(&self->r));
+	q_cancel(&self->r, 7, 0);
+	ASSERT_CANCELS(&self->r, 7);
+	ASSERT_NO_CQE_WITHIN(&self->r, 20);
+	q_cancel(&self->r, 7, 0);
+	ASSERT_CANCELS(&self->r, 7);
+	q_cancel(&self->r, 7, 0);
+	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+}
+
+TEST_F(ring, explicit_userdata_flag_matches_the_same_way)
+{
+	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_USERDATA);
+	q_poll(&self->r, self->fds[0], 8);
+	ASSERT_EQ(1, iou_submit(&self->r));
+	q_cancel(&self->r, 9, IORING_ASYNC_CANCEL_USERDATA);
+	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	q_cancel(&self->r, 8, IORING_ASYNC_CANCEL_USERDATA);
+	ASSERT_CANCELS(&self->r, 8);
+}
+
+TEST_F(ring, unknown_cancel_flags_einval)
+{
+	q_poll(&self->r, self->fds[0], 10);
+	ASSERT_EQ(1, iou_submit(&self->r));
+	q_cancel(&self->r, 10, 1U << 6);
+	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	q_cancel(&self->r, 10, 1U << 31);
+	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	/* refused cancels did not touch the target */
+	q_cancel(&self->r, 10, 0);
+	ASSERT_CANCELS(&self->r, 10);
+}
+
+TEST_F(ring, off_or_splice_fd_in_einval)
+{
+	q_cancel(&self->r, 11, 0)->off = 1;
+	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	q_cancel(&self->r, 11, 0)->splice_fd_in = 1;
+	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+}
+
+TEST_HARNESS_MAIN
