@@ -72,8 +72,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-j|--jobs) need_arg "$@"; JOBS=$2; shift ;;
 	--jobs=*) JOBS=${1#*=} ;;
+	-j[0-9]*) JOBS=${1#-j} ;;
 	-t|--timeout) need_arg "$@"; TIMEOUT=$2; shift ;;
 	--timeout=*) TIMEOUT=${1#*=} ;;
+	-t[0-9]*) TIMEOUT=${1#-t} ;;
 	-d|--dir) need_arg "$@"; TESTDIR=$2; shift ;;
 	--dir=*) TESTDIR=${1#*=} ;;
 	-o|--results) need_arg "$@"; RESULTS=$2; shift ;;
@@ -86,6 +88,7 @@ $2"; shift ;;
 ${1#*=}" ;;
 	-r|--repeat) need_arg "$@"; REPEAT=$2; shift ;;
 	--repeat=*) REPEAT=${1#*=} ;;
+	-r[0-9]*) REPEAT=${1#-r} ;;
 	-s|--shuffle) SHUFFLE=1 ;;
 	--seed) need_arg "$@"; SEED=$2; SHUFFLE=1; shift ;;
 	--seed=*) SEED=${1#*=}; SHUFFLE=1 ;;

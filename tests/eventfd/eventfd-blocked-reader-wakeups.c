@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A task blocked in read(2) on the registered eventfd:
+ *  - when the completion it waits for needs that same task's task work
+ *    (a poll-driven completion), the kernel interrupts the read to run the
+ *    work, the CQE is posted and the read returns the signal instead of
+ *    hanging (liburing issue #146, 5.7);
+ *  - on a DEFER_TASKRUN ring the read returns when the work is queued,
+ *    before the CQE exists, and GETEVENTS then posts it;
+ *  - closing an idle ring leaves a reader in another thread blocked and
+ *    the counter untouched;
+ *  - closing a ring with a request still pending wakes that reader: the
+ *    teardown cancels the request, posting a CQE, which is signalled while
+ *    the eventfd is still registered (every version unregisters it only
+ *    when the ring is freed).
+ *
+ * A reader that does not wake is released by a watchdog write of 1000
+ * after IOU_WAIT_MS, so a hang shows up as a wrong value, not a timeout.
+ *
+ * Regression-test-for: ce593a6c480a ("io_uring: use signal based task_work running")
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+
+#include "iou.h"
+#include "iou_eventfd.h"
+
+#define WATCHDOG_VALUE	1000
+
+struct reader {
+	int efd;
+	uint64_t value;
+	ssize_t ret;
+	int done;
+};
+
+static void *reader_fn(void *arg)
+{
+	struct reader *rd = arg;
+
+	rd->ret = read(rd->efd, &rd->value, sizeof(rd->value));
+	__atomic_store_n(&rd->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static bool reader_done(struct reader *rd)
+{
+	return __atomic_load_n(&rd->done, __ATOMIC_ACQUIRE);
+}
+
+/* wait up to ms for the reader to return */
+static bool reader_wait(struct reader *rd, unsigned int ms)
+{
+	uint64_t start = iou_now_ns();
+
+	while (!reader_done(rd) && iou_ms_since(start) < ms)
+		usleep(1000);
+	return reader_done(rd);
+}
+
+/* A helper thread: after delay_ms, write one byte into a pipe. */
+struct pipe_writer {
+	int fd;
+	unsigned int delay_ms;
+};
+
+static void *pipe_writer_fn(void *arg)
+{
+	struct pipe_writer *w = arg;
+
+	usleep(w->delay_ms * 1000);
+	if (write(w->fd, "x", 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+/* After IOU_WAIT_MS, unblock whoever still reads the eventfd. */
+struct watchdog {
+	int efd;
+	int cancel;
+};
+
+static void *watchdog_fn(void *arg)
+{
+	struct watchdog *wd = arg;
+	uint64_t start = iou_now_ns(), v = WATCHDOG_VALUE;
+
+	while (!__atomic_load_n(&wd->cancel, __ATOMIC_ACQUIRE)) {
+		if (iou_ms_since(start) >= IOU_WAIT_MS) {
+			if (write(wd->efd, &v, sizeof(v)) != sizeof(v))
+				return (void *)1;
+			return NULL;
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
+FIXTURE(rd) {
+	struct iou_ring r;
+	int efd;		/* blocking */
+	int pfd[2];
+};
+
+FIXTURE_VARIANT(rd) {
+	unsigned int flags;
+};
+
+FIXTURE_VARIANT_ADD(rd, plain) { .flags = 0 };
+FIXTURE_VARIANT_ADD(rd, defer_taskrun) {
+	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+};
+FIXTURE_VARIANT_ADD(rd, sqpoll) { .flags = IORING_SETUP_SQPOLL };
+
+FIXTURE_SETUP(rd)
+{
+	self->efd = self->pfd[0] = -1;
+	self->r.fd = -1;
+	for (unsigned int f = variant->flags; f; f &= f - 1)
+		if (!iou_setup_flag_supported(f & -f))
+			SKIP(return, "kernel lacks setup flag %s",
+			     iou_setup_flag_name(f & -f));
+	ASSERT_EQ(0, iou_ring_init(&self->r, 8, variant->flags));
+	self->efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->efd);
+	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
+	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
+}
+
+FIXTURE_TEARDOWN(rd)
+{
+	if (self->r.fd >= 0)
+		iou_ring_exit(&self->r);
+	if (self->efd >= 0)
+		close(self->efd);
+	if (self->pfd[0] >= 0) {
+		close(self->pfd[0]);
+		close(self->pfd[1]);
+	}
+}
+
+static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
+		     int fd, __u64 ud)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_poll_add(sqe, fd, POLLIN);
+	sqe->user_data = ud;
+	ASSERT_EQ(1, iou_submit(r));
+	if (r->flags & IORING_SETUP_SQPOLL) {
+		uint64_t start = iou_now_ns();
+
+		/* issued only once the SQ thread consumed it */
+		while (iou_sq_ready(r) && iou_ms_since(start) < IOU_WAIT_MS)
+			usleep(1000);
+		ASSERT_EQ(0, iou_sq_ready(r));
+	}
+}
+
+TEST_F(rd, submitter_blocked_on_eventfd_wakes_for_its_completion)
+{
+	struct pipe_writer w = { .fd = self->pfd[1], .delay_ms = 20 };
+	struct watchdog wd = { .efd = self->efd };
+	pthread_t wt, dt;
+	struct iou_cqe cqe;
+	uint64_t v = 0;
+	void *wres;
+
+	arm_poll(_metadata, &self->r, self->pfd[0], 1);
+	ASSERT_EQ(0, pthread_create(&dt, NULL, watchdog_fn, &wd));
+	ASSERT_EQ(0, pthread_create(&wt, NULL, pipe_writer_fn, &w));
+	/* this very task must run the poll's task work (or, DEFER, be told to) */
+	ASSERT_EQ(8, read(self->efd, &v, sizeof(v)));
+	__atomic_store_n(&wd.cancel, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, pthread_join(wt, &wres));
+	ASSERT_EQ(NULL, wres);
+	ASSERT_EQ(0, pthread_join(dt, NULL));
+	ASSERT_EQ(1, v);
+	if (variant->flags & IORING_SETUP_DEFER_TASKRUN) {
+		/* woken for queued work: the CQE needs GETEVENTS */
+		ASSERT_EQ(0, iou_cq_ready(&self->r));
+		ASSERT_RES(0, iou_evfd_getevents(&self->r));
+	}
+	ASSERT_EQ(1, iou_cq_ready(&self->r));
+	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
+	ASSERT_EQ(1, cqe.user_data);
+	ASSERT_RES(POLLIN, cqe.res);
+}
+
+TEST_F(rd, closing_an_idle_ring_leaves_the_reader_blocked)
+{
+	struct reader rd = { .efd = self->efd };
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, reader_fn, &rd));
+	iou_ring_exit(&self->r);
+	self->r.fd = -1;
+	/* the teardown posts nothing: nothing to signal */
+	ASSERT_FALSE(reader_wait(&rd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_add(self->efd, 5));
+	ASSERT_TRUE(reader_wait(&rd, IOU_WAIT_MS));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(8, rd.ret);
+	ASSERT_EQ(5, rd.value);
+}
+
+TEST_F(rd, closing_a_ring_with_a_pending_request_wakes_the_reader)
+{
+	struct reader rd = { .efd = self->efd };
+	pthread_t t;
+
+	arm_poll(_metadata, &self->r, self->pfd[0], 2);
+	ASSERT_EQ(0, pthread_create(&t, NULL, reader_fn, &rd));
+	iou_ring_exit(&self->r);
+	self->r.fd = -1;
+	if (!reader_wait(&rd, IOU_WAIT_MS))
+		iou_evfd_add(self->efd, WATCHDOG_VALUE);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(8, rd.ret);
+	/* the cancellation CQE's signal: once per flush, at least one */
+	ASSERT_LE(1, rd.value);
+	ASSERT_GT(WATCHDOG_VALUE, rd.value);
+}
+
+TEST_HARNESS_MAIN
