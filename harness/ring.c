@@ -255,8 +255,9 @@ int iou_ring_init_opts(struct iou_ring *r, unsigned int entries,
 		}
 		r->cq_ring_ptr = r->sq_ring_ptr;
 		r->cq_ring_sz = r->sq_ring_sz;
-		p->sq_off.user_addr = (__u64)(uintptr_t)r->sq_ring_ptr;
-		p->cq_off.user_addr = (__u64)(uintptr_t)r->sqes_ptr;
+		/* the kernel takes the rings from cq_off, the SQEs from sq_off */
+		p->cq_off.user_addr = (__u64)(uintptr_t)r->sq_ring_ptr;
+		p->sq_off.user_addr = (__u64)(uintptr_t)r->sqes_ptr;
 	}
 
 	fd = sys_io_uring_setup(entries, p);

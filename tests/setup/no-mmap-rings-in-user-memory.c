@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_SETUP_NO_MMAP: the rings live in memory the application passes
+ * in, cq_off.user_addr for the rings (header, CQEs, SQ array) and
+ * sq_off.user_addr for the SQE array.  The kernel writes the ring header
+ * into that memory, takes SQEs from it and posts CQEs to it; the user
+ * addresses come back in params as given, and the ring fd cannot be
+ * mmap()ed: the kernel refuses the mapping when it looks for an address
+ * for it (io_uring_get_unmapped_area()), which reports any refused
+ * request as ENOMEM.  The memory must be page aligned (EINVAL), mapped
+ * for its whole size and writable (EFAULT).
+ *
+ * Doc discrepancy: the commit that added NO_MMAP (03d89a2de25b, "io_uring:
+ * support for user allocated memory for rings/sqes") says mmap() of such
+ * a ring "will now fail with -EINVAL"; io_uring_setup(2) names no errno.
+ * On 6.18 mmap() fails with ENOMEM, from io_uring_get_unmapped_area().
+ * The test follows the kernel.
+ */
+#include <sys/mman.h>
+
+#include "iou.h"
+#include "iou_setup.h"
+
+IOU_REQUIRES(.setup_flags = IORING_SETUP_NO_MMAP);
+
+static long ps(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+static struct io_uring_params nommap_params(void *rings, void *sqes)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_NO_MMAP;
+	p.cq_off.user_addr = (__u64)(uintptr_t)rings;
+	p.sq_off.user_addr = (__u64)(uintptr_t)sqes;
+	return p;
+}
+
+FIXTURE(mem) {
+	struct iou_su_mem m;
+};
+
+FIXTURE_SETUP(mem)
+{
+	/*
+	 * Fresh anonymous memory is zeroed.  Kernels before 93e197e524b1
+	 * ("io_uring: use WRITE_ONCE for user shared memory", 6.19, in
+	 * 6.18-stable) leave stale head/tail words of the caller's memory
+	 * as they were, so nothing here depends on the kernel clearing them.
+	 */
+	ASSERT_EQ(0, iou_su_mem_alloc(&self->m, 4, 8, 0));
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	iou_su_mem_free(&self->m);
+}
+
+TEST_F(mem, kernel_uses_the_memory_given)
+{
+	struct io_uring_params p = nommap_params(self->m.rings, self->m.sqes);
+	char *base = self->m.rings;
+	struct io_uring_sqe *sqes = self->m.sqes;
+	struct iou_ring r;
+	struct iou_cqe cqe;
+	int fd;
+
+	fd = sys_io_uring_setup(4, &p);
+	ASSERT_LE(0, fd) TH_LOG("setup: %s", iou_errno_name(errno));
+	/* the addresses come back as given */
+	ASSERT_EQ((__u64)(uintptr_t)self->m.rings, p.cq_off.user_addr);
+	ASSERT_EQ((__u64)(uintptr_t)self->m.sqes, p.sq_off.user_addr);
+	/* the header was written into our memory */
+	ASSERT_EQ(4, *(__u32 *)(base + p.sq_off.ring_entries));
+	ASSERT_EQ(3, *(__u32 *)(base + p.sq_off.ring_mask));
+	ASSERT_EQ(8, *(__u32 *)(base + p.cq_off.ring_entries));
+	ASSERT_EQ(7, *(__u32 *)(base + p.cq_off.ring_mask));
+	ASSERT_EQ(0, *(__u32 *)(base + p.sq_off.head));
+	ASSERT_EQ(0, *(__u32 *)(base + p.cq_off.tail));
+
+	iou_su_wire_user_rings(&r, fd, &p, self->m.rings, self->m.rings_sz,
+			       self->m.sqes, self->m.sqes_sz);
+	ASSERT_EQ(sqes, r.sqes);
+	iou_prep_nop(iou_get_sqe(&r), 0x0a11);
+	ASSERT_EQ(1, iou_submit_reap(&r, &cqe, 1));
+	ASSERT_EQ(0x0a11, cqe.user_data);
+	ASSERT_RES(0, cqe.res);
+	/* the CQE was posted in our memory */
+	ASSERT_EQ(0x0a11, ((struct io_uring_cqe *)(base + p.cq_off.cqes))[0].user_data);
+	ASSERT_EQ(1, *(__u32 *)(base + p.cq_off.tail));
+	iou_ring_exit(&r);
+}
+
+TEST_F(mem, ring_fd_cannot_be_mmapped)
+{
+	struct io_uring_params p = nommap_params(self->m.rings, self->m.sqes);
+	static const off_t offs[] = { IORING_OFF_SQ_RING, IORING_OFF_CQ_RING,
+				      IORING_OFF_SQES };
+	int fd = sys_io_uring_setup(4, &p);
+
+	ASSERT_LE(0, fd);
+	for (unsigned int i = 0; i < 3; i++) {
+		void *m = mmap(NULL, (size_t)ps(), PROT_READ | PROT_WRITE,
+			       MAP_SHARED, fd, offs[i]);
+
+		int err = errno;
+
+		ASSERT_EQ(MAP_FAILED, m) TH_LOG("offset 0x%llx", (long long)offs[i]);
+		ASSERT_EQ(ENOMEM, err) TH_LOG("offset 0x%llx: %s",
+					      (long long)offs[i], iou_errno_name(err));
+	}
+	close(fd);
+}
+
+TEST_F(mem, unaligned_memory_gives_einval)
+{
+	struct io_uring_params p;
+
+	p = nommap_params((char *)self->m.rings + 64, self->m.sqes);
+	ASSERT_SYSERR(EINVAL, sys_io_uring_setup(4, &p));
+	p = nommap_params(self->m.rings, (char *)self->m.sqes + 8);
+	ASSERT_SYSERR(EINVAL, sys_io_uring_setup(4, &p));
+}
+
+TEST_F(mem, missing_sqe_memory_gives_efault)
+{
+	struct io_uring_params p = nommap_params(self->m.rings, NULL);
+
+	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
+	p = nommap_params(NULL, self->m.sqes);
+	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
+}
+
+TEST_F(mem, memory_shorter_than_the_ring_gives_efault)
+{
+	/* 128 SQEs need two pages: give one page and a hole */
+	char *two = mmap(NULL, 2 * (size_t)ps(), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct io_uring_params p;
+	struct iou_su_mem big;
+
+	ASSERT_NE(MAP_FAILED, two);
+	ASSERT_EQ(0, munmap(two + ps(), (size_t)ps()));
+	ASSERT_EQ(0, iou_su_mem_alloc(&big, 128, 256, 0));
+	p = nommap_params(big.rings, two);
+	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(128, &p));
+	munmap(two, (size_t)ps());
+	iou_su_mem_free(&big);
+}
+
+TEST_F(mem, read_only_memory_gives_efault)
+{
+	struct io_uring_params p = nommap_params(self->m.rings, self->m.sqes);
+
+	ASSERT_EQ(0, mprotect(self->m.rings, self->m.rings_sz, PROT_READ));
+	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
+	ASSERT_EQ(0, mprotect(self->m.rings, self->m.rings_sz,
+			      PROT_READ | PROT_WRITE));
+}
+
+TEST_HARNESS_MAIN
