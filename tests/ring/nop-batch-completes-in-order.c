@@ -2,7 +2,9 @@
 /*
  * A batch of NOPs completes inline, in submission order, each CQE carrying
  * its SQE's user_data, res 0 and no flags; io_uring_enter returns the
- * number submitted.
+ * number submitted.  The order also holds from one io_uring_enter to the
+ * next, and over many laps of both rings (their head and tail run past
+ * the ring size and the slots are reused).
  */
 #include "iou.h"
 
@@ -62,6 +64,43 @@ TEST_F(ring, submit_and_wait_returns_submitted_count)
 	/* with min_complete == batch, every CQE is posted on return */
 	ASSERT_EQ(variant->batch, iou_cq_ready(&self->r));
 	ASSERT_EQ(variant->batch, *self->r.sq_khead);
+}
+
+TEST_F(ring, order_kept_across_separate_submissions)
+{
+	struct iou_cqe cqe[64];
+
+	for (unsigned int i = 0; i < variant->batch; i++) {
+		iou_prep_nop(iou_get_sqe(&self->r), 0x2000 + i);
+		ASSERT_EQ(1, iou_submit(&self->r));
+	}
+	ASSERT_EQ((int)variant->batch, iou_reap(&self->r, cqe, variant->batch, IOU_WAIT_MS));
+	for (unsigned int i = 0; i < variant->batch; i++)
+		ASSERT_EQ(0x2000 + i, cqe[i].user_data);
+}
+
+/* at least three laps of the CQ ring, reaping after every batch */
+TEST_F(ring, order_kept_over_many_laps)
+{
+	unsigned int rounds = 3 * self->r.cq_entries / variant->batch + 1;
+	struct iou_cqe cqe[64];
+	__u64 next = 0;
+
+	for (unsigned int round = 0; round < rounds; round++) {
+		for (unsigned int i = 0; i < variant->batch; i++)
+			iou_prep_nop(iou_get_sqe(&self->r), next + i);
+		ASSERT_EQ((int)variant->batch, iou_submit(&self->r));
+		ASSERT_EQ((int)variant->batch,
+			  iou_reap(&self->r, cqe, variant->batch, IOU_WAIT_MS));
+		for (unsigned int i = 0; i < variant->batch; i++) {
+			ASSERT_EQ(next + i, cqe[i].user_data);
+			ASSERT_RES(0, cqe[i].res);
+		}
+		next += variant->batch;
+	}
+	ASSERT_EQ(next, *self->r.sq_khead);
+	ASSERT_EQ(next, *self->r.cq_ktail);
+	ASSERT_EQ(next, *self->r.cq_khead);
 }
 
 TEST_HARNESS_MAIN
