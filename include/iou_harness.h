@@ -125,6 +125,18 @@ void __th_set_program_check(const char *(*fn)(void));
 		SKIP(return, "needs root");				\
 	} while (0)
 
+/*
+ * A ring (or ring resize) refused with ENOMEM for a caller without
+ * CAP_IPC_LOCK ran out of RLIMIT_MEMLOCK: rings are charged to it since
+ * 6.14, and the budget is shared by every process of the user.  That is
+ * the environment's limit, not a kernel fault: skip, saying so.
+ */
+#define SKIP_IF_MEMLOCK_SHORT(ret) do {					\
+	if ((ret) == -ENOMEM && !iou_has_cap(CAP_IPC_LOCK))		\
+		SKIP(return, "RLIMIT_MEMLOCK too small for the memory "	\
+		     "(no CAP_IPC_LOCK)");					\
+	} while (0)
+
 /* ---- checks with errno names in the diagnostics -------------------- */
 
 /* call must fail with -1 and errno == err */
