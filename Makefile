@@ -69,7 +69,7 @@ OUTPUT ?= $(TOP)
 override OUTPUT := $(abspath $(OUTPUT))
 
 CC ?= gcc
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O1 -g
 override CFLAGS += $(IOU_CFLAGS) -Werror -D_GNU_SOURCE -MMD -MP \
 	$(KHDR_INCLUDES) $(EXTRA_CFLAGS)
 ifeq ($(STATIC),1)
@@ -139,8 +139,10 @@ runtests: all
 selftests: all $(SELFTEST_PROGS)
 	sh $(TOP)/harness/selftest/run.sh $(OUTPUT)/build/harness/selftest
 
+# runtests, then (changing a sysctl, so last and alone) io_uring disabled
 check: selftests
 	$(MAKE) -f $(TOP)/Makefile runtests
+	sh $(TOP)/harness/selftest/io-uring-disabled.sh $(OUTPUT)/tests
 
 # The installed tree runs with sh, awk and coreutils (or busybox) only.
 install: all
