@@ -5,6 +5,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -67,17 +68,53 @@ bool iou_available(char *reason, size_t len)
 long iou_read_sysctl(const char *path, long def)
 {
 	char buf[64];
-	ssize_t n;
+
+	if (iou_read_file(path, buf, sizeof(buf)) <= 0)
+		return def;
+	return strtol(buf, NULL, 10);
+}
+
+/* ---- /proc ------------------------------------------------------------ */
+
+ssize_t iou_read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return def;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return -errno;
+	while ((size_t)got < size - 1 &&
+	       (n = read(fd, buf + got, size - 1 - (size_t)got)) > 0)
+		got += n;
 	close(fd);
-	if (n <= 0)
-		return def;
-	buf[n] = 0;
-	return strtol(buf, NULL, 10);
+	buf[got] = 0;
+	return got;
+}
+
+int iou_threads(const char *prefix, int *tids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char path[300], comm[64];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		if (iou_read_file(path, comm, sizeof(comm)) <= 0)
+			continue;	/* the thread exited meanwhile */
+		if (strncmp(comm, prefix, strlen(prefix)))
+			continue;
+		if (tids && n < max)
+			tids[n] = atoi(de->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
 }
 
 /* ---- probes ---------------------------------------------------------- */
@@ -203,18 +240,31 @@ void *iou_fault_ptr(void)
 	return p;
 }
 
+bool iou_query_opcodes(struct io_uring_query_opcode *q)
+{
+	struct io_uring_query_hdr h;
+
+	memset(q, 0, sizeof(*q));
+	memset(&h, 0, sizeof(h));
+	h.query_data = (__u64)(uintptr_t)q;
+	h.query_op = IO_URING_QUERY_OPCODES;
+	h.size = sizeof(*q);
+	return sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
+	       h.result == 0;
+}
+
 /*
  * Register opcodes: IORING_REGISTER_QUERY (6.18) counts them.  Before
  * that, a known opcode given a faulting argument with a valid nr_args
  * fails with EFAULT (EPERM for ZCRX without CAP_NET_ADMIN), an unknown one
  * with EINVAL.  NULL will not do: many opcodes refuse "!arg" with EINVAL
- * before looking further.  Opcodes of 5.1-5.6 are always there.
+ * before looking further.  Opcodes of 5.1-5.6 (several refuse any
+ * argument) are always there.
  */
 bool iou_register_op_supported(unsigned int op)
 {
 	static unsigned long long known, supported;
 	struct io_uring_query_opcode q;
-	struct io_uring_query_hdr h;
 	struct io_uring_params p;
 	void *arg = iou_fault_ptr();
 	unsigned int nr = 1;
@@ -226,13 +276,7 @@ bool iou_register_op_supported(unsigned int op)
 		return supported & (1ULL << op);
 	known |= 1ULL << op;
 
-	memset(&q, 0, sizeof(q));
-	memset(&h, 0, sizeof(h));
-	h.query_data = (__u64)(uintptr_t)&q;
-	h.query_op = IO_URING_QUERY_OPCODES;
-	h.size = sizeof(q);
-	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
-	    h.result == 0) {
+	if (iou_query_opcodes(&q)) {
 		if (op < q.nr_register_opcodes)
 			supported |= 1ULL << op;
 		return supported & (1ULL << op);
@@ -549,6 +593,25 @@ const char *iou_requirements_unmet(const struct iou_requirements *req)
 		}
 	}
 	return NULL;
+}
+
+/* ---- completions by user_data ------------------------------------------ */
+
+int iou_cqe_index(const struct iou_cqe *c, int n, __u64 ud)
+{
+	for (int i = 0; i < n; i++)
+		if (c[i].user_data == ud)
+			return i;
+	return -1;
+}
+
+int iou_cqe_count(const struct iou_cqe *c, int n, __u64 ud)
+{
+	int nr = 0;
+
+	for (int i = 0; i < n; i++)
+		nr += c[i].user_data == ud;
+	return nr;
 }
 
 /* ---- scratch files ------------------------------------------------------ */

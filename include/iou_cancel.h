@@ -67,17 +67,10 @@ static inline bool iou_populate_read_supported(void)
 static inline long iou_vmpte_kb(void)
 {
 	char buf[4096];
-	ssize_t n;
 	char *p;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (iou_read_file("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	p = strstr(buf, "VmPTE:");
 	return p ? strtol(p + 6, NULL, 10) : -1;
 }
@@ -109,53 +102,6 @@ static inline bool iou_busy_wait_started(long base_kb, unsigned int timeout_ms)
 		SKIP(return, "kernel lacks MADV_POPULATE_READ");	\
 	if (iou_vmpte_kb() < 0)						\
 		SKIP(return, "no VmPTE in /proc/self/status");		\
-	} while (0)
-
-/*
- * Register opcodes probed with a valid argument: both refuse a NULL one
- * with -EINVAL, which would look like "unknown opcode".
- */
-static inline bool iou_register_probe_valid(unsigned int op, void *arg,
-					    unsigned int nr, int ok_err)
-{
-	struct iou_ring r;
-	int ret;
-
-	if (iou_ring_init(&r, 1, 0))
-		return false;
-	ret = iou_register(&r, op, arg, nr);
-	iou_ring_exit(&r);
-	return ret >= 0 || ret == ok_err;
-}
-
-/* IORING_REGISTER_SYNC_CANCEL (6.0): -ENOENT for a key nothing matches */
-static inline bool iou_sync_cancel_supported(void)
-{
-	struct io_uring_sync_cancel_reg reg;
-
-	memset(&reg, 0, sizeof(reg));
-	reg.addr = IOU_PROBE_NO_SUCH_UD;
-	reg.timeout.tv_sec = -1;
-	reg.timeout.tv_nsec = -1;
-	return iou_register_probe_valid(IORING_REGISTER_SYNC_CANCEL, &reg, 1, -ENOENT);
-}
-
-/* IORING_REGISTER_IOWQ_MAX_WORKERS (5.15): {0, 0} only reads the limits */
-static inline bool iou_iowq_max_workers_supported(void)
-{
-	unsigned int limits[2] = { 0, 0 };
-
-	return iou_register_probe_valid(IORING_REGISTER_IOWQ_MAX_WORKERS, limits, 2, 0);
-}
-
-#define REQUIRE_SYNC_CANCEL() do {					\
-	if (!iou_sync_cancel_supported())				\
-		SKIP(return, "kernel lacks register opcode IORING_REGISTER_SYNC_CANCEL"); \
-	} while (0)
-
-#define REQUIRE_IOWQ_MAX_WORKERS() do {					\
-	if (!iou_iowq_max_workers_supported())				\
-		SKIP(return, "kernel lacks register opcode IORING_REGISTER_IOWQ_MAX_WORKERS"); \
 	} while (0)
 
 /* IORING_REGISTER_SYNC_CANCEL; 0, a count, or -errno */

@@ -95,17 +95,10 @@ static inline void iou_en_queue_poll(struct iou_ring *r, int fd, __u64 user_data
 static inline int iou_en_procs_blocked(void)
 {
 	char buf[16384];
-	ssize_t n;
 	char *p;
-	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (iou_read_file("/proc/stat", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
 	p = strstr(buf, "\nprocs_blocked ");
 	return p ? atoi(p + 15) : -1;
 }
@@ -117,31 +110,17 @@ static inline int iou_en_procs_blocked(void)
 static inline bool iou_en_task_sleeps_in(int tid, long nr)
 {
 	char path[64], buf[512];
-	ssize_t n;
 	char *p;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (iou_read_file(path, buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	p = strrchr(buf, ')');
 	if (!p || (p[2] != 'S' && p[2] != 'D'))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (iou_read_file(path, buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	return strtol(buf, NULL, 10) == nr && buf[0] >= '0' && buf[0] <= '9';
 }
 

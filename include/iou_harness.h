@@ -9,9 +9,11 @@
 #define IOU_HARNESS_H
 
 #include <linux/capability.h>
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/time_types.h>
 
 struct __test_metadata;
@@ -34,6 +36,12 @@ unsigned int iou_features(void);
 bool iou_setup_flag_supported(unsigned int flag);
 /* a PROT_NONE page: copying from or to it fails with EFAULT */
 void *iou_fault_ptr(void);
+/*
+ * IORING_REGISTER_QUERY (6.18) of IO_URING_QUERY_OPCODES (the numbers of
+ * opcodes, the known flags) into *q, on no ring; false without it
+ */
+struct io_uring_query_opcode;
+bool iou_query_opcodes(struct io_uring_query_opcode *q);
 /* the kernel knows register opcode op */
 bool iou_register_op_supported(unsigned int op);
 /* IORING_NOP_INJECT_RESULT works: a NOP can complete with a chosen res */
@@ -42,6 +50,20 @@ bool iou_nop_inject_supported(void);
 bool iou_has_cap(int cap);
 /* value of an integer sysctl under /proc/sys, or def if unreadable */
 long iou_read_sysctl(const char *path, long def);
+
+/*
+ * Read a small file (/proc, /sys) into buf: at most size - 1 bytes, always
+ * NUL-terminated.  The number of bytes read, or -errno if it cannot be
+ * opened; a read error ends the data like end of file.
+ */
+ssize_t iou_read_file(const char *path, char *buf, size_t size);
+
+/*
+ * Thread ids of this process whose comm starts with prefix ("iou-sqp-",
+ * "iou-wrk-"), seen through /proc/self/task; how many there are (up to
+ * max stored in tids, which may be NULL), or -errno.
+ */
+int iou_threads(const char *prefix, int *tids, int max);
 
 /* ---- names for diagnostics -------------------------------------- */
 
@@ -103,6 +125,23 @@ void __th_set_program_check(const char *(*fn)(void));
 #define REQUIRE_SETUP_FLAG(flag) do {					\
 	if (!iou_setup_flag_supported(flag))				\
 		SKIP(return, "kernel lacks setup flag %s", #flag);	\
+	} while (0)
+
+/*
+ * Every flag of a combination (a variant's setup flags, say), naming the
+ * first one the kernel lacks.
+ */
+#define REQUIRE_SETUP_FLAGS(flags) do {					\
+	for (unsigned int __sf = (flags); __sf; __sf &= __sf - 1)	\
+		if (!iou_setup_flag_supported(__sf & -__sf))		\
+			SKIP(return, "kernel lacks setup flag %s",	\
+			     iou_setup_flag_name(__sf & -__sf));	\
+	} while (0)
+
+/* set up ring with these setup flags, or SKIP naming the missing one */
+#define IOU_RING_INIT_OR_SKIP(ring, entries, setup_flags) do {		\
+	REQUIRE_SETUP_FLAGS(setup_flags);				\
+	ASSERT_EQ(0, iou_ring_init((ring), (entries), (setup_flags)));	\
 	} while (0)
 
 #define REQUIRE_FEATURE(feat) do {					\
@@ -178,6 +217,18 @@ void __th_set_program_check(const char *(*fn)(void));
 		       iou_res_str(__s), iou_res_str(__x));		\
 	EXPECT_EQ(__x, __s);						\
 	} while (0)
+
+/* ---- completions by user_data ---------------------------------------- */
+
+/*
+ * Where the kernel does not define the order in which several requests
+ * complete, a CQE is found by its user_data among those reaped.
+ */
+struct iou_cqe;
+/* index of the first CQE with user_data ud in c[0..n), or -1 */
+int iou_cqe_index(const struct iou_cqe *c, int n, __u64 ud);
+/* how many CQEs in c[0..n) carry user_data ud */
+int iou_cqe_count(const struct iou_cqe *c, int n, __u64 ud);
 
 /* ---- scratch files, processes, time --------------------------------- */
 

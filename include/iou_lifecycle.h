@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers of the lifecycle area (tests/lifecycle): observing from outside
- * what a ring still holds (a pipe end it references, threads it runs) and
- * reading /proc/<pid>/fdinfo of a ring.
+ * what a ring still holds (a pipe end it references; the threads it runs
+ * are counted with iou_threads()) and reading /proc/<pid>/fdinfo of a ring.
  */
 #ifndef IOU_LIFECYCLE_H
 #define IOU_LIFECYCLE_H
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -44,51 +43,13 @@ static inline bool iou_lc_reader_gone(int wfd, unsigned int ms)
 	return false;
 }
 
-/* threads of this process whose name starts with prefix */
-static inline int iou_lc_count_threads(const char *prefix)
-{
-	char path[300], comm[64];
-	struct dirent *e;
-	int n = 0;
-	DIR *d = opendir("/proc/self/task");
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) &&
-		    !strncmp(comm, prefix, strlen(prefix)))
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
-
 /* /proc/self/fdinfo/<fd> into buf (NUL-terminated); bytes or -errno */
 static inline ssize_t iou_lc_fdinfo(int fd, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n, got = 0;
-	int f;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	while ((size_t)got < len - 1 &&
-	       (n = read(f, buf + got, len - 1 - (size_t)got)) > 0)
-		got += n;
-	close(f);
-	buf[got] = 0;
-	return got;
+	return iou_read_file(path, buf, len);
 }
 
 /* the line of fdinfo text buf that starts with "key:", or NULL */

@@ -259,10 +259,7 @@ static inline void iou_link_expect_none(struct __test_metadata *_metadata,
  */
 #define IOU_LINK_RING(r, entries, flags) do {				\
 	unsigned int __f = (flags);					\
-	for (unsigned int __b = __f; __b; __b &= __b - 1)		\
-		if (!iou_setup_flag_supported(__b & -__b))		\
-			SKIP(return, "kernel lacks setup flag %s",	\
-			     iou_setup_flag_name(__b & -__b));		\
+	REQUIRE_SETUP_FLAGS(__f);					\
 	if ((__f & IORING_SETUP_SQPOLL) &&				\
 	    !(iou_features() & IORING_FEAT_SQPOLL_NONFIXED))		\
 		SKIP(return, "kernel lacks feature IORING_FEAT_SQPOLL_NONFIXED"); \

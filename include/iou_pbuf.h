@@ -2,8 +2,10 @@
 /*
  * Helpers of the provided-buffer (tests/pbuf) and "registration, part 2"
  * (tests/register/register-{iowq,ring-fds,napi,clock,...}-*) programs:
- * provided-buffer rings in user or kernel memory, a pointer that always
- * faults, and io-wq worker threads seen through /proc.
+ * provided-buffer rings in user or kernel memory, and waiting for io-wq
+ * worker threads.  (The faulting pointer, the register-opcode probe and
+ * the thread lookup are the suite's: iou_fault_ptr(),
+ * REQUIRE_REGISTER_OP() and iou_threads() in iou_harness.h.)
  *
  * Everything is static inline so that no symbol can clash with another
  * area's helpers in libiou.a.
@@ -11,7 +13,6 @@
 #ifndef IOU_PBUF_H
 #define IOU_PBUF_H
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -22,102 +23,8 @@
 #include <unistd.h>
 
 #include "iou_abi.h"
+#include "iou_harness.h"
 #include "iou_ring.h"
-
-/* ---- a pointer the kernel can never copy from or to ---------------- */
-
-/*
- * The address of a PROT_NONE page: copy_from_user() on it fails with
- * EFAULT, whereas NULL is often refused earlier with EINVAL ("!arg").
- * The page stays reserved for the life of the process.
- */
-static inline void *iou_pb_fault_ptr(void)
-{
-	static void *p;
-
-	if (!p) {
-		p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			p = NULL;
-	}
-	return p;
-}
-
-/* ---- which register opcodes this kernel knows ------------------------ */
-
-/*
- * The suite's iou_register_op_supported() probes with a NULL argument and
- * takes EINVAL for "unknown opcode"; but 6.x refuses a NULL argument of
- * most newer opcodes with EINVAL before looking at it (PBUF_RING,
- * PBUF_STATUS, SYNC_CANCEL, NAPI, CLOCK, IOWQ_*, RESIZE_RINGS,
- * MEM_REGION...), so it reports them missing.  This probe asks
- * IORING_REGISTER_QUERY where it exists (6.18: the number of register
- * opcodes) and otherwise passes a faulting pointer with a valid nr_args,
- * on a ring whose flags pass the opcode's first checks: a known opcode
- * then fails with EFAULT (or EPERM for a privilege it checks first), an
- * unknown one with EINVAL.
- */
-static inline bool iou_pb_register_op_supported(unsigned int op)
-{
-	struct io_uring_query_opcode q;
-	struct io_uring_query_hdr h;
-	struct io_uring_params p;
-	unsigned int nr = 1;
-	int fd, ret, err;
-
-	memset(&q, 0, sizeof(q));
-	memset(&h, 0, sizeof(h));
-	h.query_data = (__u64)(uintptr_t)&q;
-	h.query_op = IO_URING_QUERY_OPCODES;
-	h.size = sizeof(q);
-	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
-	    h.result == 0)
-		return op < q.nr_register_opcodes;
-	if (op >= IORING_REGISTER_QUERY)
-		return false;
-
-	if (op == IORING_REGISTER_SEND_MSG_RING) {
-		/* before 6.13, fd -1 is just a bad fd (EBADF) */
-		ret = sys_io_uring_register(-1, op, iou_pb_fault_ptr(), 1);
-		return ret < 0 && errno == EFAULT;
-	}
-	switch (op) {
-	case IORING_UNREGISTER_IOWQ_AFF:
-		op = IORING_REGISTER_IOWQ_AFF;	/* came together (5.14) */
-		break;
-	case IORING_UNREGISTER_NAPI:
-		op = IORING_REGISTER_NAPI;	/* came together (6.9) */
-		break;
-	case IORING_REGISTER_IOWQ_MAX_WORKERS:
-		nr = 2;
-		break;
-	case IORING_REGISTER_CLOCK:
-	case IORING_REGISTER_FILE_ALLOC_RANGE:
-		nr = 0;
-		break;
-	}
-	memset(&p, 0, sizeof(p));
-	/* RESIZE_RINGS wants DEFER_TASKRUN, ZCRX_IFQ also a big-CQE ring */
-	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
-		  IORING_SETUP_CQE32;
-	fd = sys_io_uring_setup(2, &p);
-	if (fd < 0) {
-		memset(&p, 0, sizeof(p));
-		fd = sys_io_uring_setup(2, &p);
-	}
-	if (fd < 0)
-		return false;
-	ret = sys_io_uring_register(fd, op, iou_pb_fault_ptr(), nr);
-	err = errno;
-	close(fd);
-	return ret >= 0 || err == EFAULT || err == EPERM;
-}
-
-#define IOU_PB_REQUIRE_REGISTER_OP(op) do {				\
-	if (!iou_pb_register_op_supported(op))				\
-		SKIP(return, "kernel lacks register opcode %s", #op);	\
-	} while (0)
 
 /* ---- provided-buffer rings ------------------------------------------ */
 
@@ -284,49 +191,15 @@ static inline __u32 iou_pb_cqe_flags(unsigned int bid, __u32 extra)
 
 /*
  * io-wq workers are threads of the submitting process named
- * "iou-wrk-<tid>".  Fills up to max tids (may be NULL), returns how many
- * such threads exist now.
+ * "iou-wrk-<tid>" (iou_threads("iou-wrk-", ...) counts them now).
+ * Wait (bounded) until at least nr exist; returns the count, filling up to
+ * max tids (may be NULL).
  */
-static inline int iou_pb_iowq_workers(int *tids, int max)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char path[300], comm[64];
-		ssize_t len;
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		len = read(fd, comm, sizeof(comm) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		comm[len] = 0;
-		if (strncmp(comm, "iou-wrk-", 8))
-			continue;
-		if (tids && n < max)
-			tids[n] = atoi(de->d_name);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/* Wait (bounded) until at least nr io-wq workers exist; returns the count. */
 static inline int iou_pb_wait_iowq_workers(int nr, int *tids, int max,
 					   unsigned int timeout_ms)
 {
 	for (unsigned int waited = 0;; waited++) {
-		int n = iou_pb_iowq_workers(tids, max);
+		int n = iou_threads("iou-wrk-", tids, max);
 
 		if (n >= nr || waited >= timeout_ms)
 			return n;

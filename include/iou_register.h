@@ -3,10 +3,11 @@
  * Helpers of the "registration, part 1" programs (tests/register/
  * register-buffers-*, register-files-*, probe-*, personality-*,
  * restrictions-*, register-common-*): the table registration calls with
- * their argument structs filled in, a probe for register opcodes that
- * does not trip over "!arg" checks, memory that is never huge, a window
+ * their argument structs filled in, memory that is never huge, a window
  * that asserts silence on the CQ ring, and child processes that run with
- * other credentials or limits.
+ * other credentials or limits.  Register opcodes are probed with the
+ * suite's REQUIRE_REGISTER_OP(), and iou_fault_ptr() gives a pointer that
+ * always faults (iou_harness.h).
  *
  * Everything is static inline so that no symbol can clash with another
  * area's helpers in libiou.a.
@@ -29,98 +30,6 @@
 #include "iou_ring.h"
 
 #define IOU_RG_PAGE	((size_t)sysconf(_SC_PAGESIZE))
-
-/* ---- a pointer the kernel can never copy from or to ------------------- */
-
-/*
- * The address of a PROT_NONE page: copy_from_user() on it fails with
- * EFAULT, whereas NULL is refused earlier with EINVAL by many opcodes
- * ("!arg").  The page stays reserved for the life of the process.
- */
-static inline void *iou_rg_fault_ptr(void)
-{
-	static void *p;
-
-	if (!p) {
-		p = mmap(NULL, IOU_RG_PAGE, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			p = NULL;
-	}
-	return p;
-}
-
-/* ---- which register opcodes this kernel knows ----------------------- */
-
-/*
- * iou_register_op_supported() probes with a NULL argument, which opcodes
- * such as FILE_ALLOC_RANGE and CLONE_BUFFERS refuse with EINVAL ("!arg")
- * before looking at it, so it reports them missing.  This probe asks
- * IORING_REGISTER_QUERY where it exists, and otherwise passes a faulting
- * pointer with a valid nr_args: a known opcode then fails with EFAULT,
- * an unknown one with EINVAL.
- */
-static inline bool iou_rg_register_op_supported(unsigned int op)
-{
-	static unsigned long long known, supported;
-	struct io_uring_query_opcode q;
-	struct io_uring_query_hdr h;
-	struct io_uring_params p;
-	unsigned int nr = 1;
-	int fd, ret, err;
-
-	if (op >= 64)
-		return false;
-	if (known & (1ULL << op))
-		return supported & (1ULL << op);
-
-	memset(&q, 0, sizeof(q));
-	memset(&h, 0, sizeof(h));
-	h.query_data = (__u64)(uintptr_t)&q;
-	h.query_op = IO_URING_QUERY_OPCODES;
-	h.size = sizeof(q);
-	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
-	    h.result == 0)
-		return op < q.nr_register_opcodes;
-	if (op >= IORING_REGISTER_QUERY)
-		return false;
-	/* 5.1-5.6 opcodes (several refuse any argument): always there */
-	if (op < IORING_REGISTER_RESTRICTIONS)
-		return true;
-	/* these two came with R_DISABLED (5.10) */
-	if (op == IORING_REGISTER_RESTRICTIONS || op == IORING_REGISTER_ENABLE_RINGS)
-		return iou_setup_flag_supported(IORING_SETUP_R_DISABLED);
-
-	switch (op) {
-	case IORING_REGISTER_FILE_ALLOC_RANGE:
-		nr = 0;
-		break;
-	case IORING_REGISTER_FILES2:
-	case IORING_REGISTER_BUFFERS2:
-		nr = sizeof(struct io_uring_rsrc_register);
-		break;
-	case IORING_REGISTER_FILES_UPDATE2:
-	case IORING_REGISTER_BUFFERS_UPDATE:
-		nr = sizeof(struct io_uring_rsrc_update2);
-		break;
-	}
-	memset(&p, 0, sizeof(p));
-	fd = sys_io_uring_setup(2, &p);
-	if (fd < 0)
-		return false;
-	ret = sys_io_uring_register(fd, op, iou_rg_fault_ptr(), nr);
-	err = errno;
-	close(fd);
-	known |= 1ULL << op;
-	if (ret >= 0 || err == EFAULT)
-		supported |= 1ULL << op;
-	return supported & (1ULL << op);
-}
-
-#define IOU_RG_REQUIRE_REGISTER_OP(op) do {				\
-	if (!iou_rg_register_op_supported(op))				\
-		SKIP(return, "kernel lacks register opcode %s", #op);	\
-	} while (0)
 
 /*
  * IORING_RSRC_REGISTER_SPARSE (5.19) has no feature bit: a kernel
@@ -149,7 +58,7 @@ static inline bool iou_rg_sparse_supported(void)
 }
 
 #define IOU_RG_REQUIRE_SPARSE() do {					\
-	if (!iou_rg_register_op_supported(IORING_REGISTER_FILES2) ||	\
+	if (!iou_register_op_supported(IORING_REGISTER_FILES2) ||	\
 	    !iou_rg_sparse_supported())					\
 		SKIP(return, "kernel lacks IORING_RSRC_REGISTER_SPARSE"); \
 	} while (0)

@@ -3,7 +3,8 @@
  * Helpers of the ring-setup programs (tests/setup): raw setup calls that
  * report -errno, rings in user memory (IORING_SETUP_NO_MMAP) wired into a
  * struct iou_ring, and the io_uring threads of this process (SQPOLL's
- * iou-sqp-*, io-wq's iou-wrk-*) seen through /proc/self/task.
+ * iou-sqp-*, io-wq's iou-wrk-*; iou_threads() lists them) waited for and
+ * seen through /proc/self/task.
  *
  * Everything is static inline so that no symbol can clash with another
  * area's helpers in libiou.a.
@@ -11,7 +12,6 @@
 #ifndef IOU_SETUP_H
 #define IOU_SETUP_H
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -205,56 +205,18 @@ static inline bool iou_su_iopoll_takes_nop(void)
 /* ---- io_uring threads of this process ----------------------------------- */
 
 /*
- * Thread ids of this process whose comm starts with prefix ("iou-sqp-",
- * "iou-wrk-"); how many there are (up to max stored in tids).
- */
-static inline int iou_su_threads(const char *prefix, int *tids, int max)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char path[300], comm[64];
-		ssize_t len;
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;	/* the thread exited meanwhile */
-		len = read(fd, comm, sizeof(comm) - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		comm[len] = 0;
-		if (strncmp(comm, prefix, strlen(prefix)))
-			continue;
-		if (tids && n < max)
-			tids[n] = atoi(de->d_name);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/*
- * Wait (bounded) until exactly n such threads exist, as a new thread names
- * itself only once it runs and an exiting one lingers a little; the last
- * count seen.
+ * Wait (bounded) until exactly n threads of this process have a comm that
+ * starts with prefix (iou_threads()), as a new thread names itself only
+ * once it runs and an exiting one lingers a little; the last count seen.
  */
 static inline int iou_su_wait_threads(const char *prefix, int n,
 				      unsigned int timeout_ms)
 {
-	int seen = iou_su_threads(prefix, NULL, 0);
+	int seen = iou_threads(prefix, NULL, 0);
 
 	for (unsigned int i = 0; i < timeout_ms && seen != n; i++) {
 		usleep(1000);
-		seen = iou_su_threads(prefix, NULL, 0);
+		seen = iou_threads(prefix, NULL, 0);
 	}
 	return seen;
 }
@@ -267,17 +229,14 @@ static inline int iou_su_task_stat(int tid, char *state, int *cpu)
 {
 	char path[64], buf[1024], *p;
 	ssize_t len;
-	int fd, field;
+	int field;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
+	len = iou_read_file(path, buf, sizeof(buf));
+	if (len < 0)
+		return (int)len;
+	if (len == 0)
 		return -EIO;
-	buf[len] = 0;
 	/* comm may contain spaces: fields are counted after its ')' */
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ')

@@ -8,8 +8,9 @@
  *    a different release, and an unknown one is refused with -EINVAL),
  *    with REQUIRE_* macros that turn a missing one into a SKIP;
  *  - absolute deadlines on a chosen clock;
- *  - finding a CQE by user_data where the kernel does not define the
- *    order in which several requests complete.
+ *  - checking a CQE by user_data (found with the suite's iou_cqe_index())
+ *    where the kernel does not define the order in which several
+ *    requests complete.
  */
 #ifndef IOU_TIMEOUT_H
 #define IOU_TIMEOUT_H
@@ -114,15 +115,6 @@ static inline bool iou_cancel_flags_supported(unsigned int flags)
 		SKIP(return, "kernel lacks cancel flags %s", #f);	\
 	} while (0)
 
-/* set up a ring with these setup flags, or SKIP naming the missing one */
-#define IOU_RING_INIT_OR_SKIP(ring, entries, setup_flags) do {		\
-	for (unsigned int __f = (setup_flags); __f; __f &= __f - 1)	\
-		if (!iou_setup_flag_supported(__f & -__f))		\
-			SKIP(return, "kernel lacks setup flag %s",	\
-			     iou_setup_flag_name(__f & -__f));		\
-	ASSERT_EQ(0, iou_ring_init((ring), (entries), (setup_flags)));	\
-	} while (0)
-
 /* ---- clocks ------------------------------------------------------ */
 
 /* now + delta_ms on clock clk, as a timespec for IORING_TIMEOUT_ABS */
@@ -142,25 +134,6 @@ static inline struct __kernel_timespec iou_clock_deadline(clockid_t clk,
 }
 
 /* ---- CQEs by user_data ------------------------------------------- */
-
-/* index of the first CQE with user_data ud in c[0..n), or -1 */
-static inline int iou_cqe_index(const struct iou_cqe *c, int n, __u64 ud)
-{
-	for (int i = 0; i < n; i++)
-		if (c[i].user_data == ud)
-			return i;
-	return -1;
-}
-
-/* how many CQEs in c[0..n) carry user_data ud */
-static inline int iou_cqe_count(const struct iou_cqe *c, int n, __u64 ud)
-{
-	int nr = 0;
-
-	for (int i = 0; i < n; i++)
-		nr += c[i].user_data == ud;
-	return nr;
-}
 
 /*
  * The CQE of user_data ud among c[0..n) has exactly this res and flags

@@ -105,9 +105,23 @@ run ringlib "$BIN/st-ringlib-index-wrap"
 check "ring library index arithmetic across 2^32" rc_is ringlib 0
 check "ring library: no case failed" lacks_text "$WORK/ringlib.out" "not ok"
 
+# ---- helpers every area shares ---------------------------------------------------
+run shared "$BIN/st-shared-helpers"
+if rc_is shared 4; then
+	check "io_uring unavailable: whole-program skip" has_text "$WORK/shared.out" "1..0 # SKIP"
+else
+	check "shared helpers: exit 0" rc_is shared 0
+	check "shared helpers: no case failed" lacks_text "$WORK/shared.out" "not ok"
+	check "an unknown setup flag skips uniformly" has_line "$WORK/shared.out" \
+		"ok 6 global.setup_flags_unknown_bit_skips # SKIP kernel lacks setup flag ?"
+	check "ring init for an unknown setup flag skips uniformly" has_line "$WORK/shared.out" \
+		"ok 7 global.ring_init_or_skip_unknown_bit_skips # SKIP kernel lacks setup flag ?"
+	check "skipped cases never ran on" lacks_text "$WORK/shared.err" "never-printed"
+fi
+
 # ---- prove accepts every harness stream ------------------------------------------------
 if command -v prove >/dev/null 2>&1; then
-	for f in verdicts filter reqs lowlevel lowskip ringlib; do
+	for f in verdicts filter reqs lowlevel lowskip ringlib shared; do
 		prove --ignore-exit --exec cat "$WORK/$f.out" > "$WORK/$f.prove" 2>&1
 		check "prove parses $f without parse errors" lacks_text "$WORK/$f.prove" "Parse errors"
 	done

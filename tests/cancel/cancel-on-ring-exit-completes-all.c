@@ -39,10 +39,7 @@ FIXTURE_VARIANT_ADD(exit, sqpoll) { .flags = IORING_SETUP_SQPOLL };
 
 FIXTURE_SETUP(exit)
 {
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
+	REQUIRE_SETUP_FLAGS(variant->flags);
 	ASSERT_EQ(0, pipe(self->p));
 	ASSERT_EQ(0, pipe(self->q));
 	self->devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);

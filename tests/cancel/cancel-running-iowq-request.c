@@ -83,7 +83,7 @@ TEST_F(ring, queued_request_is_cancelled_before_it_runs)
 	static char page[4096] __attribute__((aligned(4096)));
 
 	REQUIRE_BUSY_MADVISE();
-	REQUIRE_IOWQ_MAX_WORKERS();
+	REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_MAX_WORKERS);
 	ASSERT_EQ(0, iou_register(&self->r, IORING_REGISTER_IOWQ_MAX_WORKERS, limits, 2));
 	self->busy = iou_busy_region(IOU_BUSY_LEN);
 	ASSERT_NE(NULL, self->busy);

@@ -27,7 +27,7 @@ FIXTURE(ring) {
 
 FIXTURE_SETUP(ring)
 {
-	REQUIRE_SYNC_CANCEL();
+	REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
 	ASSERT_EQ(0, pipe(self->a));
 	ASSERT_EQ(0, pipe(self->b));

@@ -54,10 +54,7 @@ FIXTURE_SETUP(w)
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered };
 
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
+	REQUIRE_SETUP_FLAGS(variant->flags);
 	if (variant->registered)
 		REQUIRE_REGISTER_OP(IORING_REGISTER_RING_FDS);
 	memset(&p, 0, sizeof(p));

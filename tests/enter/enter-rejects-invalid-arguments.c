@@ -41,15 +41,8 @@ FIXTURE_TEARDOWN(ring)
 static unsigned int known_enter_flags(void)
 {
 	struct io_uring_query_opcode q;
-	struct io_uring_query_hdr h;
 
-	memset(&q, 0, sizeof(q));
-	memset(&h, 0, sizeof(h));
-	h.query_data = (__u64)(uintptr_t)&q;
-	h.query_op = IO_URING_QUERY_OPCODES;
-	h.size = sizeof(q);
-	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
-	    h.result == 0)
+	if (iou_query_opcodes(&q))
 		return (unsigned int)q.enter_flags;
 	return IOU_ENTER_FLAGS_6_18;
 }

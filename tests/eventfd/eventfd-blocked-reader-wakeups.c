@@ -117,11 +117,7 @@ FIXTURE_SETUP(rd)
 {
 	self->efd = self->pfd[0] = -1;
 	self->r.fd = -1;
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
-	ASSERT_EQ(0, iou_ring_init(&self->r, 8, variant->flags));
+	IOU_RING_INIT_OR_SKIP(&self->r, 8, variant->flags);
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));

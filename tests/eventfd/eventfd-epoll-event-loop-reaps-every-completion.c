@@ -54,11 +54,7 @@ FIXTURE_SETUP(loop)
 
 	self->efd = self->epfd = self->file = -1;
 	self->r.fd = -1;
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
-	ASSERT_EQ(0, iou_ring_init(&self->r, DEPTH, variant->flags));
+	IOU_RING_INIT_OR_SKIP(&self->r, DEPTH, variant->flags);
 	self->efd = iou_evfd_create(0);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd,

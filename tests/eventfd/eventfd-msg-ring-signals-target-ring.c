@@ -40,10 +40,7 @@ FIXTURE_SETUP(msg)
 {
 	self->src_efd = self->dst_efd = -1;
 	self->src.fd = self->dst.fd = -1;
-	for (unsigned int f = variant->dst_flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
+	REQUIRE_SETUP_FLAGS(variant->dst_flags);
 	ASSERT_EQ(0, iou_ring_init(&self->src, 8, 0));
 	ASSERT_EQ(0, iou_ring_init(&self->dst, 8, variant->dst_flags));
 	self->src_efd = iou_evfd_create(0);

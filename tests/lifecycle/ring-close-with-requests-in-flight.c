@@ -53,10 +53,7 @@ FIXTURE_VARIANT_ADD(cl, defer_taskrun) {
 
 FIXTURE_SETUP(cl)
 {
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
+	REQUIRE_SETUP_FLAGS(variant->flags);
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, pipe2(self->p, O_CLOEXEC));

@@ -25,7 +25,7 @@ FIXTURE_SETUP(mm)
 	int ret;
 
 	self->fd = -1;
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	/* before 6.4 the flag bits were a pad that had to be zero */
 	ret = iou_pb_register(&self->r, 0, 1, 0, IOU_PBUF_RING_MMAP);

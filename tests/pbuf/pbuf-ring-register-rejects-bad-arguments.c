@@ -55,7 +55,7 @@ FIXTURE_VARIANT_ADD(bad, unpinnable_ring_addr) {
 
 FIXTURE_SETUP(bad)
 {
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 	self->mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -87,7 +87,7 @@ TEST_F(bad, refused_with_errno_and_no_group_created)
 		reg.ring_addr = (__u64)(uintptr_t)self->mem + 64;
 		break;
 	case ADDR_PROT_NONE:
-		reg.ring_addr = (__u64)(uintptr_t)iou_pb_fault_ptr();
+		reg.ring_addr = (__u64)(uintptr_t)iou_fault_ptr();
 		break;
 	}
 	if (variant->resv >= 0)
@@ -111,7 +111,7 @@ FIXTURE(call) {
 
 FIXTURE_SETUP(call)
 {
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 	self->mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -136,7 +136,7 @@ TEST_F(call, null_argument_is_einval)
 TEST_F(call, faulting_argument_is_efault)
 {
 	ASSERT_SYSERR(EFAULT, sys_io_uring_register(self->r.fd,
-			IORING_REGISTER_PBUF_RING, iou_pb_fault_ptr(), 1));
+			IORING_REGISTER_PBUF_RING, iou_fault_ptr(), 1));
 }
 
 TEST_F(call, nr_args_zero_is_einval)
@@ -208,7 +208,7 @@ TEST_F(call, unregister_null_argument_is_einval)
 TEST_F(call, unregister_faulting_argument_is_efault)
 {
 	ASSERT_SYSERR(EFAULT, sys_io_uring_register(self->r.fd,
-			IORING_UNREGISTER_PBUF_RING, iou_pb_fault_ptr(), 1));
+			IORING_UNREGISTER_PBUF_RING, iou_fault_ptr(), 1));
 }
 
 TEST_F(call, unregister_nr_args_two_is_einval)

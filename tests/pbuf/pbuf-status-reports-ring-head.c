@@ -32,8 +32,8 @@ FIXTURE_SETUP(st)
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
 
 	self->fd = -1;
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_STATUS);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_STATUS);
 	if (variant->registered_ring)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
@@ -156,7 +156,7 @@ TEST_F(st, null_argument_is_einval)
 TEST_F(st, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_PBUF_STATUS,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(st, nr_args_other_than_one_is_einval)

@@ -214,7 +214,7 @@ TEST_F(lim, legacy_opcodes_refuse_a_ring_group)
 {
 	struct iou_pb_ring pb;
 
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 5, 0));
 	ASSERT_RES(-EINVAL, provide(_metadata, &self->r, self->mem, 16, 1, 5, 0));
 	ASSERT_RES(-EINVAL, remove_bufs(_metadata, &self->r, 1, 5));

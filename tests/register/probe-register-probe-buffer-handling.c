@@ -144,7 +144,7 @@ TEST_F(probe, null_buffer_fails_einval)
 TEST_F(probe, unreadable_buffer_fails_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_PROBE,
-					 iou_rg_fault_ptr(), NR_MAX));
+					 iou_fault_ptr(), NR_MAX));
 }
 
 TEST_F(probe, same_answer_through_a_registered_ring_fd)
@@ -166,7 +166,7 @@ TEST_F(probe, last_op_agrees_with_query)
 	struct io_uring_query_opcode q;
 	struct io_uring_query_hdr h;
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
 	memset(&q, 0, sizeof(q));
 	memset(&h, 0, sizeof(h));
 	h.query_data = (__u64)(uintptr_t)&q;

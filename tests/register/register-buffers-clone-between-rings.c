@@ -34,7 +34,7 @@ FIXTURE_SETUP(clone)
 	struct iovec iov[NBUF];
 
 	self->fd = -1;
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_CLONE_BUFFERS);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_CLONE_BUFFERS);
 	ASSERT_EQ(0, iou_ring_init(&self->src, 4, 0));
 	ASSERT_EQ(0, iou_ring_init(&self->dst, 4, 0));
 	self->mem = iou_rg_map(2 * NBUF * IOU_RG_PAGE);
@@ -206,7 +206,7 @@ TEST_F(clone, bad_arguments_fail_einval_or_efault)
 	ASSERT_RES(-EINVAL, iou_register(&self->dst, IORING_REGISTER_CLONE_BUFFERS, &arg, 2));
 	ASSERT_RES(-EINVAL, iou_register(&self->dst, IORING_REGISTER_CLONE_BUFFERS, NULL, 1));
 	ASSERT_RES(-EFAULT, iou_register(&self->dst, IORING_REGISTER_CLONE_BUFFERS,
-					 iou_rg_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 	/* none of it registered anything */
 	ASSERT_RES(-ENXIO, iou_register(&self->dst, IORING_UNREGISTER_BUFFERS, NULL, 0));
 }

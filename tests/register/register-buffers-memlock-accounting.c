@@ -303,7 +303,7 @@ static void clone_not_charged(struct __test_metadata *_metadata)
 
 TEST(cloned_buffers_are_not_charged_again)
 {
-	if (!iou_rg_register_op_supported(IORING_REGISTER_CLONE_BUFFERS))
+	if (!iou_register_op_supported(IORING_REGISTER_CLONE_BUFFERS))
 		SKIP(return, "kernel lacks register opcode IORING_REGISTER_CLONE_BUFFERS");
 	in_child(_metadata, clone_not_charged, true);
 }

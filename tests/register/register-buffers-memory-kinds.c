@@ -95,7 +95,7 @@ TEST_F(kinds, shared_memfd_memory_carries_fixed_io)
 	int mfd;
 
 	/* shmem-backed buffers are accepted since 5.14 (with IOWQ_AFF) */
-	if (!iou_rg_register_op_supported(IORING_REGISTER_IOWQ_AFF))
+	if (!iou_register_op_supported(IORING_REGISTER_IOWQ_AFF))
 		SKIP(return, "kernel predates shmem-backed buffers (5.14)");
 	mfd = memfd_create("iou-regbuf", MFD_CLOEXEC);
 	ASSERT_LE(0, mfd);

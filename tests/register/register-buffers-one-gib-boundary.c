@@ -113,7 +113,7 @@ TEST(exactly_one_gib_registers_and_its_last_page_carries_io)
 	if (!can_pin_one_gib())
 		SKIP(return, "needs CAP_IPC_LOCK or RLIMIT_MEMLOCK above 1 GiB to pin 1 GiB");
 	/* shmem-backed buffers are accepted since 5.14 (with IOWQ_AFF) */
-	if (iou_rg_register_op_supported(IORING_REGISTER_IOWQ_AFF))
+	if (iou_register_op_supported(IORING_REGISTER_IOWQ_AFF))
 		mem = aliased_gib();
 	else
 		mem = plain_gib(&why);

@@ -70,12 +70,12 @@ TEST_F(args, null_iovec_array_fails_efault)
 TEST_F(args, unreadable_iovec_array_fails_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_BUFFERS,
-					 iou_rg_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(args, prot_none_memory_fails_efault)
 {
-	ASSERT_RES(-EFAULT, reg1(&self->r, iou_rg_fault_ptr(), IOU_RG_PAGE));
+	ASSERT_RES(-EFAULT, reg1(&self->r, iou_fault_ptr(), IOU_RG_PAGE));
 }
 
 TEST_F(args, unmapped_memory_fails_efault)
@@ -146,7 +146,7 @@ TEST_F(args, failed_registration_leaves_no_table)
 	struct iovec iov[3] = {
 		{ self->mem, IOU_RG_PAGE },
 		{ self->mem + IOU_RG_PAGE, IOU_RG_PAGE },
-		{ iou_rg_fault_ptr(), IOU_RG_PAGE },	/* fails to pin */
+		{ iou_fault_ptr(), IOU_RG_PAGE },	/* fails to pin */
 	};
 	struct io_uring_sqe *sqe;
 	int fd = iou_scratch_file("data", 8192, 0);
@@ -169,7 +169,7 @@ TEST_F(args, buffers2_wrong_argument_size_fails_einval)
 	struct io_uring_rsrc_register rr = { .nr = 1 };
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	rr.data = (__u64)(uintptr_t)&iov;
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_BUFFERS2, &rr,
 					 sizeof(rr) - 8));
@@ -182,7 +182,7 @@ TEST_F(args, buffers2_nr_zero_fails_einval)
 {
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 0, 0));
 }
 
@@ -191,7 +191,7 @@ TEST_F(args, buffers2_nonzero_resv2_fails_einval)
 	struct io_uring_rsrc_register rr = { .nr = 1, .resv2 = 1 };
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	rr.data = (__u64)(uintptr_t)&iov;
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_BUFFERS2, &rr,
 					 sizeof(rr)));
@@ -201,7 +201,7 @@ TEST_F(args, buffers2_unknown_flag_fails_einval)
 {
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 1, 1U << 1));
 	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 1, 1U << 31));
 }
@@ -219,17 +219,17 @@ TEST_F(args, buffers2_unreadable_tags_fail_efault)
 {
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
-	ASSERT_RES(-EFAULT, iou_rg_buffers2(&self->r, &iov, iou_rg_fault_ptr(), 1, 0));
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	ASSERT_RES(-EFAULT, iou_rg_buffers2(&self->r, &iov, iou_fault_ptr(), 1, 0));
 	/* and nothing was left registered */
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 }
 
 TEST_F(args, buffers2_unreadable_argument_fails_efault)
 {
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_BUFFERS2,
-					 iou_rg_fault_ptr(),
+					 iou_fault_ptr(),
 					 sizeof(struct io_uring_rsrc_register)));
 }
 
@@ -237,7 +237,7 @@ TEST_F(args, buffers2_after_buffers_fails_ebusy)
 {
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(0, reg1(&self->r, self->mem, self->len));
 	ASSERT_RES(-EBUSY, iou_rg_buffers2(&self->r, &iov, NULL, 1, 0));
 }

@@ -178,11 +178,11 @@ TEST_F(sparse, update_with_unreadable_memory_fails_efault)
 
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_BUFFERS, &iov, 1));
 	ASSERT_RES(-EFAULT, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
-					   iou_rg_fault_ptr(), NULL, 1));
+					   iou_fault_ptr(), NULL, 1));
 	ASSERT_RES(-EFAULT, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
-					   &iov, iou_rg_fault_ptr(), 1));
+					   &iov, iou_fault_ptr(), 1));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
-					 iou_rg_fault_ptr(),
+					 iou_fault_ptr(),
 					 sizeof(struct io_uring_rsrc_update2)));
 	/* the original buffer is still in slot 0 */
 	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem, 64, 0, 0));

@@ -91,7 +91,7 @@ TEST_F(table, buffers_16385_fail_einval)
 
 TEST_F(table, buffers2_16384_register_and_16385_fail_einval)
 {
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, self->iov, NULL, NR_MAX + 1, 0));
 	ASSERT_RES(0, iou_rg_buffers2(&self->r, self->iov, NULL, NR_MAX, 0));
 	ASSERT_RES(100, read_fixed(&self->r, self->fd, self->page, 100, 0, NR_MAX - 1));

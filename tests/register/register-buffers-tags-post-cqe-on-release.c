@@ -164,7 +164,7 @@ TEST_F(tags, tag_for_an_empty_slot_fails_einval)
 TEST_F(tags, failed_registration_posts_no_tags)
 {
 	struct iovec iov[3] = { page_iov(self, 0), page_iov(self, 1),
-				{ iou_rg_fault_ptr(), IOU_RG_PAGE } };
+				{ iou_fault_ptr(), IOU_RG_PAGE } };
 	__u64 tag[3] = { 0x1, 0x2, 0x3 };
 
 	ASSERT_RES(-EFAULT, iou_rg_buffers2(&self->r, iov, tag, 3, 0));
@@ -175,7 +175,7 @@ TEST_F(tags, failed_registration_posts_no_tags)
 TEST_F(tags, update_stops_at_the_first_bad_entry_and_returns_the_count)
 {
 	struct iovec iov[3] = { page_iov(self, 0), page_iov(self, 1), page_iov(self, 2) };
-	struct iovec upd[3] = { page_iov(self, 3), { iou_rg_fault_ptr(), IOU_RG_PAGE },
+	struct iovec upd[3] = { page_iov(self, 3), { iou_fault_ptr(), IOU_RG_PAGE },
 				page_iov(self, 3) };
 	__u64 tag[3] = { 0xa, 0xb, 0xc };
 	struct iou_cqe cqe;

@@ -148,7 +148,7 @@ TEST_F(vfixed, index_without_buffer_fails_efault)
 TEST_F(vfixed, unreadable_iovec_array_fails_efault)
 {
 	ASSERT_RES(-EFAULT, vfixed(&self->r, IORING_OP_READV_FIXED, self->fd,
-				   iou_rg_fault_ptr(), 2, 0, 0, variant->sqe_flags));
+				   iou_fault_ptr(), 2, 0, 0, variant->sqe_flags));
 }
 
 TEST_F(vfixed, more_than_uio_maxiov_segments_fail_einval)

@@ -31,7 +31,7 @@ FIXTURE_SETUP(clk)
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
 
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_CLOCK);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_CLOCK);
 	if (variant->registered_ring)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
@@ -109,7 +109,7 @@ TEST_F(clk, null_is_einval_and_faulting_pointer_efault)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_CLOCK, NULL, 0));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_CLOCK,
-					 iou_pb_fault_ptr(), 0));
+					 iou_fault_ptr(), 0));
 }
 
 TEST_F(clk, non_ring_fd_is_eopnotsupp)

@@ -130,20 +130,13 @@ static unsigned int calls(struct env *e, struct call *c)
 	return n;
 }
 
-static bool have(unsigned int op)
-{
-	if (op == IORING_REGISTER_RESTRICTIONS || op == IORING_REGISTER_ENABLE_RINGS)
-		return iou_setup_flag_supported(IORING_SETUP_R_DISABLED);
-	return iou_rg_register_op_supported(op);
-}
-
 TEST_F(matrix, regular_file_fd_fails_eopnotsupp)
 {
 	struct call c[32];
 	unsigned int n = calls(&self->e, c);
 
 	for (unsigned int i = 0; i < n; i++) {
-		if (!have(c[i].op))
+		if (!iou_register_op_supported(c[i].op))
 			continue;
 		errno = 0;
 		ASSERT_EQ(-1, sys_io_uring_register(self->e.file, c[i].op, c[i].arg, c[i].nr))
@@ -162,7 +155,7 @@ TEST_F(matrix, closed_fd_fails_ebadf)
 	ASSERT_LE(0, fd);
 	close(fd);
 	for (unsigned int i = 0; i < n; i++) {
-		if (!have(c[i].op))
+		if (!iou_register_op_supported(c[i].op))
 			continue;
 		errno = 0;
 		ASSERT_EQ(-1, sys_io_uring_register(fd, c[i].op, c[i].arg, c[i].nr))
@@ -183,7 +176,7 @@ TEST_F(matrix, each_opcode_works_through_a_registered_ring_index)
 	for (unsigned int i = 0; i < n; i++) {
 		int ret;
 
-		if (!have(c[i].op))
+		if (!iou_register_op_supported(c[i].op))
 			continue;
 		ret = iou_register(&self->e.r, c[i].op, c[i].arg, c[i].nr);
 		ASSERT_EQ(c[i].ok, ret) TH_LOG("%s: %s", iou_register_op_name(c[i].op),
@@ -191,7 +184,7 @@ TEST_F(matrix, each_opcode_works_through_a_registered_ring_index)
 	}
 	/* the work was done on the ring: it is enabled and restricted, and
 	 * its cloned buffer reads */
-	if (have(IORING_REGISTER_CLONE_BUFFERS)) {
+	if (iou_register_op_supported(IORING_REGISTER_CLONE_BUFFERS)) {
 		iou_prep_read_fixed(iou_get_sqe(&self->e.r), self->e.file, self->e.mem,
 				    16, 0, 0);
 		ASSERT_RES(16, iou_rg_one(&self->e.r, NULL));
@@ -209,7 +202,7 @@ TEST_F(matrix, empty_registered_ring_slot_fails_ebadf)
 	ASSERT_EQ(0, iou_ring_register_fd(&self->e.r));
 	slot = self->e.r.enter_fd == 15 ? 14 : self->e.r.enter_fd + 1;
 	for (unsigned int i = 0; i < n; i++) {
-		if (!have(c[i].op))
+		if (!iou_register_op_supported(c[i].op))
 			continue;
 		errno = 0;
 		ASSERT_EQ(-1, sys_io_uring_register(slot,
@@ -228,7 +221,7 @@ TEST_F(matrix, registered_ring_index_past_the_table_fails_einval)
 	REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	ASSERT_EQ(0, iou_ring_register_fd(&self->e.r));
 	for (unsigned int i = 0; i < n; i++) {
-		if (!have(c[i].op))
+		if (!iou_register_op_supported(c[i].op))
 			continue;
 		errno = 0;
 		ASSERT_EQ(-1, sys_io_uring_register(IOU_RINGFD_REG_MAX,
@@ -243,7 +236,7 @@ TEST_F(matrix, opcode_the_kernel_lacks_fails_einval)
 {
 	unsigned int first = 255;
 
-	if (iou_rg_register_op_supported(IORING_REGISTER_QUERY)) {
+	if (iou_register_op_supported(IORING_REGISTER_QUERY)) {
 		struct io_uring_query_opcode q;
 		struct io_uring_query_hdr h;
 

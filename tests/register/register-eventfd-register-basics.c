@@ -153,7 +153,7 @@ TEST_F(ev, unreadable_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_EVENTFD, NULL, 1));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_EVENTFD_ASYNC,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(ev, nr_args_other_than_one_is_einval)

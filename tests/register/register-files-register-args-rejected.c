@@ -60,7 +60,7 @@ TEST_F(fargs, null_fd_array_fails_efault)
 TEST_F(fargs, unreadable_fd_array_fails_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILES,
-					 iou_rg_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
@@ -146,7 +146,7 @@ TEST_F(fargs, files2_bad_struct_fields_fail_einval)
 {
 	struct io_uring_rsrc_register rr;
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
 	memset(&rr, 0, sizeof(rr));
 	rr.nr = 2;
 	rr.data = (__u64)(uintptr_t)self->fd;
@@ -175,16 +175,16 @@ TEST_F(fargs, files2_sparse_with_fd_array_fails_einval)
 
 TEST_F(fargs, files2_unreadable_tags_fail_efault)
 {
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
-	ASSERT_RES(-EFAULT, iou_rg_files2(&self->r, self->fd, iou_rg_fault_ptr(), 2, 0));
+	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
+	ASSERT_RES(-EFAULT, iou_rg_files2(&self->r, self->fd, iou_fault_ptr(), 2, 0));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
 TEST_F(fargs, files2_unreadable_argument_fails_efault)
 {
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILES2,
-					 iou_rg_fault_ptr(),
+					 iou_fault_ptr(),
 					 sizeof(struct io_uring_rsrc_register)));
 }
 
@@ -193,7 +193,7 @@ TEST_F(fargs, files2_tag_on_empty_slot_fails_einval)
 	int fds[2] = { self->fd[0], -1 };
 	__u64 tags[2] = { 0, 0x99 };
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
 	ASSERT_RES(-EINVAL, iou_rg_files2(&self->r, fds, tags, 2, 0));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 	EXPECT_EQ(0, iou_rg_quiet(&self->r, 50, NULL));

@@ -30,7 +30,7 @@ FIXTURE_SETUP(alloc)
 	int fd;
 
 	IOU_RG_REQUIRE_SPARSE();
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_FILE_ALLOC_RANGE);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_FILE_ALLOC_RANGE);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	fd = iou_scratch_file("data", 4096, 0);
 	ASSERT_LE(0, fd);
@@ -142,7 +142,7 @@ TEST_F(alloc, range_errors)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 1));
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_FILE_ALLOC_RANGE, NULL, 0));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILE_ALLOC_RANGE,
-					 iou_rg_fault_ptr(), 0));
+					 iou_fault_ptr(), 0));
 	/* exactly the table is fine */
 	ASSERT_RES(0, set_range(&self->r, 0, 8));
 	ASSERT_RES(0, set_range(&self->r, 7, 1));

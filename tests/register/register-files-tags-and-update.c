@@ -204,13 +204,13 @@ TEST_F(fup, update_errors)
 	ASSERT_RES(-EINVAL, iou_rg_files_update(&self->r, 1, fds, 2));
 	ASSERT_RES(-EBADF, iou_rg_files_update(&self->r, 0, &closed, 1));
 	ASSERT_RES(-EBADF, iou_rg_files_update(&self->r, 0, &self->r.fd, 1));
-	ASSERT_RES(-EFAULT, iou_rg_files_update(&self->r, 0, iou_rg_fault_ptr(), 1));
+	ASSERT_RES(-EFAULT, iou_rg_files_update(&self->r, 0, iou_fault_ptr(), 1));
 	memset(&up, 0, sizeof(up));
 	up.resv = 1;
 	up.data = (__u64)(uintptr_t)fds;
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_FILES_UPDATE, &up, 1));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILES_UPDATE,
-					 iou_rg_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(fup, update_stops_at_the_first_bad_entry)

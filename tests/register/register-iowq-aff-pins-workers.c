@@ -36,7 +36,7 @@ FIXTURE_SETUP(aff)
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
 
 	self->wfd = -1;
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_AFF);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_AFF);
 	if (variant->registered_ring)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
@@ -168,7 +168,7 @@ TEST_F(aff, null_mask_is_einval)
 TEST_F(aff, faulting_mask_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_IOWQ_AFF,
-					 iou_pb_fault_ptr(), 8));
+					 iou_fault_ptr(), 8));
 }
 
 TEST_F(aff, unregister_with_argument_is_einval)

@@ -33,7 +33,7 @@ FIXTURE_SETUP(mw)
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
 
 	self->wfd = -1;
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_MAX_WORKERS);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_MAX_WORKERS);
 	if (variant->registered_ring)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
@@ -118,7 +118,7 @@ static int blocked_opens_workers(struct __test_metadata *_metadata,
 	 * a loaded machine and a miss would only let a broken limit pass.
 	 */
 	usleep(100 * 1000);
-	n = iou_pb_iowq_workers(NULL, 0);
+	n = iou_threads("iou-wrk-", NULL, 0);
 	/* nothing may complete while no writer exists */
 	EXPECT_EQ(0, iou_cq_ready(&self->r));
 	self->wfd = open(self->fifo, O_RDWR | O_CLOEXEC);
@@ -164,7 +164,7 @@ TEST_F(mw, null_array_is_einval)
 TEST_F(mw, faulting_array_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_IOWQ_MAX_WORKERS,
-					 iou_pb_fault_ptr(), 2));
+					 iou_fault_ptr(), 2));
 }
 
 TEST_F(mw, value_above_int_max_is_einval)

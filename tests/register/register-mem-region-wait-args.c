@@ -23,7 +23,7 @@ FIXTURE(mr) {
 
 FIXTURE_SETUP(mr)
 {
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_MEM_REGION);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_MEM_REGION);
 	REQUIRE_SETUP_FLAG(IORING_SETUP_R_DISABLED);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, IORING_SETUP_R_DISABLED));
 	self->mem = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
@@ -220,13 +220,13 @@ TEST_F(mr, unreachable_memory_is_efault)
 	struct io_uring_mem_region_reg m;
 
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_MEM_REGION,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 	memset(&m, 0, sizeof(m));
-	m.region_uptr = (__u64)(uintptr_t)iou_pb_fault_ptr();
+	m.region_uptr = (__u64)(uintptr_t)iou_fault_ptr();
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_MEM_REGION, &m, 1));
 	user_desc(&rd, NULL, 4096);
 	ASSERT_RES(-EFAULT, reg_region(&self->r, &rd, 0));
-	user_desc(&rd, iou_pb_fault_ptr(), 4096);
+	user_desc(&rd, iou_fault_ptr(), 4096);
 	ASSERT_RES(-EFAULT, reg_region(&self->r, &rd, 0));
 }
 

@@ -27,7 +27,7 @@ FIXTURE_VARIANT_ADD(smr, defer_taskrun_target) {
 
 FIXTURE_SETUP(smr)
 {
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_SEND_MSG_RING);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_SEND_MSG_RING);
 	if (variant->target_flags)
 		REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
 	ASSERT_EQ(0, iou_ring_init(&self->target, 4, variant->target_flags));
@@ -118,7 +118,7 @@ TEST_F(smr, null_is_einval_and_faulting_sqe_efault)
 {
 	ASSERT_SYSERR(EINVAL, sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING, NULL, 1));
 	ASSERT_SYSERR(EFAULT, sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING,
-						    iou_pb_fault_ptr(), 1));
+						    iou_fault_ptr(), 1));
 }
 
 TEST_F(smr, sqe_flags_are_einval)

@@ -35,7 +35,7 @@ FIXTURE_SETUP(napi)
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
 
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_NAPI);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_NAPI);
 	if (variant->registered_ring)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
@@ -56,19 +56,11 @@ static int napi_reg(struct iou_ring *r, struct io_uring_napi *n)
 static const char *fdinfo_value(int fd, const char *key, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n;
-	int f;
 	char *p;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
+	if (iou_read_file(path, buf, len) <= 0)
 		return NULL;
-	n = read(f, buf, len - 1);
-	close(f);
-	if (n <= 0)
-		return NULL;
-	buf[n] = 0;
 	p = strstr(buf, key);
 	if (!p)
 		return NULL;
@@ -193,9 +185,9 @@ TEST_F(napi, null_argument_is_einval)
 TEST_F(napi, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_NAPI,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_UNREGISTER_NAPI,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(napi, nr_args_other_than_one_is_einval)

@@ -23,7 +23,7 @@ FIXTURE(q) {
 
 FIXTURE_SETUP(q)
 {
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
 	memset(&self->op, 0, sizeof(self->op));
 	memset(&self->h, 0, sizeof(self->h));
 	self->h.query_data = (__u64)(uintptr_t)&self->op;
@@ -226,8 +226,8 @@ TEST_F(q, null_chain_is_an_empty_query)
 
 TEST_F(q, unreadable_header_or_data_is_efault)
 {
-	ASSERT_RES(-EFAULT, query(-1, iou_pb_fault_ptr(), 0));
-	self->h.query_data = (__u64)(uintptr_t)iou_pb_fault_ptr();
+	ASSERT_RES(-EFAULT, query(-1, iou_fault_ptr(), 0));
+	self->h.query_data = (__u64)(uintptr_t)iou_fault_ptr();
 	ASSERT_RES(-EFAULT, query(-1, &self->h, 0));
 }
 

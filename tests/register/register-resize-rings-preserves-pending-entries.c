@@ -31,7 +31,7 @@ FIXTURE_SETUP(rs)
 {
 	struct io_uring_params p;
 
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_RESIZE_RINGS);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_RESIZE_RINGS);
 	REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
 	if (variant->flags & IORING_SETUP_NO_SQARRAY)
 		REQUIRE_SETUP_FLAG(IORING_SETUP_NO_SQARRAY);
@@ -296,7 +296,7 @@ TEST_F(rs, null_or_bad_nr_args_is_einval)
 TEST_F(rs, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_RESIZE_RINGS,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_HARNESS_MAIN

@@ -22,7 +22,7 @@ FIXTURE(rfd) {
 
 FIXTURE_SETUP(rfd)
 {
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_RING_FDS);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_RING_FDS);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
@@ -257,9 +257,9 @@ TEST_F(rfd, zero_entries_is_einval)
 TEST_F(rfd, faulting_array_is_efault)
 {
 	ASSERT_RES(-EFAULT, reg(self->r.fd, IORING_REGISTER_RING_FDS,
-				iou_pb_fault_ptr(), 1));
+				iou_fault_ptr(), 1));
 	ASSERT_RES(-EFAULT, reg(self->r.fd, IORING_UNREGISTER_RING_FDS,
-				iou_pb_fault_ptr(), 1));
+				iou_fault_ptr(), 1));
 }
 
 TEST_F(rfd, table_is_per_task)

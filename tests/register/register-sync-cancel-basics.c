@@ -30,7 +30,7 @@ FIXTURE_SETUP(sc)
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
 
 	self->pfd[0] = self->pfd[1] = -1;
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL);
 	if (variant->registered_ring)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
@@ -146,7 +146,7 @@ TEST_F(sc, null_argument_is_einval)
 TEST_F(sc, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(sc, nr_args_other_than_one_is_einval)

@@ -31,7 +31,7 @@ FIXTURE_SETUP(zc)
 {
 	struct io_uring_params p;
 
-	IOU_PB_REQUIRE_REGISTER_OP(IORING_REGISTER_ZCRX_IFQ);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_ZCRX_IFQ);
 	REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
 	REQUIRE_CAP(CAP_NET_ADMIN);
 	memset(&p, 0, sizeof(p));
@@ -120,14 +120,14 @@ TEST_F(zc, zero_refill_entries_is_einval)
 
 TEST_F(zc, unreadable_area_is_efault)
 {
-	self->reg.area_ptr = (__u64)(uintptr_t)iou_pb_fault_ptr();
+	self->reg.area_ptr = (__u64)(uintptr_t)iou_fault_ptr();
 	ASSERT_RES(-EFAULT, zreg(&self->r, &self->reg));
 }
 
 TEST_F(zc, unreadable_request_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_ZCRX_IFQ,
-					 iou_pb_fault_ptr(), 1));
+					 iou_fault_ptr(), 1));
 }
 
 TEST_F(zc, null_or_bad_nr_args_is_einval)

@@ -144,7 +144,7 @@ TEST_F(rsetup, register_opcode_past_the_last_fails_einval)
 
 	ASSERT_RES(-EINVAL, restrict_to(&self->r, &e, 1));
 	/* the first opcode the kernel does not have */
-	if (iou_rg_register_op_supported(IORING_REGISTER_QUERY)) {
+	if (iou_register_op_supported(IORING_REGISTER_QUERY)) {
 		struct io_uring_query_opcode q;
 		struct io_uring_query_hdr h;
 
@@ -179,7 +179,7 @@ TEST_F(rsetup, sqe_opcode_past_the_last_fails_einval)
 TEST_F(rsetup, null_or_unreadable_list_fails)
 {
 	ASSERT_RES(-EINVAL, restrict_to(&self->r, NULL, 1));
-	ASSERT_RES(-EFAULT, restrict_to(&self->r, iou_rg_fault_ptr(), 1));
+	ASSERT_RES(-EFAULT, restrict_to(&self->r, iou_fault_ptr(), 1));
 	ASSERT_RES(0, restrict_to(&self->r, (struct io_uring_restriction[]){
 		res_entry(IORING_RESTRICTION_SQE_OP, IORING_OP_NOP) }, 1));
 }
@@ -191,7 +191,7 @@ TEST_F(rsetup, list_of_exactly_the_maximum_registers_one_more_fails_einval)
 	struct io_uring_restriction *e;
 	unsigned int max;
 
-	IOU_RG_REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
+	REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
 	memset(&q, 0, sizeof(q));
 	memset(&h, 0, sizeof(h));
 	h.query_data = (__u64)(uintptr_t)&q;

@@ -28,11 +28,7 @@ FIXTURE_VARIANT_ADD(ring, defer_taskrun) {
 
 FIXTURE_SETUP(ring)
 {
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
-	ASSERT_EQ(0, iou_ring_init(&self->r, 64, variant->flags));
+	IOU_RING_INIT_OR_SKIP(&self->r, 64, variant->flags);
 }
 
 FIXTURE_TEARDOWN(ring)

@@ -79,7 +79,7 @@ TEST(sqpoll_rings_share_one_thread)
 	iou_ring_exit(&a);
 	nop_round_trip(_metadata, &b, 0xb2);
 	if (iou_features() & IORING_FEAT_NATIVE_WORKERS)
-		ASSERT_EQ(1, iou_su_threads("iou-sqp-", NULL, 0));
+		ASSERT_EQ(1, iou_threads("iou-sqp-", NULL, 0));
 	iou_ring_exit(&b);
 }
 

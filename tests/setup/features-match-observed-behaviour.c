@@ -160,7 +160,7 @@ TEST_F(ring, fast_poll_parks_waiting_read_without_worker)
 	ASSERT_EQ(1, iou_submit(&self->r));
 	/* no worker blocks on it (20 ms window) */
 	usleep(20 * 1000);
-	ASSERT_EQ(0, iou_su_threads("iou-wrk-", NULL, 0));
+	ASSERT_EQ(0, iou_threads("iou-wrk-", NULL, 0));
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 	/* the same read forced async does take an io-wq worker */
 	iou_prep_read(iou_get_sqe(&self->r), fds[0], b, sizeof(b), 0);

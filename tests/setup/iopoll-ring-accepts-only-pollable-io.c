@@ -37,9 +37,8 @@ FIXTURE_VARIANT_ADD(ring, hybrid_iopoll) {
 
 FIXTURE_SETUP(ring)
 {
-	if ((variant->flags & IORING_SETUP_HYBRID_IOPOLL) &&
-	    !iou_setup_flag_supported(IORING_SETUP_HYBRID_IOPOLL))
-		SKIP(return, "kernel lacks setup flag IORING_SETUP_HYBRID_IOPOLL");
+	/* IORING_SETUP_IOPOLL itself is a requirement of the program */
+	REQUIRE_SETUP_FLAGS(variant->flags);
 	ASSERT_RES(0, iou_ring_init(&self->r, 4, variant->flags));
 	self->up = true;
 }
@@ -59,19 +58,14 @@ static int queue_can_poll(int fd)
 	if (fstat(fd, &st))
 		return -1;
 	for (unsigned int i = 0; i < 2; i++) {
-		char path[128], c = 0;
-		int q;
+		char path[128], c[8];
 
 		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s",
 			 major(st.st_dev), minor(st.st_dev), rel[i]);
-		q = open(path, O_RDONLY | O_CLOEXEC);
-		if (q < 0)
+		if (iou_read_file(path, c, sizeof(c)) < 0)
 			continue;
-		if (read(q, &c, 1) != 1)
-			c = 0;
-		close(q);
-		if (c == '0' || c == '1')
-			return c - '0';
+		if (c[0] == '0' || c[0] == '1')
+			return c[0] - '0';
 	}
 	return -1;
 }

@@ -41,10 +41,7 @@ FIXTURE_VARIANT_ADD(ring, no_sqarray_cqe32_large) {
 
 FIXTURE_SETUP(ring)
 {
-	for (unsigned int f = variant->flags; f; f &= f - 1)
-		if (!iou_setup_flag_supported(f & -f))
-			SKIP(return, "kernel lacks setup flag %s",
-			     iou_setup_flag_name(f & -f));
+	REQUIRE_SETUP_FLAGS(variant->flags);
 	memset(&self->p, 0, sizeof(self->p));
 	self->p.flags = variant->flags;
 	ASSERT_RES(0, iou_ring_init_params(&self->r, variant->entries, &self->p));

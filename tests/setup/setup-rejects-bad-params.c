@@ -26,15 +26,8 @@
 static unsigned int known_setup_flags(void)
 {
 	struct io_uring_query_opcode q;
-	struct io_uring_query_hdr h = {
-		.query_data = (__u64)(uintptr_t)&q,
-		.query_op = IO_URING_QUERY_OPCODES,
-		.size = sizeof(q),
-	};
 
-	memset(&q, 0, sizeof(q));
-	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
-	    h.result == 0)
+	if (iou_query_opcodes(&q))
 		return (unsigned int)q.ring_setup_flags;
 	return IOU_SETUP_FLAGS_6_18;
 }
@@ -43,17 +36,10 @@ static unsigned int known_setup_flags(void)
 static int possible_cpus(void)
 {
 	char buf[128];
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 	char *p;
 
-	if (fd < 0)
+	if (iou_read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
 	/* "0-1", "0", or "0-3,8-11": the last number is the highest */
 	p = buf + strcspn(buf, "\n");
 	*p = 0;

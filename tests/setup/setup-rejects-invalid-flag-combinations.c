@@ -58,25 +58,10 @@ FIXTURE_VARIANT_ADD(bad, cqe32_with_cqe_mixed) {
 FIXTURE_VARIANT_ADD(bad, no_mmap_without_user_memory) {
 	.flags = IORING_SETUP_NO_MMAP, .err = EFAULT };
 
-/* every flag of the combination must be known, or EINVAL proves nothing */
-static bool all_known(unsigned int flags, unsigned int *missing)
-{
-	for (unsigned int f = flags; f; f &= f - 1) {
-		if (!iou_setup_flag_supported(f & -f)) {
-			*missing = f & -f;
-			return false;
-		}
-	}
-	return true;
-}
-
 FIXTURE_SETUP(bad)
 {
-	unsigned int missing = 0;
-
-	if (!all_known(variant->flags, &missing))
-		SKIP(return, "kernel lacks setup flag %s",
-		     iou_setup_flag_name(missing));
+	/* every flag of the combination must be known, or EINVAL proves nothing */
+	REQUIRE_SETUP_FLAGS(variant->flags);
 }
 
 FIXTURE_TEARDOWN(bad)
@@ -148,11 +133,7 @@ FIXTURE_VARIANT_ADD(good, every_non_polling_flag_at_once) {
 
 FIXTURE_SETUP(good)
 {
-	unsigned int missing = 0;
-
-	if (!all_known(variant->flags, &missing))
-		SKIP(return, "kernel lacks setup flag %s",
-		     iou_setup_flag_name(missing));
+	REQUIRE_SETUP_FLAGS(variant->flags);
 }
 
 FIXTURE_TEARDOWN(good)

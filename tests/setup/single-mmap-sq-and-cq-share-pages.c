@@ -31,9 +31,7 @@ FIXTURE_SETUP(maps)
 	struct iou_ring_opts o = { .map_separately = true };
 	struct io_uring_params p;
 
-	if (variant->flags && !iou_setup_flag_supported(variant->flags))
-		SKIP(return, "kernel lacks setup flag %s",
-		     iou_setup_flag_name(variant->flags));
+	REQUIRE_SETUP_FLAGS(variant->flags);
 	memset(&p, 0, sizeof(p));
 	p.flags = variant->flags;
 	ASSERT_RES(0, iou_ring_init_opts(&self->r, 4, &p, &o));

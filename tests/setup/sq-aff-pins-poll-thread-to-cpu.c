@@ -33,7 +33,7 @@ static int poll_thread(void)
 
 	if (iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS) != 1)
 		return -1;
-	iou_su_threads("iou-sqp-", &tid, 1);
+	iou_threads("iou-sqp-", &tid, 1);
 	return tid;
 }
 

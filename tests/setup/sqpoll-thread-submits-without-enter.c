@@ -173,10 +173,10 @@ TEST(poll_thread_is_a_thread_of_this_process)
 	int tids[4];
 
 	REQUIRE_FEATURE(IORING_FEAT_NATIVE_WORKERS);
-	ASSERT_EQ(0, iou_su_threads("iou-sqp-", NULL, 0));
+	ASSERT_EQ(0, iou_threads("iou-sqp-", NULL, 0));
 	ASSERT_RES(0, sqpoll_ring(&a, 10));
 	ASSERT_EQ(1, iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
-	ASSERT_EQ(1, iou_su_threads("iou-sqp-", tids, 4));
+	ASSERT_EQ(1, iou_threads("iou-sqp-", tids, 4));
 	snprintf(want, sizeof(want), "iou-sqp-%d", (int)getpid());
 	{
 		char path[64], comm[32] = "";
