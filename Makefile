@@ -161,10 +161,11 @@ install: all
 # Statically linked, so it runs on another machine of the same architecture.
 dist:
 	rm -rf $(OUTPUT)/build/dist
-	$(MAKE) -f $(TOP)/Makefile STATIC=1 OUTPUT=$(OUTPUT)/build/dist/obj all
-	$(MAKE) -f $(TOP)/Makefile STATIC=1 OUTPUT=$(OUTPUT)/build/dist/obj \
+	$(MAKE) -f $(TOP)/Makefile STATIC=1 LDFLAGS=-s OUTPUT=$(OUTPUT)/build/dist/obj all
+	$(MAKE) -f $(TOP)/Makefile STATIC=1 LDFLAGS=-s OUTPUT=$(OUTPUT)/build/dist/obj \
 		DESTDIR=$(OUTPUT)/build/dist/stage PREFIX= LIBEXECDIR=/$(DIST) \
 		BINDIR=/$(DIST)/bin DOCDIR=/$(DIST) install
+	rm -rf $(OUTPUT)/build/dist/stage/$(DIST)/bin	# its wrapper names an absolute path
 	tar -C $(OUTPUT)/build/dist/stage -czf $(OUTPUT)/$(DIST).tar.gz $(DIST)
 	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
 
