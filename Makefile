@@ -7,6 +7,8 @@
 #   make check        the suite's own tests (harness, runner, ABI), then runtests
 #   make install      DESTDIR=... PREFIX=... (default /usr/local)
 #   make dist         a tarball of statically linked programs and the runner
+#   make vm-test KERNEL=6.1      the suite in another kernel under QEMU
+#   make vm-matrix KERNELS="5.10 6.1 6.12 newest"
 #   make clean
 #
 # Variables: CC, CFLAGS, EXTRA_CFLAGS, LDFLAGS, STATIC=1 (static binaries),
@@ -98,7 +100,7 @@ ENV_TOOL := $(OUTPUT)/build/iou-env
 VERSION := $(shell cd $(TOP) && git describe --always --dirty 2>/dev/null || date -u +%Y%m%d)
 DIST := iouring-tests-$(VERSION)-$(shell uname -m)
 
-.PHONY: all runtests check selftests install dist clean abi-check
+.PHONY: all runtests check selftests install dist clean abi-check vm-test vm-matrix
 .DELETE_ON_ERROR:
 
 all: $(ABI_STAMP) $(ENV_TOOL) $(TEST_PROGS)
@@ -168,6 +170,18 @@ dist:
 	rm -rf $(OUTPUT)/build/dist/stage/$(DIST)/bin	# its wrapper names an absolute path
 	tar -C $(OUTPUT)/build/dist/stage -czf $(OUTPUT)/$(DIST).tar.gz $(DIST)
 	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
+
+# Another kernel under QEMU (harness/vm/README.md): KERNEL is a bzImage or
+# vmlinux, a Debian package or an alias (5.10, 6.1, 6.12, newest).
+KERNEL ?= newest
+KERNELS ?= 5.10 6.1 6.12 newest
+VM_ARGS ?=
+VM := sh $(TOP)/harness/vm/vm.sh
+vm-test:
+	$(VM) --kernel '$(KERNEL)' $(VM_ARGS) $(RUNTESTS_ARGS) $(if $(filter-out *,$(AREAS)),$(AREAS))
+
+vm-matrix:
+	$(VM) --matrix '$(KERNELS)' $(VM_ARGS) $(RUNTESTS_ARGS) $(if $(filter-out *,$(AREAS)),$(AREAS))
 
 clean:
 	rm -rf $(OUTPUT)/build $(TEST_PROGS) $(OUTPUT)/iouring-tests-*.tar.gz

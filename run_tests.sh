@@ -39,6 +39,9 @@ or a shell glob ('ring/cq-*', '*overflow*').  Default: every program.
   -l, --list              list the selected programs and exit
       --no-prove          do not use prove even where installed
       --no-kernel-log     do not watch the kernel log and taint flags
+      --kernel K          run in kernel K under QEMU (a bzImage, a Debian
+                          package or an alias: 5.10, 6.1, 6.12, newest)
+      --matrix "K..."     the same for several kernels, with a table
   -h, --help              this text
 EOF
 }
@@ -63,6 +66,17 @@ REPEAT=1
 SHUFFLE=0
 SEED=
 AS_USER=
+
+# another kernel: harness/vm/vm.sh boots it under QEMU and runs this
+# runner inside, with the same options
+for a in "$@"; do
+	case $a in
+	--kernel|--kernel=*|--matrix|--matrix=*)
+		[ -f "$HERE/harness/vm/vm.sh" ] ||
+			die_usage "$a needs the source tree (harness/vm/vm.sh)"
+		exec sh "$HERE/harness/vm/vm.sh" "$@" ;;
+	esac
+done
 
 need_arg() {
 	[ $# -ge 2 ] && [ -n "$2" ] || die_usage "option $1 needs an argument"
@@ -312,10 +326,16 @@ fi
 
 TIMEOUT_KILL=5
 
+# busybox's setpriv has no --reuid: su then
+SETPRIV_REUID=0
+if [ -n "$AS_USER" ] && setpriv --help 2>&1 | grep -q -- --reuid; then
+	SETPRIV_REUID=1
+fi
+
 as_user() {
 	if [ -z "$AS_USER" ]; then
 		"$@"
-	elif command -v setpriv >/dev/null 2>&1; then
+	elif [ "$SETPRIV_REUID" = 1 ]; then
 		setpriv --reuid="$AS_USER" --regid="$(id -g "$AS_USER")" --clear-groups "$@"
 	else
 		su -s /bin/sh "$AS_USER" -c 'exec "$0" "$@"' "$@"
