@@ -35,6 +35,7 @@ $FLAVOUR flavour), 6.12.117 (a point release), or newest.
       --kernel K      the kernel (default: \$KERNEL, else newest)
   -m, --matrix "K.."  several kernels, --parallel VMs at a time (\$KERNELS)
       --fetch         only resolve and cache the kernels given as arguments
+      --download PKG  only download Debian package PKG (name[=version|/suite]) and print its .deb
   -j, --jobs N        programs at once inside the VM (default: 2 per vCPU)
   -t, --timeout S     per-program timeout on the host's scale (default 45);
                       multiplied by the emulation factor inside the VM
@@ -88,6 +89,7 @@ elapsed() {
 KERNEL_SPEC=${KERNEL:-}
 MATRIX=
 MODE=test
+DOWNLOAD=
 JOBS=
 TIMEOUT=45
 SCALE=${VM_SCALE:-4}
@@ -120,6 +122,7 @@ while [ $# -gt 0 ]; do
 	-m|--matrix) need_arg "$@"; MATRIX=$2; MODE=matrix; shift ;;
 	--matrix=*) MATRIX=${1#*=}; MODE=matrix ;;
 	--fetch) MODE=fetch ;;
+	--download) need_arg "$@"; DOWNLOAD=$2; MODE=download; shift ;;
 	-j|--jobs) need_arg "$@"; JOBS=$2; shift ;;
 	--jobs=*) JOBS=${1#*=} ;;
 	-t|--timeout) need_arg "$@"; TIMEOUT=$2; shift ;;
@@ -927,6 +930,18 @@ CUR_QPID=
 trap '[ -n "$CUR_QPID" ] && kill "$CUR_QPID" 2>/dev/null; exit 130' INT TERM
 
 case $MODE in
+download)
+	# any package through the private apt configuration: prints its .deb
+	need_tools apt-get
+	lock
+	apt_update || die "no package lists"
+	mkdir -p "$VMDIR/pkgs" || die "cannot create $VMDIR/pkgs"
+	# shellcheck disable=SC2086
+	(cd "$VMDIR/pkgs" && apt-get $APT_OPTS download "$DOWNLOAD") > "$VMDIR/pkgs/log" 2>&1 ||
+		{ tail -n 3 "$VMDIR/pkgs/log" >&2; die "cannot download $DOWNLOAD"; }
+	ls -t "$VMDIR/pkgs/${DOWNLOAD%%[=/]*}"_*.deb | head -n 1
+	exit 0
+	;;
 fetch)
 	need_tools apt-get dpkg-deb
 	lock
