@@ -808,7 +808,7 @@ enum {
 	__IO_URING_QUERY_MAX,
 };
 
-/* 6.18's layout; later kernels append fields (the kernel copies min(size)) */
+/* extensible: the kernel copies min(hdr.size, what it knows) */
 struct io_uring_query_opcode {
 	__u32	nr_request_opcodes;
 	__u32	nr_register_opcodes;
@@ -816,6 +816,8 @@ struct io_uring_query_opcode {
 	__u64	ring_setup_flags;
 	__u64	enter_flags;
 	__u64	sqe_flags;
+	__u32	nr_query_opcodes;
+	__u32	__pad;
 };
 
 /* ------------------------------------------------------------------ */
@@ -998,7 +1000,7 @@ IOU_ABI_OFF(io_uring_zcrx_ifq_reg, zcrx_id, 64);
 
 IOU_ABI_SIZE(io_uring_query_hdr, 40);
 IOU_ABI_OFF(io_uring_query_hdr, result, 24);
-IOU_ABI_SIZE(io_uring_query_opcode, 40);
+IOU_ABI_SIZE(io_uring_query_opcode, 48);
 IOU_ABI_SIZE(io_uring_mock_probe, 80);
 IOU_ABI_SIZE(io_uring_mock_create, 128);
 IOU_ABI_SIZE(io_timespec, 16);

@@ -126,6 +126,28 @@ static inline int iou_pb_ring_setup(struct iou_ring *r, struct iou_pb_ring *pb,
 	return 0;
 }
 
+/*
+ * The errno mmap(2) of the ring fd gives for an offset that names no
+ * region at all (0xf8000000: no IORING_OFF_* type).  The ring fd's
+ * get_unmapped_area refuses such a mapping before ->mmap runs; it said
+ * ENOMEM whatever the reason until df645b745941 ("io_uring/memmap: return
+ * -EINVAL from get_unmapped_area() on bad mmap", 7.2) made it pass on the
+ * EINVAL of the region lookup.  A provided-buffer offset whose group has
+ * no kernel-allocated ring fails the same way.  0 if the mapping worked.
+ */
+static inline int iou_pb_no_region_errno(struct iou_ring *r)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+		       (off_t)0xf8000000ULL);
+
+	if (p != MAP_FAILED) {
+		munmap(p, ps);
+		return 0;
+	}
+	return errno;
+}
+
 /* Queue buffer (addr, len, bid) 'offset' slots past our unpublished tail. */
 static inline void iou_pb_add(struct iou_pb_ring *pb, void *addr,
 			      unsigned int len, unsigned int bid,
@@ -169,6 +191,41 @@ static inline int iou_pb_status(struct iou_ring *r, unsigned int bgid,
 	if (ret == 0)
 		*head = st.head;
 	return ret;
+}
+
+/*
+ * Legacy provided buffers before dbc7d452e7cf ("io_uring: manage provided
+ * buffers strictly ordered", 5.18)?  Until then a PROVIDE_BUFFERS that
+ * added to an existing group completed with the number of buffers added
+ * (one that created the group, with 0 all the same: from 5.13 the result
+ * of inserting the group replaced the count), a group was deleted when
+ * its last buffer was removed or selected, and the newest buffer was
+ * selected first.  Since, every PROVIDE_BUFFERS completes with 0, emptied
+ * groups stay, and buffers go in the order provided.  Probed by adding one
+ * buffer to an existing group on a scratch ring: 1 before, 0 since.
+ */
+static inline bool iou_pb_legacy_pre_5_18(void)
+{
+	struct io_uring_sqe *sqe;
+	struct iou_cqe cqe;
+	struct iou_ring r;
+	char buf[2];
+	int res = -1;
+
+	if (iou_ring_init(&r, 2, 0))
+		return false;
+	sqe = iou_get_sqe(&r);
+	iou_prep_rw(sqe, IORING_OP_PROVIDE_BUFFERS, 1, buf, 1, 0);
+	sqe->buf_group = 9;
+	if (iou_submit_reap(&r, &cqe, 1) == 1 && cqe.res == 0) {
+		sqe = iou_get_sqe(&r);
+		iou_prep_rw(sqe, IORING_OP_PROVIDE_BUFFERS, 1, buf + 1, 1, 1);
+		sqe->buf_group = 9;
+		if (iou_submit_reap(&r, &cqe, 1) == 1)
+			res = cqe.res;
+	}
+	iou_ring_exit(&r);
+	return res == 1;
 }
 
 /* a read of up to len bytes at off into a buffer picked from group bgid */

@@ -63,6 +63,76 @@ static inline bool iou_rg_sparse_supported(void)
 		SKIP(return, "kernel lacks IORING_RSRC_REGISTER_SPARSE"); \
 	} while (0)
 
+/*
+ * Does unregistering a whole table (IORING_UNREGISTER_BUFFERS or
+ * IORING_UNREGISTER_FILES) post the CQEs of the tags still in it?
+ * From FEAT_RSRC_TAGS (5.13) to 6.12 it does not: tags are posted only
+ * when an update replaces or empties a slot, and a table unregister frees
+ * its resources silently.  Since 7029acd8a950 ("io_uring/rsrc: get rid of
+ * per-ring io_rsrc_node list", 6.13) every resource is a node that posts
+ * its tag whenever it is freed, so the unregister posts them (at once,
+ * during the call).  reg_op is IORING_REGISTER_BUFFERS2 or
+ * IORING_REGISTER_FILES2; probed on a scratch ring with one tagged entry.
+ */
+static inline bool iou_rg_unregister_posts_tags(unsigned int reg_op)
+{
+	unsigned int unreg_op = reg_op == IORING_REGISTER_FILES2 ?
+		IORING_UNREGISTER_FILES : IORING_UNREGISTER_BUFFERS;
+	struct io_uring_rsrc_register rr;
+	struct io_uring_cqe *cqe;
+	struct iou_ring r;
+	struct iovec iov;
+	__u64 tag = 0x7a9;
+	bool posted = false;
+	void *page = NULL;
+	int pfd[2] = { -1, -1 };
+	int ret;
+
+	if (!(iou_features() & IORING_FEAT_RSRC_TAGS))
+		return false;
+	if (iou_ring_init(&r, 2, 0))
+		return false;
+	memset(&rr, 0, sizeof(rr));
+	rr.nr = 1;
+	rr.tags = (__u64)(uintptr_t)&tag;
+	if (reg_op == IORING_REGISTER_FILES2) {
+		if (pipe(pfd))
+			goto out;
+		rr.data = (__u64)(uintptr_t)&pfd[0];
+	} else {
+		page = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE),
+			    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		if (page == MAP_FAILED) {
+			page = NULL;
+			goto out;
+		}
+		iov = (struct iovec){ page, (size_t)sysconf(_SC_PAGESIZE) };
+		rr.data = (__u64)(uintptr_t)&iov;
+	}
+	if (iou_register(&r, reg_op, &rr, sizeof(rr)) ||
+	    iou_register(&r, unreg_op, NULL, 0))
+		goto out;
+	/* posted during the call where it happens at all; a short grace */
+	ret = iou_wait_cqe_timeout(&r, &cqe, 50);
+	posted = ret == 0 && cqe->user_data == tag;
+out:
+	iou_ring_exit(&r);
+	if (page)
+		munmap(page, (size_t)sysconf(_SC_PAGESIZE));
+	if (pfd[0] >= 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+	return posted;
+}
+
+#define IOU_RG_REQUIRE_UNREGISTER_TAGS(reg_op) do {			\
+	if (!iou_rg_unregister_posts_tags(reg_op))			\
+		SKIP(return, "kernel posts no tags on a table unregister " \
+		     "(before 6.13: 7029acd8a950)");			\
+	} while (0)
+
 /* ---- memory ---------------------------------------------------------- */
 
 /*

@@ -7,6 +7,14 @@
  * by legacy PROVIDE_BUFFERS buffers, is refused with EEXIST; unregistering
  * a group that does not exist gives ENOENT, a legacy group EINVAL.
  *
+ * Group ids 0..63 were kept in a fixed array until 09ab7eff3820
+ * ("io_uring/kbuf: get rid of lower BGID lists", 6.9; not in Debian's
+ * 6.1.y): once that array exists, every id below 64 reads as an (empty)
+ * legacy group, so unregistering one without a ring gives EINVAL, not
+ * ENOENT.  That is an artefact of where the kernel kept low ids, not a
+ * property of the interface: the cases that look at a group which must
+ * not exist use ids of 64 and up, which every kernel looks up the same way.
+ *
  * Each case runs once with the ring fd and once through a registered ring
  * index (IORING_REGISTER_USE_REGISTERED_RING), which must behave the same.
  */
@@ -217,16 +225,17 @@ TEST_F(pbuf, groups_are_independent)
 
 TEST_F(pbuf, unregister_of_unknown_group_is_enoent)
 {
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 9));
+	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 100));
 }
 
 TEST_F(pbuf, unregister_twice_is_enoent)
 {
 	struct iou_pb_ring pb;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 9, 0));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 9));
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 9));
+	/* an id above the fixed low-id array of kernels before 6.9 */
+	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 100, 0));
+	ASSERT_RES(0, iou_pb_unregister(&self->r, 100));
+	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 100));
 	pb.registered = false;
 	iou_pb_ring_free(&self->r, &pb);
 }

@@ -5,7 +5,8 @@
  * a fixed read through the clone stores into the source's memory.  The
  * clone holds its own references: it keeps working after the source ring
  * unregisters its buffers or is closed.  Tags stay with the source (the
- * clone posts none).  Refused: a destination that already has buffers
+ * clone posts none, and the source posts its tag when its own slot lets
+ * go of the buffer, the clone's reference notwithstanding).  Refused: a destination that already has buffers
  * without IORING_REGISTER_DST_REPLACE (EBUSY), a source without buffers
  * (ENXIO), a source fd that is not a ring (EOPNOTSUPP) or not open
  * (EBADF), unknown flags, non-zero padding, nr_args other than 1 or a
@@ -140,10 +141,16 @@ TEST_F(clone, clone_outlives_source_unregister_and_close)
 	ASSERT_TRUE(iou_check_pattern(srcbuf(self, 3), 64, 99));
 }
 
+/*
+ * The source lets go of its buffer by emptying the slot with
+ * BUFFERS_UPDATE, which posts the tag on every kernel with tags: a table
+ * unregister posts tags only since 6.13 (see iou_rg_unregister_posts_tags()),
+ * and cloning came in 6.12.
+ */
 TEST_F(clone, tags_stay_with_the_source)
 {
 	struct iou_ring tagged;
-	struct iovec iov = { srcbuf(self, 0), IOU_RG_PAGE };
+	struct iovec iov = { srcbuf(self, 0), IOU_RG_PAGE }, none = { NULL, 0 };
 	__u64 tag = 0x7a6;
 	struct iou_cqe cqe;
 
@@ -151,13 +158,24 @@ TEST_F(clone, tags_stay_with_the_source)
 	ASSERT_EQ(0, iou_ring_init(&tagged, 4, 0));
 	ASSERT_RES(0, iou_rg_buffers2(&tagged, &iov, &tag, 1, 0));
 	ASSERT_RES(0, clone_from(&self->dst, tagged.fd, 0, 0, 0, 0));
-	ASSERT_RES(0, iou_register(&self->dst, IORING_UNREGISTER_BUFFERS, NULL, 0));
-	EXPECT_EQ(0, iou_rg_quiet(&self->dst, 50, NULL));
-	EXPECT_EQ(0, iou_rg_quiet(&tagged, 50, NULL));
-	ASSERT_RES(0, iou_register(&tagged, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	/*
+	 * The source's slot goes while the clone still holds the buffer:
+	 * the source posts its tag, the clone nothing.
+	 */
+	ASSERT_RES(1, iou_rg_update2(&tagged, IORING_REGISTER_BUFFERS_UPDATE, 0,
+				     &none, NULL, 1));
 	ASSERT_EQ(1, iou_reap(&tagged, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x7a6, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
+	EXPECT_EQ(0, iou_rg_quiet(&self->dst, 50, NULL));
+	/* the clone still reads into that buffer */
+	ASSERT_RES(64, read_fixed(&self->dst, self->fd, srcbuf(self, 0), 64, 55, 0));
+	ASSERT_TRUE(iou_check_pattern(srcbuf(self, 0), 64, 55));
+	/* the clone's table goes: it carries no tag, nothing is posted anywhere */
+	ASSERT_RES(0, iou_register(&self->dst, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	EXPECT_EQ(0, iou_rg_quiet(&self->dst, 50, NULL));
+	EXPECT_EQ(0, iou_rg_quiet(&tagged, 50, NULL));
 	iou_ring_exit(&tagged);
 }
 

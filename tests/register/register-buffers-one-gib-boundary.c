@@ -6,6 +6,14 @@
  * 1 GiB + 1 byte is refused with EFAULT, by REGISTER_BUFFERS and by
  * BUFFERS_UPDATE alike, on the length alone (no page is touched).
  *
+ * b4e41050b212 ("io_uring/rsrc: raise registered buffer 1GB limit", in
+ * 7.2) raised the limit on 64-bit to 1 TiB (SZ_1T in
+ * io_validate_user_buf_range()), refused with EINVAL, also on the length
+ * alone.  Which limit the kernel has is probed with a 1 TiB + 1 byte
+ * length (EINVAL with the new limit, EFAULT with the old one; nothing is
+ * pinned either way): the 1 GiB + 1 cases run where 1 GiB is the limit,
+ * the 1 TiB + 1 cases where 1 TiB is.  (Exactly 1 GiB registers under both.)
+ *
  * The 1 GiB case is the only one of the suite allowed to pin more than
  * 64 MiB.  It builds its 1 GiB of address space from 512 mappings of the
  * same 2 MiB memfd, so the kernel pins 1 GiB worth of page references
@@ -145,12 +153,53 @@ TEST(exactly_one_gib_registers_and_its_last_page_carries_io)
 	munmap(mem, ONE_GIB);
 }
 
+#define ONE_TIB		(1ULL << 40)
+
+/*
+ * What REGISTER_BUFFERS says to a buffer of 1 TiB + 1 byte: -EINVAL where
+ * the limit is 1 TiB (b4e41050b212), -EFAULT where it is 1 GiB.  The
+ * length is refused before any page is looked at.
+ */
+static int one_tib_plus_one_res(void)
+{
+	struct iou_ring r;
+	struct iovec iov;
+	void *page;
+	int ret;
+
+	page = mmap(NULL, IOU_RG_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return -ENOMEM;
+	ret = iou_ring_init(&r, 2, 0);
+	if (ret == 0) {
+		iov = (struct iovec){ page, (size_t)(ONE_TIB + 1) };
+		ret = iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1);
+		iou_ring_exit(&r);
+	}
+	munmap(page, IOU_RG_PAGE);
+	return ret;
+}
+
+#define REQUIRE_ONE_GIB_LIMIT() do {					\
+	if (one_tib_plus_one_res() == -EINVAL)				\
+		SKIP(return, "kernel allows registered buffers up to 1 TiB " \
+		     "(b4e41050b212)");					\
+	} while (0)
+
+#define REQUIRE_ONE_TIB_LIMIT() do {					\
+	if (one_tib_plus_one_res() != -EINVAL)				\
+		SKIP(return, "kernel limits a registered buffer to 1 GiB " \
+		     "(before b4e41050b212)");				\
+	} while (0)
+
 TEST(one_gib_plus_one_byte_fails_efault)
 {
 	struct iou_ring r;
 	struct iovec iov;
 	void *mem;
 
+	REQUIRE_ONE_GIB_LIMIT();
 	/* address space only, never touched: the length is refused first */
 	mem = mmap(NULL, ONE_GIB + IOU_RG_PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -170,6 +219,7 @@ TEST(one_gib_plus_one_byte_by_update_fails_efault)
 	void *mem;
 
 	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_ONE_GIB_LIMIT();
 	mem = mmap(NULL, ONE_GIB + IOU_RG_PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(MAP_FAILED, mem);
@@ -180,6 +230,50 @@ TEST(one_gib_plus_one_byte_by_update_fails_efault)
 					   &iov, NULL, 1));
 	iou_ring_exit(&r);
 	munmap(mem, ONE_GIB + IOU_RG_PAGE);
+}
+
+TEST(one_tib_plus_one_byte_fails_einval)
+{
+	struct iou_ring r;
+	struct iovec iov;
+	void *mem;
+
+	REQUIRE_ONE_TIB_LIMIT();
+	/* one page of memory: the length alone is refused */
+	mem = iou_rg_map(IOU_RG_PAGE);
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
+	iov = (struct iovec){ mem, (size_t)(ONE_TIB + 1) };
+	ASSERT_RES(-EINVAL, iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1));
+	ASSERT_RES(-ENXIO, iou_register(&r, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	iou_ring_exit(&r);
+	munmap(mem, IOU_RG_PAGE);
+}
+
+TEST(one_tib_plus_one_byte_by_update_fails_einval)
+{
+	struct iou_ring r;
+	struct iovec iov;
+	void *mem;
+	int fd;
+
+	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_ONE_TIB_LIMIT();
+	mem = iou_rg_map(IOU_RG_PAGE);
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
+	ASSERT_RES(0, iou_rg_buffers2(&r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
+	iov = (struct iovec){ mem, (size_t)(ONE_TIB + 1) };
+	ASSERT_RES(-EINVAL, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+					   &iov, NULL, 1));
+	/* the slot stayed empty */
+	fd = iou_scratch_file("data", 4096, 0);
+	ASSERT_LE(0, fd);
+	iou_prep_read_fixed(iou_get_sqe(&r), fd, mem, 1, 0, 1);
+	ASSERT_RES(-EFAULT, iou_rg_one(&r, NULL));
+	close(fd);
+	iou_ring_exit(&r);
+	munmap(mem, IOU_RG_PAGE);
 }
 
 TEST_HARNESS_MAIN

@@ -14,6 +14,14 @@
  * the release differs between kernels (older ones post from a work
  * item), so the cases wait for tag CQEs instead of expecting them at
  * once; what is asserted is that they do not come before the release.
+ *
+ * Unregistering the whole table posts the tags still in it only since
+ * 6.13 (7029acd8a950, "io_uring/rsrc: get rid of per-ring io_rsrc_node
+ * list", made every buffer a node that posts its tag when freed); 5.13 to
+ * 6.12 free the table silently and post tags for updates only.  That is
+ * probed (iou_rg_unregister_posts_tags()); a case about the unregister
+ * itself skips without it, and one that only ends with an unregister
+ * asserts the behaviour of the kernel found: its tags, or no CQE at all.
  */
 #include "iou.h"
 #include "iou_register.h"
@@ -78,6 +86,7 @@ TEST_F(tags, unregister_posts_one_cqe_per_nonzero_tag)
 	bool seen[2] = { false, false };
 	struct iou_cqe cqe[2];
 
+	IOU_RG_REQUIRE_UNREGISTER_TAGS(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(0, iou_rg_buffers2(&self->r, iov, tag, 3, 0));
 	/* registering posts nothing */
 	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
@@ -115,7 +124,10 @@ TEST_F(tags, update_replacing_a_buffer_posts_the_old_tag)
 
 	/* and the new tag is the one posted when it goes */
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
-	{
+	if (!iou_rg_unregister_posts_tags(IORING_REGISTER_BUFFERS2)) {
+		/* before 6.13 the unregister posts nothing at all */
+		ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	} else {
 		__u64 want[2] = { 0x44, 0x22 };
 		bool seen[2] = { false, false };
 		struct iou_cqe two[2];
