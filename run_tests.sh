@@ -247,7 +247,9 @@ now_cs() {
 # ---- known issues ------------------------------------------------------------
 
 KREL=$(uname -r)
-KVER=$(echo "$KREL" | sed 's/^\([0-9][0-9.]*\).*/\1/; s/\.$//')
+# Debian's uname -r hides the point release (6.1.0-56); uname -v names it
+KVER=$(uname -v | sed -n 's/.*Debian \([0-9][0-9.]*[0-9]\).*/\1/p')
+[ -n "$KVER" ] || KVER=$(echo "$KREL" | sed 's/^\([0-9][0-9.]*\).*/\1/; s/\.$//')
 # keep the entries whose kernel condition holds here: "program<TAB>case-glob<TAB>reason"
 # the list that goes with the programs; for an out-of-tree build, the source tree's
 KNOWN_DEFAULT=$TESTDIR/known-issues
@@ -305,6 +307,7 @@ fi
 {
 	echo "kernel_release=$KREL"
 	echo "kernel_version=$(uname -v)"
+	echo "kernel_version_matched=$KVER"
 	echo "machine=$(uname -m)"
 	echo "cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
 	echo "uid=$(id -u)"

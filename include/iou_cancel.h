@@ -125,4 +125,66 @@ static inline struct io_uring_sync_cancel_reg iou_sync_cancel_arg(__u64 addr,
 	return reg;
 }
 
+/*
+ * The opcode key of IORING_REGISTER_SYNC_CANCEL (struct
+ * io_uring_sync_cancel_reg.opcode, 6.6 with IORING_ASYNC_CANCEL_OP).
+ * Where the argument has padding there instead, a non-zero byte is
+ * refused with EINVAL.  This is probed on its own: Debian's 6.1.192
+ * (stable 6.1.165 took "io_uring/cancel: support opcode based lookup and
+ * cancelation") accepts IORING_ASYNC_CANCEL_OP in an SQE but kept the
+ * old sync-cancel argument.
+ */
+static inline bool iou_sync_cancel_opcode_supported(void)
+{
+	struct io_uring_sync_cancel_reg reg;
+	struct iou_ring r;
+	int res;
+
+	if (iou_ring_init(&r, 4, 0))
+		return false;
+	reg = iou_sync_cancel_arg(IOU_PROBE_NO_SUCH_UD, IORING_ASYNC_CANCEL_OP);
+	reg.opcode = IORING_OP_READ;	/* nothing of it pending: -ENOENT */
+	res = iou_sync_cancel(&r, &reg);
+	iou_ring_exit(&r);
+	return res != -EINVAL;
+}
+
+#define REQUIRE_SYNC_CANCEL_OPCODE() do {				\
+	if (!iou_sync_cancel_opcode_supported())			\
+		SKIP(return, "kernel lacks the opcode key of "		\
+		     "IORING_REGISTER_SYNC_CANCEL");			\
+	} while (0)
+
+/* how long the rest may take once a cancel reported that it missed */
+#define IOU_CANCEL_MISS_MS	100
+
+/*
+ * Submit what is queued and reap up to nr CQEs, one of them the cancel
+ * request's (user_data cancel_ud, cancel_flags flags).  Once the cancel
+ * reports that it cancelled nothing (res < 0, or 0 with CANCEL_ALL),
+ * no target will complete because of it: the rest are waited for only
+ * IOU_CANCEL_MISS_MS, so that a case the kernel fails ends at once
+ * instead of after IOU_WAIT_MS.  The number reaped, or -errno.
+ */
+static inline int iou_submit_reap_cancel(struct iou_ring *r, struct iou_cqe *out,
+					 unsigned int nr, __u64 cancel_ud,
+					 unsigned int flags)
+{
+	unsigned int wait = IOU_WAIT_MS;
+	int got = 0, ret = iou_submit(r);
+
+	if (ret < 0)
+		return ret;
+	while ((unsigned int)got < nr) {
+		if (iou_reap(r, &out[got], 1, wait) != 1)
+			break;
+		if (out[got].user_data == cancel_ud &&
+		    (out[got].res < 0 ||
+		     (out[got].res == 0 && (flags & IORING_ASYNC_CANCEL_ALL))))
+			wait = IOU_CANCEL_MISS_MS;
+		got++;
+	}
+	return got;
+}
+
 #endif /* IOU_CANCEL_H */

@@ -169,6 +169,41 @@ static inline int iou_su_user_ring(struct iou_ring *r, unsigned int entries,
 	return 0;
 }
 
+/*
+ * The errno with which this kernel refuses an mmap() of the ring fd that
+ * it cannot serve (an offset with no region behind it, or a region that
+ * lives in user memory): the mm core asks io_uring_get_unmapped_area()
+ * for an address first, and that reported every refusal as ENOMEM until
+ * df645b745941 ("io_uring/memmap: return -EINVAL from get_unmapped_area()
+ * on bad mmap", 7.2), which passes on the validation's EINVAL (before
+ * io_uring had that hook, added in 2023, io_uring_mmap() refused with
+ * EINVAL as well).  Probed on a plain ring at offset 0x18000000, which
+ * no kernel maps (SQ ring 0, CQ ring 0x8000000, SQEs 0x10000000, param
+ * region 0x20000000, zcrx 0x30000000, buffer rings 0x80000000).  The
+ * errno, or 0 if the mmap succeeded or the ring could not be set up.
+ */
+#define IOU_SU_UNMAPPED_OFFSET	0x18000000L
+
+static inline int iou_su_bad_mmap_errno(void)
+{
+	struct io_uring_params p;
+	void *m;
+	int fd, err;
+
+	memset(&p, 0, sizeof(p));
+	fd = sys_io_uring_setup(4, &p);
+	if (fd < 0)
+		return 0;
+	errno = 0;
+	m = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, IOU_SU_UNMAPPED_OFFSET);
+	err = m == MAP_FAILED ? errno : 0;
+	if (m != MAP_FAILED)
+		munmap(m, (size_t)sysconf(_SC_PAGESIZE));
+	close(fd);
+	return err;
+}
+
 /* ---- completions ------------------------------------------------------ */
 
 /*

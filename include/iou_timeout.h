@@ -86,7 +86,14 @@ static inline bool iou_timeout_update_supported(unsigned int flags)
 	return iou_probe_one(__iou_probe_update, flags, -1) != -EINVAL;
 }
 
-/* IORING_OP_ASYNC_CANCEL accepts these cancel_flags */
+/*
+ * IORING_OP_ASYNC_CANCEL accepts these cancel_flags.  This is what the
+ * kernel declares it supports: a flag it accepts is one it must honour,
+ * so a wrong match after an accepted flag is a kernel bug, not a missing
+ * feature (Debian's 6.1.192 accepts CANCEL_USERDATA and CANCEL_OP, from
+ * a partial stable backport, but poll and timeout requests ignore them;
+ * see tests/known-issues).
+ */
 static inline bool iou_cancel_flags_supported(unsigned int flags)
 {
 	int fds[2], res;

@@ -6,11 +6,19 @@
  * when no pending request has that opcode.  Combined with
  * IORING_ASYNC_CANCEL_USERDATA or IORING_ASYNC_CANCEL_FD, every key must
  * match.  Requests of other opcodes are left alone.
+ *
+ * A kernel that accepts IORING_ASYNC_CANCEL_OP must honour it: Debian's
+ * 6.1.192 accepts the flag (stable 6.1.165 took "io_uring/cancel: support
+ * opcode based lookup and cancelation") but its poll and timeout
+ * cancellation still match by user_data alone, so every case here fails
+ * there (listed in tests/known-issues).  Where a cancel misses, the
+ * rest of its CQEs are waited for only briefly (iou_submit_reap_cancel),
+ * so a failing case ends at once.
  */
 #include <poll.h>
 
 #include "iou.h"
-#include "iou_timeout.h"
+#include "iou_cancel.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;
@@ -65,7 +73,7 @@ static struct io_uring_sqe *q_cancel_op(struct iou_ring *r, int op, unsigned int
 
 #define ASSERT_CANCEL_RES(r, res_) do {					\
 	struct iou_cqe __c;						\
-	ASSERT_EQ(1, iou_submit_reap((r), &__c, 1));			\
+	ASSERT_EQ(1, iou_submit_reap_cancel((r), &__c, 1, 0xcc, 0));	\
 	ASSERT_CQE_AT(&__c, 0, 0xcc, (res_), 0);			\
 	} while (0)
 
@@ -77,12 +85,12 @@ TEST_F(ring, cancels_a_request_of_that_opcode_only)
 	q_read(&self->r, self->b[0], self->buf, 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_READ, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 2, -ECANCELED, 0);
 	ASSERT_NO_CQE_WITHIN(&self->r, 20);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 1, -ECANCELED, 0);
 }
@@ -98,11 +106,11 @@ TEST_F(ring, cancels_timeouts_by_opcode)
 	q_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_TIMEOUT, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 3, -ECANCELED, 0);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 1, -ECANCELED, 0);
 }
 
@@ -116,7 +124,7 @@ TEST_F(ring, all_cancels_every_request_of_that_opcode)
 	q_read(&self->r, self->b[0], self->buf, 4);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, IORING_ASYNC_CANCEL_ALL);
-	ASSERT_EQ(4, iou_submit_reap(&self->r, cqe, 4));
+	ASSERT_EQ(4, iou_submit_reap_cancel(&self->r, cqe, 4, 0xcc, IORING_ASYNC_CANCEL_ALL));
 	ASSERT_CQE_UD(cqe, 4, 0xcc, 3, 0);
 	ASSERT_CQE_UD(cqe, 4, 1, -ECANCELED, 0);
 	ASSERT_CQE_UD(cqe, 4, 2, -ECANCELED, 0);
@@ -138,7 +146,7 @@ TEST_F(ring, no_request_of_that_opcode_is_enoent_or_zero_with_all)
 	q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_ALL);
 	ASSERT_CANCEL_RES(&self->r, 0);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 1, -ECANCELED, 0);
 }
@@ -157,11 +165,11 @@ TEST_F(ring, opcode_and_userdata_must_both_match)
 	ASSERT_CANCEL_RES(&self->r, -ENOENT);
 	sqe = q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_USERDATA);
 	sqe->addr = 2;
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 2, -ECANCELED, 0);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 1, -ECANCELED, 0);
 }
 
@@ -179,11 +187,11 @@ TEST_F(ring, opcode_and_fd_must_both_match)
 	ASSERT_CANCEL_RES(&self->r, -ENOENT);
 	sqe = q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_FD);
 	sqe->fd = self->b[0];
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 2, -ECANCELED, 0);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 1, -ECANCELED, 0);
 }
 

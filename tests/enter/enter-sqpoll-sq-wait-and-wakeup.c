@@ -140,11 +140,31 @@ TEST(sq_wakeup_of_an_awake_thread_changes_nothing)
 	struct iou_ring r;
 	struct iou_cqe cqe;
 
-	/* a long idle time keeps the thread awake throughout */
-	ASSERT_EQ(0, sqpoll_ring(&r, 2000));
+	/*
+	 * Make sure the thread is awake, and stays so, before the flags are
+	 * tried: it must just have done work (a NOP, woken for it if it
+	 * sleeps: on recent kernels io_sq_thread() starts with its idle time
+	 * already over and a new thread goes to sleep at once), which
+	 * restarts its idle time, and that idle time must be far beyond the
+	 * case's length.  The case used to rely on 2 s of idle time from
+	 * setup on: on 5.10 in a loaded single-vCPU VM under TCG NOP 9 was
+	 * once never taken (the thread, most likely, had gone idle before
+	 * the flush), and on recent kernels a thread that first ran between
+	 * the wakeups and the flush would sleep with NOP 9 unseen.
+	 */
+	ASSERT_EQ(0, sqpoll_ring(&r, 60000));
+	iou_prep_nop(iou_get_sqe(&r), 8);
+	iou_sq_flush(&r);
+	if (thread_sleeps(&r))
+		ASSERT_RES(0, iou_enter(&r, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
+	ASSERT_EQ(1, iou_reap(&r, &cqe, 1, IOU_WAIT_MS));
+	ASSERT_EQ(8, cqe.user_data);
+	ASSERT_FALSE(thread_sleeps(&r));
+
 	ASSERT_RES(0, iou_enter(&r, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
 	ASSERT_RES(0, iou_enter(&r, 0, 0, IORING_ENTER_SQ_WAKEUP |
 				IORING_ENTER_SQ_WAIT, NULL, 0));
+	ASSERT_FALSE(thread_sleeps(&r));
 	iou_prep_nop(iou_get_sqe(&r), 9);
 	iou_sq_flush(&r);
 	ASSERT_EQ(1, iou_reap(&r, &cqe, 1, IOU_WAIT_MS));
