@@ -45,17 +45,14 @@ static int query(int fd, void *arg, unsigned int nr)
 /*
  * The first query op the running kernel does not know: later kernels know
  * more (7.3 four), so no fixed number is unknown everywhere.  The kernel
- * says how many it knows in nr_query_opcodes, which follows the fields
- * iou_abi.h declares for struct io_uring_query_opcode (6.18 fills it too:
- * 1); the kernel fills min(its size, ours).  Should one not fill it, it
- * knows IO_URING_QUERY_OPCODES alone.  0 if the query itself fails.
+ * says how many it knows in nr_query_opcodes (6.18 fills it: 1); it fills
+ * min(its size, ours).  Should one not fill it, it knows
+ * IO_URING_QUERY_OPCODES alone.  0 if the query itself fails.
  */
 static __u32 first_unknown_query_op(void)
 {
 	struct {
-		struct io_uring_query_opcode op;	/* 6.18's layout */
-		__u32 nr_query_opcodes;
-		__u32 pad;
+		struct io_uring_query_opcode op;
 		__u64 room[4];				/* for later additions */
 	} big;
 	struct io_uring_query_hdr h;
@@ -67,8 +64,8 @@ static __u32 first_unknown_query_op(void)
 	h.size = sizeof(big);
 	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) < 0 || h.result)
 		return 0;
-	if (h.size >= offsetof(typeof(big), nr_query_opcodes) + sizeof(__u32))
-		return big.nr_query_opcodes;
+	if (h.size >= offsetof(struct io_uring_query_opcode, nr_query_opcodes) + sizeof(__u32))
+		return big.op.nr_query_opcodes;
 	return IO_URING_QUERY_OPCODES + 1;
 }
 
