@@ -71,7 +71,7 @@ OUTPUT ?= $(TOP)
 override OUTPUT := $(abspath $(OUTPUT))
 
 CC ?= gcc
-CFLAGS ?= -O1 -g
+CFLAGS ?= -Og -g
 override CFLAGS += $(IOU_CFLAGS) -Werror -D_GNU_SOURCE -MMD -MP \
 	$(KHDR_INCLUDES) $(EXTRA_CFLAGS)
 ifeq ($(STATIC),1)

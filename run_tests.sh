@@ -758,7 +758,15 @@ if [ "$USE_PROVE" = 1 ] && command -v prove >/dev/null 2>&1; then
 	if [ "$disagree" -gt 0 ]; then
 		PROVE_NOTE="rejected $disagree programs our parser accepted"
 	else
-		PROVE_NOTE="agrees ($(tail -n 1 "$ST/prove.out"))"
+		# prove fails a program with any "not ok" case: those must be
+		# exactly the programs judged failed or XFAIL here
+		pf=$(sed -n '/^Test Summary Report/,$p' "$ST/prove.out" | grep -c '(Wstat')
+		totals=$(grep '^Files=' "$ST/prove.out" | sed 's/,  *[0-9]* wallclock.*//')
+		if [ "$pf" = "$((nfail + nxfail))" ]; then
+			PROVE_NOTE="agrees ($totals; the $pf programs it fails are the failed and XFAIL ones)"
+		else
+			PROVE_NOTE="fails $pf programs where $((nfail + nxfail)) failed or XFAIL here ($totals)"
+		fi
 	fi
 	cp "$ST/prove.out" "$RUNDIR/prove.txt"
 fi

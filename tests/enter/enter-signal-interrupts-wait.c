@@ -254,9 +254,10 @@ TEST_F(mask, sigmask_of_another_size_is_einval)
 	static const unsigned int sizes[] = { 0, 4, 7, 9, 16, 128 };
 	sigset_t m;
 	struct __kernel_timespec ts = iou_ts_ms(IOU_WAIT_MS);
-	struct io_uring_getevents_arg a = iou_en_arg(&ts, &m, 0);
 
 	sigemptyset(&m);
+	struct io_uring_getevents_arg a = iou_en_arg(&ts, &m, 0);
+
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		if (!sizes[i])
 			continue;	/* sigmask_sz 0 is only tried below */
