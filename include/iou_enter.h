@@ -81,16 +81,6 @@ static inline int iou_en_timerfd_ms(unsigned int ms)
 	return fd;
 }
 
-/* queue a POLL_ADD(POLLIN) on fd: its CQE (res POLLIN) comes when fd fires */
-static inline void iou_en_queue_poll(struct iou_ring *r, int fd, __u64 user_data)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_rw(sqe, IORING_OP_POLL_ADD, fd, NULL, 0, 0);
-	sqe->poll32_events = POLLIN;
-	sqe->user_data = user_data;
-}
-
 /* the "procs_blocked" line of /proc/stat (tasks in iowait), or -1 */
 static inline int iou_en_procs_blocked(void)
 {

@@ -42,6 +42,15 @@ static inline void iou_prep_fail_enoent(struct io_uring_sqe *sqe, __u64 ud)
 	sqe->user_data = ud;
 }
 
+/* queue a request that fails with -ENOENT, with these IOSQE_* flags */
+static inline void iou_queue_fail(struct iou_ring *r, __u64 ud, unsigned int sqe_flags)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_fail_enoent(sqe, ud);
+	sqe->flags = (__u8)sqe_flags;
+}
+
 /* NOP completing with res (IORING_NOP_INJECT_RESULT, 6.10) */
 static inline void iou_prep_nop_inject(struct io_uring_sqe *sqe, __u64 ud, int res)
 {

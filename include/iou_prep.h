@@ -10,6 +10,7 @@
 #ifndef IOU_PREP_H
 #define IOU_PREP_H
 
+#include <poll.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -106,6 +107,32 @@ static inline void iou_prep_poll_add(struct io_uring_sqe *sqe, int fd,
 {
 	iou_prep_rw(sqe, IORING_OP_POLL_ADD, fd, NULL, 0, 0);
 	sqe->poll32_events = events;	/* little-endian hosts */
+}
+
+/* queue a NOP with these IOSQE_* flags, without submitting */
+static inline struct io_uring_sqe *iou_queue_nop(struct iou_ring *r, __u64 user_data,
+						 unsigned int sqe_flags)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_nop(sqe, user_data);
+	sqe->flags = (__u8)sqe_flags;
+	return sqe;
+}
+
+/*
+ * Queue a one-shot POLL_ADD(POLLIN) on fd, without submitting: its CQE
+ * (res POLLIN) comes when fd turns readable, so a pipe or eventfd nobody
+ * writes keeps a request pending for as long as a test needs one.
+ */
+static inline struct io_uring_sqe *iou_queue_poll(struct iou_ring *r, int fd,
+						  __u64 user_data)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_poll_add(sqe, fd, POLLIN);
+	sqe->user_data = user_data;
+	return sqe;
 }
 
 static inline void iou_prep_poll_multishot(struct io_uring_sqe *sqe, int fd,

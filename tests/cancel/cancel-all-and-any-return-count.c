@@ -38,14 +38,6 @@ FIXTURE_TEARDOWN(ring)
 	iou_ring_exit(&self->r);
 }
 
-static void q_poll(struct iou_ring *r, int fd, __u64 ud)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_poll_add(sqe, fd, POLLIN);
-	sqe->user_data = ud;
-}
-
 static void q_cancel(struct iou_ring *r, __u64 target, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(r);
@@ -68,15 +60,15 @@ TEST_F(ring, all_cancels_every_match_and_returns_the_count)
 	struct iou_cqe cqe[5];
 
 	/* four kinds of pending request share user_data 5 */
-	q_poll(&self->r, self->a[0], 5);
-	q_poll(&self->r, self->a[0], 5);
+	iou_queue_poll(&self->r, self->a[0], 5);
+	iou_queue_poll(&self->r, self->a[0], 5);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read(sqe, self->a[0], self->buf, sizeof(self->buf), 0);
 	sqe->user_data = 5;
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout(sqe, &self->far, 0, 0);
 	sqe->user_data = 5;
-	q_poll(&self->r, self->b[0], 6);
+	iou_queue_poll(&self->r, self->b[0], 6);
 	ASSERT_EQ(5, iou_submit(&self->r));
 	q_cancel(&self->r, 5, IORING_ASYNC_CANCEL_ALL);
 	ASSERT_EQ(5, iou_submit_reap(&self->r, cqe, 5));
@@ -93,7 +85,7 @@ TEST_F(ring, all_without_a_match_returns_zero)
 {
 	struct iou_cqe cqe;
 
-	q_poll(&self->r, self->b[0], 6);
+	iou_queue_poll(&self->r, self->b[0], 6);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 5, IORING_ASYNC_CANCEL_ALL);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
@@ -106,8 +98,8 @@ TEST_F(ring, any_cancels_everything_pending_and_returns_the_count)
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe[4];
 
-	q_poll(&self->r, self->a[0], 1);
-	q_poll(&self->r, self->b[0], 2);
+	iou_queue_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->b[0], 2);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout(sqe, &self->far, 0, 0);
 	sqe->user_data = 3;
@@ -136,8 +128,8 @@ TEST_F(ring, any_with_all_is_any)
 {
 	struct iou_cqe cqe[3];
 
-	q_poll(&self->r, self->a[0], 1);
-	q_poll(&self->r, self->b[0], 2);
+	iou_queue_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->b[0], 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel(&self->r, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
 	ASSERT_EQ(3, iou_submit_reap(&self->r, cqe, 3));
@@ -151,7 +143,7 @@ TEST_F(ring, any_with_fd_or_op_einval)
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
 
-	q_poll(&self->r, self->b[0], 6);
+	iou_queue_poll(&self->r, self->b[0], 6);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_cancel_fd(sqe, self->b[0], IORING_ASYNC_CANCEL_ANY);
@@ -171,8 +163,8 @@ TEST_F(ring, second_all_finds_nothing)
 {
 	struct iou_cqe cqe[3];
 
-	q_poll(&self->r, self->a[0], 5);
-	q_poll(&self->r, self->a[0], 5);
+	iou_queue_poll(&self->r, self->a[0], 5);
+	iou_queue_poll(&self->r, self->a[0], 5);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel(&self->r, 5, IORING_ASYNC_CANCEL_ALL);
 	ASSERT_EQ(3, iou_submit_reap(&self->r, cqe, 3));

@@ -40,12 +40,10 @@ FIXTURE_TEARDOWN(ring)
 
 static void q_poll(struct iou_ring *r, int fd, __u64 ud, bool fixed)
 {
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_poll_add(sqe, fd, POLLIN);
-	sqe->user_data = ud;
 	if (fixed)
-		sqe->flags |= IOSQE_FIXED_FILE;
+		iou_queue_poll(r, fd, ud)->flags |= IOSQE_FIXED_FILE;
+	else
+		iou_queue_poll(r, fd, ud);
 }
 
 static struct io_uring_sqe *q_cancel_fd(struct iou_ring *r, int fd,

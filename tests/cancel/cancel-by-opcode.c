@@ -45,14 +45,6 @@ FIXTURE_TEARDOWN(ring)
 	iou_ring_exit(&self->r);
 }
 
-static void q_poll(struct iou_ring *r, int fd, __u64 ud)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_poll_add(sqe, fd, POLLIN);
-	sqe->user_data = ud;
-}
-
 static void q_read(struct iou_ring *r, int fd, char *buf, __u64 ud)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(r);
@@ -81,7 +73,7 @@ TEST_F(ring, cancels_a_request_of_that_opcode_only)
 {
 	struct iou_cqe cqe[2];
 
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	q_read(&self->r, self->b[0], self->buf, 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_READ, 0);
@@ -103,7 +95,7 @@ TEST_F(ring, cancels_timeouts_by_opcode)
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout(sqe, &self->far, 0, 0);
 	sqe->user_data = 3;
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_TIMEOUT, 0);
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
@@ -118,9 +110,9 @@ TEST_F(ring, all_cancels_every_request_of_that_opcode)
 {
 	struct iou_cqe cqe[4];
 
-	q_poll(&self->r, self->a[0], 1);
-	q_poll(&self->r, self->b[0], 2);
-	q_poll(&self->r, self->a[0], 3);
+	iou_queue_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->b[0], 2);
+	iou_queue_poll(&self->r, self->a[0], 3);
 	q_read(&self->r, self->b[0], self->buf, 4);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, IORING_ASYNC_CANCEL_ALL);
@@ -139,7 +131,7 @@ TEST_F(ring, no_request_of_that_opcode_is_enoent_or_zero_with_all)
 {
 	struct iou_cqe cqe[2];
 
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_READ, 0);
 	ASSERT_CANCEL_RES(&self->r, -ENOENT);
@@ -156,7 +148,7 @@ TEST_F(ring, opcode_and_userdata_must_both_match)
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe[2];
 
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	q_read(&self->r, self->b[0], self->buf, 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	/* user_data 2 is the read, not a poll */
@@ -178,7 +170,7 @@ TEST_F(ring, opcode_and_fd_must_both_match)
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe[2];
 
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	q_read(&self->r, self->b[0], self->buf, 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	/* there is a read, and a request on a[0], but no read on a[0] */

@@ -41,14 +41,6 @@ FIXTURE_TEARDOWN(ring)
 	iou_ring_exit(&self->r);
 }
 
-static void q_poll(struct iou_ring *r, int fd, __u64 ud)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_poll_add(sqe, fd, POLLIN);
-	sqe->user_data = ud;
-}
-
 static struct io_uring_sqe *q_cancel(struct iou_ring *r, __u64 target,
 				     unsigned int flags)
 {
@@ -75,7 +67,7 @@ static struct io_uring_sqe *q_cancel(struct iou_ring *r, __u64 target,
 
 TEST_F(ring, cancels_a_pending_poll)
 {
-	q_poll(&self->r, self->fds[0], 1);
+	iou_queue_poll(&self->r, self->fds[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 1, 0);
 	ASSERT_CANCELS(&self->r, 1);
@@ -110,7 +102,7 @@ TEST_F(ring, cancels_a_pending_timeout)
 
 TEST_F(ring, unknown_user_data_is_enoent)
 {
-	q_poll(&self->r, self->fds[0], 1);
+	iou_queue_poll(&self->r, self->fds[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 0x777, 0);
 	ASSERT_CANCEL_RES(&self->r, -ENOENT);
@@ -136,7 +128,7 @@ TEST_F(ring, target_later_in_the_same_batch_is_enoent)
 	struct iou_cqe cqe;
 
 	q_cancel(&self->r, 5, 0);
-	q_poll(&self->r, self->fds[0], 5);
+	iou_queue_poll(&self->r, self->fds[0], 5);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_CQE_AT(&cqe, 0, 0xcc, -ENOENT, 0);
@@ -146,15 +138,15 @@ TEST_F(ring, target_later_in_the_same_batch_is_enoent)
 
 TEST_F(ring, target_earlier_in_the_same_batch_is_found)
 {
-	q_poll(&self->r, self->fds[0], 6);
+	iou_queue_poll(&self->r, self->fds[0], 6);
 	q_cancel(&self->r, 6, 0);
 	ASSERT_CANCELS(&self->r, 6);
 }
 
 TEST_F(ring, one_cancel_takes_one_of_several_matches)
 {
-	q_poll(&self->r, self->fds[0], 7);
-	q_poll(&self->r, self->fds[0], 7);
+	iou_queue_poll(&self->r, self->fds[0], 7);
+	iou_queue_poll(&self->r, self->fds[0], 7);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel(&self->r, 7, 0);
 	ASSERT_CANCELS(&self->r, 7);
@@ -168,7 +160,7 @@ TEST_F(ring, one_cancel_takes_one_of_several_matches)
 TEST_F(ring, explicit_userdata_flag_matches_the_same_way)
 {
 	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_USERDATA);
-	q_poll(&self->r, self->fds[0], 8);
+	iou_queue_poll(&self->r, self->fds[0], 8);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 9, IORING_ASYNC_CANCEL_USERDATA);
 	ASSERT_CANCEL_RES(&self->r, -ENOENT);
@@ -178,7 +170,7 @@ TEST_F(ring, explicit_userdata_flag_matches_the_same_way)
 
 TEST_F(ring, unknown_cancel_flags_einval)
 {
-	q_poll(&self->r, self->fds[0], 10);
+	iou_queue_poll(&self->r, self->fds[0], 10);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 10, 1U << 6);
 	ASSERT_CANCEL_RES(&self->r, -EINVAL);

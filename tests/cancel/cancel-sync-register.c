@@ -46,14 +46,6 @@ FIXTURE_TEARDOWN(ring)
 		munmap(self->busy, IOU_BUSY_LEN);
 }
 
-static void q_poll(struct iou_ring *r, int fd, __u64 ud)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_poll_add(sqe, fd, POLLIN);
-	sqe->user_data = ud;
-}
-
 /* the poll ud is now posted with -ECANCELED */
 #define ASSERT_CANCELLED(r, ud) do {					\
 	struct iou_cqe __c;						\
@@ -65,7 +57,7 @@ TEST_F(ring, cancels_by_user_data_and_returns_zero)
 {
 	struct io_uring_sync_cancel_reg reg = iou_sync_cancel_arg(1, 0);
 
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));
 	ASSERT_CANCELLED(&self->r, 1);
@@ -76,7 +68,7 @@ TEST_F(ring, nothing_matching_is_enoent)
 {
 	struct io_uring_sync_cancel_reg reg = iou_sync_cancel_arg(9, 0);
 
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(-ENOENT, iou_sync_cancel(&self->r, &reg));
 	ASSERT_NO_CQE_WITHIN(&self->r, 20);
@@ -90,9 +82,9 @@ TEST_F(ring, all_and_any_return_the_count)
 	struct io_uring_sync_cancel_reg reg = iou_sync_cancel_arg(5, IORING_ASYNC_CANCEL_ALL);
 	struct iou_cqe cqe[3];
 
-	q_poll(&self->r, self->a[0], 5);
-	q_poll(&self->r, self->b[0], 5);
-	q_poll(&self->r, self->b[0], 6);
+	iou_queue_poll(&self->r, self->a[0], 5);
+	iou_queue_poll(&self->r, self->b[0], 5);
+	iou_queue_poll(&self->r, self->b[0], 6);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	ASSERT_EQ(2, iou_sync_cancel(&self->r, &reg));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
@@ -110,8 +102,8 @@ TEST_F(ring, cancels_by_fd_and_by_fixed_slot)
 	struct io_uring_sync_cancel_reg reg = iou_sync_cancel_arg(0, IORING_ASYNC_CANCEL_FD);
 	int files[1] = { self->b[0] };
 
-	q_poll(&self->r, self->a[0], 1);
-	q_poll(&self->r, self->b[0], 2);
+	iou_queue_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->b[0], 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	reg.fd = self->a[0];
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));
@@ -135,7 +127,7 @@ TEST_F(ring, cancels_by_opcode)
 	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_OP);
 	/* a kernel may take the SQE flag without the argument's field */
 	REQUIRE_SYNC_CANCEL_OPCODE();
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout(sqe, &far, 0, 0);
 	sqe->user_data = 2;
@@ -158,7 +150,7 @@ TEST_F(ring, timeout_does_not_delay_an_immediate_cancel)
 
 	reg.timeout.tv_sec = 5;
 	reg.timeout.tv_nsec = 0;
-	q_poll(&self->r, self->a[0], 1);
+	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	start = iou_now_ns();
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));

@@ -37,18 +37,10 @@ FIXTURE_TEARDOWN(nodrain)
 	iou_ring_exit(&self->r);
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 /* a skipped NOP that succeeds: no CQE, but the ring has now seen the flag */
 static void use_skip(struct __test_metadata *_metadata, struct iou_ring *r)
 {
-	nop(r, 50, S);
+	iou_queue_nop(r, 50, S);
 	ASSERT_EQ(1, iou_submit(r));
 	IOU_EXPECT_NO_CQE(r, 20);
 }
@@ -56,25 +48,25 @@ static void use_skip(struct __test_metadata *_metadata, struct iou_ring *r)
 TEST_F(nodrain, drain_after_skip_is_refused)
 {
 	use_skip(_metadata, &self->r);
-	nop(&self->r, 1, D);
+	iou_queue_nop(&self->r, 1, D);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -EOPNOTSUPP));
 }
 
 TEST_F(nodrain, both_flags_on_one_sqe_are_refused)
 {
-	nop(&self->r, 1, S | D);
+	iou_queue_nop(&self->r, 1, S | D);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -EOPNOTSUPP));
 }
 
 TEST_F(nodrain, drain_works_until_first_skip)
 {
-	nop(&self->r, 1, D);
+	iou_queue_nop(&self->r, 1, D);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 	use_skip(_metadata, &self->r);
-	nop(&self->r, 2, D);
+	iou_queue_nop(&self->r, 2, D);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -EOPNOTSUPP));
 }
@@ -83,9 +75,9 @@ TEST_F(nodrain, sqe_order_within_one_batch_decides)
 {
 	unsigned int pos[2];
 
-	nop(&self->r, 1, D);
-	nop(&self->r, 2, S);
-	nop(&self->r, 3, D);
+	iou_queue_nop(&self->r, 1, D);
+	iou_queue_nop(&self->r, 2, S);
+	iou_queue_nop(&self->r, 3, D);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, 0), IOU_CQE(3, -EOPNOTSUPP));
 	IOU_EXPECT_NO_CQE(&self->r, 20);
@@ -99,7 +91,7 @@ TEST_F(nodrain, failed_skipped_request_disables_drain_too)
 	sqe->flags = S;
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT));
-	nop(&self->r, 2, D);
+	iou_queue_nop(&self->r, 2, D);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -EOPNOTSUPP));
 }
@@ -111,8 +103,8 @@ TEST_F(nodrain, drain_stays_refused_for_the_ring_lifetime)
 		unsigned int pos[2];
 
 		/* ordinary traffic in between changes nothing */
-		nop(&self->r, 10 + i, 0);
-		nop(&self->r, 20 + i, D);
+		iou_queue_nop(&self->r, 10 + i, 0);
+		iou_queue_nop(&self->r, 20 + i, D);
 		ASSERT_EQ(2, iou_submit(&self->r));
 		IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(10 + i, 0),
 				   IOU_CQE(20 + i, -EOPNOTSUPP));
@@ -122,9 +114,9 @@ TEST_F(nodrain, drain_stays_refused_for_the_ring_lifetime)
 TEST_F(nodrain, drained_chain_member_refused_fails_the_chain)
 {
 	use_skip(_metadata, &self->r);
-	nop(&self->r, 1, L);
-	nop(&self->r, 2, D | L);
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 1, L);
+	iou_queue_nop(&self->r, 2, D | L);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, -EOPNOTSUPP),
 			IOU_CQE(3, -ECANCELED));
@@ -133,8 +125,8 @@ TEST_F(nodrain, drained_chain_member_refused_fails_the_chain)
 TEST_F(nodrain, drained_chain_head_refused_fails_the_chain)
 {
 	use_skip(_metadata, &self->r);
-	nop(&self->r, 1, D | L);
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 1, D | L);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -EOPNOTSUPP), IOU_CQE(2, -ECANCELED));
 }
@@ -152,7 +144,7 @@ TEST_F(nodrain, other_ring_still_drains)
 	sqe = iou_get_sqe(&other);
 	iou_prep_read(sqe, p[0], buf, sizeof(buf), 0);
 	sqe->user_data = 1;
-	nop(&other, 2, D);
+	iou_queue_nop(&other, 2, D);
 	ASSERT_EQ(2, iou_submit(&other));
 	IOU_EXPECT_NO_CQE(&other, IOU_LINK_QUIET_MS);
 	ASSERT_EQ(2, write(p[1], "ok", 2));

@@ -39,14 +39,6 @@ FIXTURE_TEARDOWN(across)
 		}
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 static void pipe_read(FIXTURE_DATA(across) *self, int i, __u64 ud,
 		      unsigned int flags)
 {
@@ -66,7 +58,7 @@ TEST_F(across, drain_waits_for_reads_of_many_earlier_submissions)
 		pipe_read(self, i, 100 + i, 0);
 		ASSERT_EQ(1, iou_submit(&self->r));
 	}
-	nop(&self->r, 1, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 
@@ -90,9 +82,9 @@ TEST_F(across, drain_waits_for_reads_of_many_earlier_submissions)
 TEST_F(across, drain_waits_for_chain_of_earlier_submission)
 {
 	pipe_read(self, 0, 1, IOSQE_IO_LINK);
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	nop(&self->r, 3, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 3, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	ASSERT_EQ(4, write(self->p[0][1], "link", 4));
@@ -103,7 +95,7 @@ TEST_F(across, drain_waits_for_async_request_of_earlier_submission)
 {
 	pipe_read(self, 0, 1, IOSQE_ASYNC);
 	ASSERT_EQ(1, iou_submit(&self->r));
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	ASSERT_EQ(4, write(self->p[0][1], "wq!!", 4));
@@ -118,7 +110,7 @@ TEST_F(across, run_of_drained_requests_completes_in_order)
 	ASSERT_EQ(1, iou_submit(&self->r));
 	exp[0] = (struct iou_exp)IOU_CQE(1, 4);
 	for (int i = 0; i < 32; i++) {
-		nop(&self->r, 10 + i, IOSQE_IO_DRAIN);
+		iou_queue_nop(&self->r, 10 + i, IOSQE_IO_DRAIN);
 		exp[1 + i] = (struct iou_exp)IOU_CQE(10 + i, 0);
 		/* one drained NOP per submission */
 		ASSERT_EQ(1, iou_submit(&self->r));
@@ -140,9 +132,9 @@ TEST_F(across, drains_of_many_submissions_split_the_cqe_stream)
 	int pos[N];
 
 	for (int k = 0; k < ROUNDS; k++) {
-		nop(&self->r, 3 * k, 0);
-		nop(&self->r, 3 * k + 1, 0);
-		nop(&self->r, 3 * k + 2, IOSQE_IO_DRAIN);
+		iou_queue_nop(&self->r, 3 * k, 0);
+		iou_queue_nop(&self->r, 3 * k + 1, 0);
+		iou_queue_nop(&self->r, 3 * k + 2, IOSQE_IO_DRAIN);
 		ASSERT_EQ(3, iou_submit(&self->r));
 	}
 	ASSERT_EQ(N, iou_reap(&self->r, cqe, N, IOU_WAIT_MS));

@@ -35,14 +35,6 @@ FIXTURE_TEARDOWN(dchain)
 	}
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 static void pipe_read(FIXTURE_DATA(dchain) *self, __u64 ud, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -60,8 +52,8 @@ static void unblock(struct __test_metadata *_metadata, FIXTURE_DATA(dchain) *sel
 TEST_F(dchain, drain_on_head_holds_back_the_whole_chain)
 {
 	pipe_read(self, 1, 0);
-	nop(&self->r, 2, D | L);
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 2, D | L);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	unblock(_metadata, self);
@@ -71,8 +63,8 @@ TEST_F(dchain, drain_on_head_holds_back_the_whole_chain)
 TEST_F(dchain, drain_on_inner_member_holds_back_the_chain_head)
 {
 	pipe_read(self, 1, 0);
-	nop(&self->r, 2, L);
-	nop(&self->r, 3, D);
+	iou_queue_nop(&self->r, 2, L);
+	iou_queue_nop(&self->r, 3, D);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	/* without the drain, NOP 2 (the head) would complete at once */
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
@@ -82,9 +74,9 @@ TEST_F(dchain, drain_on_inner_member_holds_back_the_chain_head)
 
 TEST_F(dchain, request_after_chain_with_inner_drain_is_drained)
 {
-	nop(&self->r, 1, L);
+	iou_queue_nop(&self->r, 1, L);
 	pipe_read(self, 2, D);
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	/* nothing came before the chain: its head runs, its read blocks */
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
@@ -96,11 +88,11 @@ TEST_F(dchain, request_after_chain_with_inner_drain_is_drained)
 
 TEST_F(dchain, drain_after_chain_carries_into_next_submission)
 {
-	nop(&self->r, 1, L);
+	iou_queue_nop(&self->r, 1, L);
 	pipe_read(self, 2, D);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	unblock(_metadata, self);
@@ -110,9 +102,9 @@ TEST_F(dchain, drain_after_chain_carries_into_next_submission)
 TEST_F(dchain, drain_on_every_member_keeps_chain_order)
 {
 	pipe_read(self, 1, 0);
-	nop(&self->r, 2, D | L);
-	nop(&self->r, 3, D | L);
-	nop(&self->r, 4, D);
+	iou_queue_nop(&self->r, 2, D | L);
+	iou_queue_nop(&self->r, 3, D | L);
+	iou_queue_nop(&self->r, 4, D);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	unblock(_metadata, self);
@@ -125,11 +117,11 @@ TEST_F(dchain, drained_chain_still_breaks_on_failure)
 	struct io_uring_sqe *sqe;
 
 	pipe_read(self, 1, 0);
-	nop(&self->r, 2, D | L);
+	iou_queue_nop(&self->r, 2, D | L);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_fail_enoent(sqe, 3);
 	sqe->flags = L;
-	nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	unblock(_metadata, self);
@@ -145,7 +137,7 @@ TEST_F(dchain, hardlinked_drained_chain_goes_on_after_failure)
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_fail_enoent(sqe, 2);
 	sqe->flags = D | IOSQE_IO_HARDLINK;
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	unblock(_metadata, self);

@@ -51,14 +51,6 @@ FIXTURE_TEARDOWN(drain)
 	}
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 static void pipe_read(struct iou_ring *r, int fd, void *buf, unsigned int len,
 		      __u64 ud, unsigned int flags)
 {
@@ -74,7 +66,7 @@ TEST_F(drain, drained_request_waits_for_pending_read)
 	char buf[4];
 
 	pipe_read(&self->r, self->pa[0], buf, sizeof(buf), 1, 0);
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	ASSERT_EQ(4, write(self->pa[1], "data", 4));
@@ -87,9 +79,9 @@ TEST_F(drain, requests_after_drained_one_wait_for_earlier_requests)
 	char buf[4];
 
 	pipe_read(&self->r, self->pa[0], buf, sizeof(buf), 1, 0);
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
-	nop(&self->r, 3, 0);
-	nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	/* the drained NOP cannot start, so neither can 3 and 4 */
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
@@ -108,9 +100,9 @@ TEST_F(drain, requests_after_drained_one_wait_for_its_completion)
 
 	REQUIRE_DRAIN_HOLDS_LATER_UNTIL_DONE();
 	pipe_read(&self->r, self->pa[0], buf, sizeof(buf), 1, 0);
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
-	nop(&self->r, 3, 0);
-	nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	ASSERT_EQ(4, write(self->pa[1], "data", 4));
@@ -123,16 +115,16 @@ TEST_F(drain, requests_after_drained_one_wait_for_its_completion)
 
 TEST_F(drain, drained_request_with_nothing_pending_runs_at_once)
 {
-	nop(&self->r, 1, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 }
 
 TEST_F(drain, completed_earlier_requests_come_first)
 {
-	nop(&self->r, 1, 0);
-	nop(&self->r, 2, 0);
-	nop(&self->r, 3, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 1, 0);
+	iou_queue_nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 3, IOSQE_IO_DRAIN);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0), IOU_CQE(3, 0));
 }
@@ -146,7 +138,7 @@ TEST_F(drain, drained_request_waits_for_timeout_expiry)
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout(sqe, &ts, 0, 0);
 	sqe->user_data = 1;
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ETIME), IOU_CQE(2, 0));
 	ASSERT_LE(20, iou_ms_since(start));
@@ -158,9 +150,9 @@ TEST_F(drain, consecutive_drains_each_wait_for_what_came_before)
 	char a[2], b[2];
 
 	pipe_read(&self->r, self->pa[0], a, sizeof(a), 1, 0);
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	pipe_read(&self->r, self->pb[0], b, sizeof(b), 3, 0);
-	nop(&self->r, 4, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 4, IOSQE_IO_DRAIN);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 
@@ -184,9 +176,9 @@ TEST_F(drain, request_after_blocking_drained_request_waits_for_it)
 	char buf[3];
 
 	REQUIRE_DRAIN_HOLDS_LATER_UNTIL_DONE();
-	nop(&self->r, 1, 0);
+	iou_queue_nop(&self->r, 1, 0);
 	pipe_read(&self->r, self->pa[0], buf, sizeof(buf), 2, IOSQE_IO_DRAIN);
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 	/* the drained read started and blocks; NOP 3 must wait for it */

@@ -46,14 +46,6 @@ FIXTURE_TEARDOWN(mshot)
 	}
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 static void poll_multi(FIXTURE_DATA(mshot) *self, __u64 ud, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -80,7 +72,7 @@ TEST_F(mshot, drained_request_waits_for_last_cqe_of_multishot_timeout)
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout(sqe, &ts, 3, IORING_TIMEOUT_MULTISHOT);
 	sqe->user_data = 1;
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE_F(1, -ETIME, IORING_CQE_F_MORE),
 			IOU_CQE_F(1, -ETIME, IORING_CQE_F_MORE),
@@ -98,7 +90,7 @@ TEST_F(mshot, drained_request_waits_until_multishot_poll_is_cancelled)
 	kick(_metadata, self->efd);
 	IOU_EXPECT_CQES(&self->r, IOU_CQE_F(1, POLLIN, IORING_CQE_F_MORE));
 
-	nop(&self->r, 2, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 
@@ -115,7 +107,7 @@ TEST_F(mshot, multishot_poll_after_drained_request_is_armed_after_it)
 {
 	if (!iou_poll_multishot_supported())
 		SKIP(return, "kernel lacks multishot poll (IORING_POLL_ADD_MULTI)");
-	nop(&self->r, 1, IOSQE_IO_DRAIN);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_DRAIN);
 	poll_multi(self, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));

@@ -90,7 +90,7 @@ static int delayed(FIXTURE_DATA(abs) *self, unsigned int ms)
 	self->tfd = iou_en_timerfd_ms(ms);
 	if (self->tfd < 0)
 		return self->tfd;
-	iou_en_queue_poll(&self->r, self->tfd, 0xab);
+	iou_queue_poll(&self->r, self->tfd, 0xab);
 	return iou_submit(&self->r) == 1 ? 0 : -EIO;
 }
 

@@ -109,7 +109,7 @@ static int delayed(FIXTURE_DATA(reg) *self, unsigned int ms)
 	self->tfd = iou_en_timerfd_ms(ms);
 	if (self->tfd < 0)
 		return self->tfd;
-	iou_en_queue_poll(&self->r, self->tfd, 0xc0);
+	iou_queue_poll(&self->r, self->tfd, 0xc0);
 	return iou_submit(&self->r) == 1 ? 0 : -EIO;
 }
 

@@ -77,7 +77,7 @@ static int delayed(FIXTURE_DATA(w) *self, unsigned int ms, __u64 ud)
 	if (fd < 0)
 		return fd;
 	self->tfd[self->ntfd++] = fd;
-	iou_en_queue_poll(&self->r, fd, ud);
+	iou_queue_poll(&self->r, fd, ud);
 	return iou_submit(&self->r) == 1 ? 0 : -EIO;
 }
 

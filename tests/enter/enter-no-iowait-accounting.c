@@ -67,7 +67,7 @@ TEST_F(nw, wait_returns_completions_as_without_the_flag)
 
 	self->tfd = iou_en_timerfd_ms(20);
 	ASSERT_LE(0, self->tfd);
-	iou_en_queue_poll(&self->r, self->tfd, 0x10);
+	iou_queue_poll(&self->r, self->tfd, 0x10);
 	ASSERT_RES(1, iou_submit(&self->r));
 	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 1, IORING_ENTER_NO_IOWAIT,
 				     IOU_WAIT_MS));
@@ -109,7 +109,7 @@ static int start_waiter(unsigned int flags, int *pid)
 		close(ready[0]);
 		if (pipe(p) || iou_ring_init(&r, 4, 0))
 			_exit(2);
-		iou_en_queue_poll(&r, p[0], 1);
+		iou_queue_poll(&r, p[0], 1);
 		if (iou_submit(&r) != 1)
 			_exit(3);
 		if (write(ready[1], "r", 1) != 1)

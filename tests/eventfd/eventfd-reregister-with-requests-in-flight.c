@@ -61,10 +61,7 @@ FIXTURE_TEARDOWN(flight)
 static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
 		     int fd, __u64 ud)
 {
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_poll_add(sqe, fd, POLLIN);
-	sqe->user_data = ud;
+	iou_queue_poll(r, fd, ud);
 	ASSERT_EQ(1, iou_submit(r));
 }
 

@@ -120,14 +120,14 @@ TEST_F(ex, exec_cancels_only_the_execing_tasks_requests)
 	char x;
 
 	/* the parent's own request, which must survive */
-	iou_en_queue_poll(&self->r, self->p[0], 0xa1);
+	iou_queue_poll(&self->r, self->p[0], 0xa1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(0, pipe(hold));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(hold[0]);
-		iou_en_queue_poll(&self->r, self->p[0], 0xc4);
+		iou_queue_poll(&self->r, self->p[0], 0xc4);
 		if (iou_submit(&self->r) != 1)
 			_exit(3);
 		exec_helper_mode("hold", hold[1]);

@@ -74,7 +74,7 @@ FIXTURE_TEARDOWN(cl)
 /* a poll on the read end of pipe q, whose only other reference we drop */
 static void park_on_q(struct iou_ring *r, int fd)
 {
-	iou_en_queue_poll(r, fd, 0xa0);
+	iou_queue_poll(r, fd, 0xa0);
 	iou_sq_flush(r);
 }
 
@@ -84,7 +84,7 @@ TEST_F(cl, requests_carry_on_through_a_remaining_duplicate)
 	int d = dup(self->r.fd);
 
 	ASSERT_LE(0, d);
-	iou_en_queue_poll(&self->r, self->p[0], 0xd0);
+	iou_queue_poll(&self->r, self->p[0], 0xd0);
 	ASSERT_RES(1, iou_submit(&self->r));
 	ASSERT_EQ(0, close(self->r.fd));
 	self->r.fd = self->r.enter_fd = d;
@@ -163,7 +163,7 @@ TEST_F(wt, wait_outlives_the_close_and_gets_its_completion)
 	struct waiter w = { .r = &self->r, .ms = IOU_WAIT_MS };
 	pthread_t t;
 
-	iou_en_queue_poll(&self->r, self->p[0], 0xb0);
+	iou_queue_poll(&self->r, self->p[0], 0xb0);
 	park_on_q(&self->r, self->q[0]);
 	ASSERT_RES(2, iou_enter(&self->r, 2, 0, 0, NULL, 0));
 	ASSERT_EQ(0, close(self->q[0]));

@@ -119,8 +119,8 @@ TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	int q[2];
 
 	ASSERT_EQ(0, pipe2(q, O_CLOEXEC));
-	iou_en_queue_poll(&self->r, self->pp[0], 0x11);
-	iou_en_queue_poll(&self->r, q[0], 0x22);
+	iou_queue_poll(&self->r, self->pp[0], 0x11);
+	iou_queue_poll(&self->r, q[0], 0x22);
 	ASSERT_RES(2, iou_submit(&self->r));
 	ASSERT_EQ(0, close(q[0]));
 	ASSERT_EQ(0, close(self->r.fd));

@@ -103,7 +103,7 @@ TEST_F(fk, child_leaving_does_not_touch_the_parents_requests)
 	struct iou_cqe c;
 	int pid;
 
-	iou_en_queue_poll(&self->r, self->p[0], 0xf0);
+	iou_queue_poll(&self->r, self->p[0], 0xf0);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	pid = fork();
 	ASSERT_LE(0, pid);

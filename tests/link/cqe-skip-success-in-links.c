@@ -35,26 +35,10 @@ FIXTURE_TEARDOWN(skiplink)
 	iou_ring_exit(&self->r);
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
-static void fail(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_fail_enoent(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 /* a NOP submitted after the chain: its CQE closes the window */
 static void sentinel(struct __test_metadata *_metadata, struct iou_ring *r)
 {
-	nop(r, 99, 0);
+	iou_queue_nop(r, 99, 0);
 	ASSERT_EQ(1, iou_submit(r));
 	IOU_EXPECT_CQES(r, IOU_CQE(99, 0));
 	IOU_EXPECT_NO_CQE(r, 20);
@@ -62,9 +46,9 @@ static void sentinel(struct __test_metadata *_metadata, struct iou_ring *r)
 
 TEST_F(skiplink, chain_of_skipped_successes_posts_nothing)
 {
-	nop(&self->r, 1, S | L);
-	nop(&self->r, 2, S | L);
-	nop(&self->r, 3, S);
+	iou_queue_nop(&self->r, 1, S | L);
+	iou_queue_nop(&self->r, 2, S | L);
+	iou_queue_nop(&self->r, 3, S);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, 20);
 	sentinel(_metadata, &self->r);
@@ -72,9 +56,9 @@ TEST_F(skiplink, chain_of_skipped_successes_posts_nothing)
 
 TEST_F(skiplink, only_unflagged_last_member_posts)
 {
-	nop(&self->r, 1, S | L);
-	nop(&self->r, 2, S | L);
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 1, S | L);
+	iou_queue_nop(&self->r, 2, S | L);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0));
 	IOU_EXPECT_NO_CQE(&self->r, 20);
@@ -82,10 +66,10 @@ TEST_F(skiplink, only_unflagged_last_member_posts)
 
 TEST_F(skiplink, skipped_head_lets_later_failure_post)
 {
-	nop(&self->r, 1, S | L);
-	fail(&self->r, 2, L);
-	nop(&self->r, 3, L);
-	nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 1, S | L);
+	iou_queue_fail(&self->r, 2, L);
+	iou_queue_nop(&self->r, 3, L);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -ENOENT), IOU_CQE(3, -ECANCELED),
 			IOU_CQE(4, -ECANCELED));
@@ -94,9 +78,9 @@ TEST_F(skiplink, skipped_head_lets_later_failure_post)
 
 TEST_F(skiplink, unflagged_failure_makes_flagged_followers_post_ecanceled)
 {
-	fail(&self->r, 1, L);
-	nop(&self->r, 2, S | L);
-	nop(&self->r, 3, S);
+	iou_queue_fail(&self->r, 1, L);
+	iou_queue_nop(&self->r, 2, S | L);
+	iou_queue_nop(&self->r, 3, S);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED));
@@ -105,10 +89,10 @@ TEST_F(skiplink, unflagged_failure_makes_flagged_followers_post_ecanceled)
 
 TEST_F(skiplink, flagged_failure_posts_and_hides_cancelled_followers)
 {
-	nop(&self->r, 1, L);
-	fail(&self->r, 2, S | L);
-	nop(&self->r, 3, L);
-	nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 1, L);
+	iou_queue_fail(&self->r, 2, S | L);
+	iou_queue_nop(&self->r, 3, L);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, -ENOENT));
 	IOU_EXPECT_NO_CQE(&self->r, 20);
@@ -117,9 +101,9 @@ TEST_F(skiplink, flagged_failure_posts_and_hides_cancelled_followers)
 
 TEST_F(skiplink, flagged_failing_head_is_the_only_cqe)
 {
-	fail(&self->r, 1, S | L);
-	nop(&self->r, 2, S | L);
-	nop(&self->r, 3, 0);
+	iou_queue_fail(&self->r, 1, S | L);
+	iou_queue_nop(&self->r, 2, S | L);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT));
 	sentinel(_metadata, &self->r);
@@ -136,7 +120,7 @@ TEST_F(skiplink, flagged_short_read_posts_and_hides_the_rest)
 	iou_prep_read(sqe, fd, buf, sizeof(buf), 0);
 	sqe->user_data = 1;
 	sqe->flags = S | L;
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 100));
 	sentinel(_metadata, &self->r);
@@ -145,19 +129,19 @@ TEST_F(skiplink, flagged_short_read_posts_and_hides_the_rest)
 
 TEST_F(skiplink, hardlinked_flagged_failure_does_not_hide_next)
 {
-	fail(&self->r, 1, S | H);
-	nop(&self->r, 2, 0);
+	iou_queue_fail(&self->r, 1, S | H);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, 0));
 }
 
 TEST_F(skiplink, hardlinked_chain_posts_only_failures)
 {
-	nop(&self->r, 1, S | H);
-	fail(&self->r, 2, S | H);
-	nop(&self->r, 3, S | H);
-	fail(&self->r, 4, S | H);
-	nop(&self->r, 5, S);
+	iou_queue_nop(&self->r, 1, S | H);
+	iou_queue_fail(&self->r, 2, S | H);
+	iou_queue_nop(&self->r, 3, S | H);
+	iou_queue_fail(&self->r, 4, S | H);
+	iou_queue_nop(&self->r, 5, S);
 	ASSERT_EQ(5, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -ENOENT), IOU_CQE(4, -ENOENT));
 	sentinel(_metadata, &self->r);
@@ -165,9 +149,9 @@ TEST_F(skiplink, hardlinked_chain_posts_only_failures)
 
 TEST_F(skiplink, chain_failed_at_submission_reports_bad_member)
 {
-	nop(&self->r, 1, L);
-	nop(&self->r, 2, S | L | 0x80);	/* unknown SQE flag */
-	nop(&self->r, 3, S);
+	iou_queue_nop(&self->r, 1, L);
+	iou_queue_nop(&self->r, 2, S | L | 0x80);	/* unknown SQE flag */
+	iou_queue_nop(&self->r, 3, S);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, -EINVAL),
 			IOU_CQE(3, -ECANCELED));

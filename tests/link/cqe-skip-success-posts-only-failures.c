@@ -42,19 +42,10 @@ FIXTURE_TEARDOWN(skip)
 		close(self->fd);
 }
 
-static struct io_uring_sqe *nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-	return sqe;
-}
-
 TEST_F(skip, successful_nop_posts_no_cqe)
 {
-	nop(&self->r, 1, SKIP_OK);
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 1, SKIP_OK);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
 	IOU_EXPECT_NO_CQE(&self->r, 20);
@@ -65,8 +56,8 @@ TEST_F(skip, cq_tail_moves_only_for_posted_cqes)
 	unsigned int tail = *self->r.cq_ktail;
 
 	for (int i = 0; i < 32; i++)
-		nop(&self->r, 100 + i, SKIP_OK);
-	nop(&self->r, 1, 0);
+		iou_queue_nop(&self->r, 100 + i, SKIP_OK);
+	iou_queue_nop(&self->r, 1, 0);
 	ASSERT_EQ(33, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 	ASSERT_EQ(tail + 1, iou_load_acquire(self->r.cq_ktail));
@@ -142,7 +133,7 @@ TEST_F(skip, successful_write_is_silent_and_done)
 	sqe->user_data = 1;
 	/* the NOP's CQE then also says the (maybe io-wq) write is done */
 	sqe->flags = SKIP_OK | IOSQE_IO_LINK;
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
 	ASSERT_EQ(50, pread(self->fd, now, sizeof(now), 10));
@@ -153,14 +144,14 @@ TEST_F(skip, sqe_refused_at_submission_posts_its_error)
 {
 	struct io_uring_sqe *sqe;
 
-	sqe = nop(&self->r, 1, SKIP_OK | 0x80);
+	sqe = iou_queue_nop(&self->r, 1, SKIP_OK | 0x80);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -EINVAL));
-	sqe = nop(&self->r, 2, SKIP_OK);
+	sqe = iou_queue_nop(&self->r, 2, SKIP_OK);
 	sqe->opcode = 0xff;
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -EINVAL));
-	nop(&self->r, 3, SKIP_OK | IOSQE_BUFFER_SELECT);
+	iou_queue_nop(&self->r, 3, SKIP_OK | IOSQE_BUFFER_SELECT);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, -EOPNOTSUPP));
 }
@@ -187,7 +178,7 @@ TEST_F(skip, expired_etime_success_timeout_is_silent)
 	iou_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS);
 	sqe->user_data = 1;
 	sqe->flags = SKIP_OK | IOSQE_IO_LINK;
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	/* the NOP runs after the expiry: only its CQE comes */
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
@@ -222,7 +213,7 @@ TEST_F(skip, oneshot_poll_that_fires_is_silent)
 	iou_prep_poll_add(sqe, efd, POLLIN);
 	sqe->user_data = 1;
 	sqe->flags = SKIP_OK | IOSQE_IO_LINK;
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
 	IOU_EXPECT_NO_CQE(&self->r, 20);

@@ -28,35 +28,19 @@ FIXTURE_TEARDOWN(hard)
 	iou_ring_exit(&self->r);
 }
 
-static void nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
-static void fail(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_fail_enoent(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 TEST_F(hard, failed_member_does_not_cancel_next)
 {
-	fail(&self->r, 1, H);
-	nop(&self->r, 2, 0);
+	iou_queue_fail(&self->r, 1, H);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, 0));
 }
 
 TEST_F(hard, every_failed_member_is_followed_by_the_next)
 {
-	fail(&self->r, 1, H);
-	fail(&self->r, 2, H);
-	fail(&self->r, 3, 0);
+	iou_queue_fail(&self->r, 1, H);
+	iou_queue_fail(&self->r, 2, H);
+	iou_queue_fail(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, -ENOENT),
 			IOU_CQE(3, -ENOENT));
@@ -70,7 +54,7 @@ TEST_F(hard, injected_error_does_not_cancel_next)
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_nop_inject(sqe, 1, -EIO);
 	sqe->flags = H;
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -EIO), IOU_CQE(2, 0));
 }
@@ -86,7 +70,7 @@ TEST_F(hard, short_read_does_not_cancel_next)
 	iou_prep_read(sqe, fd, buf, sizeof(buf), 0);
 	sqe->user_data = 1;
 	sqe->flags = H;
-	nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 100), IOU_CQE(2, 0));
 	close(fd);
@@ -100,7 +84,7 @@ TEST_F(hard, member_after_failure_runs_with_side_effects)
 
 	ASSERT_LE(0, fd);
 	memset(wbuf, 'H', sizeof(wbuf));
-	fail(&self->r, 1, H);
+	iou_queue_fail(&self->r, 1, H);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_write(sqe, fd, wbuf, sizeof(wbuf), 128);
 	sqe->user_data = 2;
@@ -142,9 +126,9 @@ TEST_F(hard, next_member_still_waits_for_a_pending_one)
 
 TEST_F(hard, link_and_hardlink_together_act_as_hardlink)
 {
-	fail(&self->r, 1, L | H);
-	fail(&self->r, 2, L | H);
-	nop(&self->r, 3, 0);
+	iou_queue_fail(&self->r, 1, L | H);
+	iou_queue_fail(&self->r, 2, L | H);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, -ENOENT),
 			IOU_CQE(3, 0));
@@ -152,10 +136,10 @@ TEST_F(hard, link_and_hardlink_together_act_as_hardlink)
 
 TEST_F(hard, plain_link_failure_after_hardlink_cancels_the_rest)
 {
-	fail(&self->r, 1, H);
-	nop(&self->r, 2, L);
-	fail(&self->r, 3, L);
-	nop(&self->r, 4, 0);
+	iou_queue_fail(&self->r, 1, H);
+	iou_queue_nop(&self->r, 2, L);
+	iou_queue_fail(&self->r, 3, L);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, 0),
 			IOU_CQE(3, -ENOENT), IOU_CQE(4, -ECANCELED));
@@ -163,10 +147,10 @@ TEST_F(hard, plain_link_failure_after_hardlink_cancels_the_rest)
 
 TEST_F(hard, plain_link_failure_cancels_hardlinked_members_too)
 {
-	fail(&self->r, 1, L);
-	nop(&self->r, 2, H);
-	fail(&self->r, 3, H);
-	nop(&self->r, 4, 0);
+	iou_queue_fail(&self->r, 1, L);
+	iou_queue_nop(&self->r, 2, H);
+	iou_queue_fail(&self->r, 3, H);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED), IOU_CQE(4, -ECANCELED));
@@ -174,10 +158,10 @@ TEST_F(hard, plain_link_failure_cancels_hardlinked_members_too)
 
 TEST_F(hard, success_then_plain_link_failure_then_hardlinks)
 {
-	nop(&self->r, 1, H);
-	fail(&self->r, 2, L);
-	nop(&self->r, 3, H);
-	nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 1, H);
+	iou_queue_fail(&self->r, 2, L);
+	iou_queue_nop(&self->r, 3, H);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, -ENOENT),
 			IOU_CQE(3, -ECANCELED), IOU_CQE(4, -ECANCELED));
@@ -185,11 +169,11 @@ TEST_F(hard, success_then_plain_link_failure_then_hardlinks)
 
 TEST_F(hard, hardlink_on_last_member_changes_nothing)
 {
-	nop(&self->r, 1, H);
-	fail(&self->r, 2, H);
+	iou_queue_nop(&self->r, 1, H);
+	iou_queue_fail(&self->r, 2, H);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, -ENOENT));
-	nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0));
 }
@@ -202,9 +186,9 @@ TEST_F(hard, long_chain_of_alternating_failures_runs_every_member)
 		unsigned int fl = i < 511 ? H : 0;
 
 		if (i & 1)
-			fail(&self->r, 1000 + i, fl);
+			iou_queue_fail(&self->r, 1000 + i, fl);
 		else
-			nop(&self->r, 1000 + i, fl);
+			iou_queue_nop(&self->r, 1000 + i, fl);
 		exp[i] = (struct iou_exp)IOU_CQE(1000 + i, i & 1 ? -ENOENT : 0);
 	}
 	ASSERT_EQ(512, iou_submit(&self->r));

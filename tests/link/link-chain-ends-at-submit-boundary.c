@@ -36,14 +36,6 @@ FIXTURE_TEARDOWN(ring)
 	}
 }
 
-static void queue_nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 static void queue_fail(struct iou_ring *r, __u64 ud, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(r);
@@ -65,7 +57,7 @@ TEST_F(ring, failure_at_end_of_submission_does_not_cancel_next_one)
 	ASSERT_EQ(1, enter_n(&self->r, 1));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ENOENT));
 
-	queue_nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(1, enter_n(&self->r, 1));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
 }
@@ -82,7 +74,7 @@ TEST_F(ring, pending_tail_does_not_hold_back_next_submission)
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 
 	/* were it linked to the pending read, this NOP would wait for it */
-	queue_nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(1, enter_n(&self->r, 1));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
 
@@ -93,8 +85,8 @@ TEST_F(ring, pending_tail_does_not_hold_back_next_submission)
 TEST_F(ring, to_submit_cuts_a_chain_in_two)
 {
 	queue_fail(&self->r, 1, IOSQE_IO_LINK);
-	queue_nop(&self->r, 2, IOSQE_IO_LINK);
-	queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 3, 0);
 
 	ASSERT_EQ(1, enter_n(&self->r, 1));
 	ASSERT_EQ(1, *self->r.sq_khead);
@@ -113,8 +105,8 @@ TEST_F(ring, cut_chain_tail_is_independent_of_its_blocked_head)
 	iou_prep_read(sqe, self->p[0], buf, sizeof(buf), 0);
 	sqe->user_data = 1;
 	sqe->flags = IOSQE_IO_LINK;
-	queue_nop(&self->r, 2, IOSQE_IO_LINK);
-	queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 3, 0);
 
 	/* [1 2] is one chain; 3 comes in a later submission on its own */
 	ASSERT_EQ(2, enter_n(&self->r, 2));
@@ -130,7 +122,7 @@ TEST_F(ring, cut_chain_tail_is_independent_of_its_blocked_head)
 TEST_F(ring, chain_with_link_flag_on_last_member_runs_in_order)
 {
 	for (int i = 1; i <= 4; i++)
-		queue_nop(&self->r, i, IOSQE_IO_LINK);
+		iou_queue_nop(&self->r, i, IOSQE_IO_LINK);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0), IOU_CQE(3, 0),
 			IOU_CQE(4, 0));
@@ -138,9 +130,9 @@ TEST_F(ring, chain_with_link_flag_on_last_member_runs_in_order)
 
 TEST_F(ring, chain_with_link_flag_on_last_member_still_breaks)
 {
-	queue_nop(&self->r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
 	queue_fail(&self->r, 2, IOSQE_IO_LINK);
-	queue_nop(&self->r, 3, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 3, IOSQE_IO_LINK);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, -ENOENT),
 			IOU_CQE(3, -ECANCELED));
@@ -155,7 +147,7 @@ TEST_F(ring, dangling_chain_waits_for_its_own_members_only)
 	iou_prep_read(sqe, self->p[0], buf, sizeof(buf), 0);
 	sqe->user_data = 1;
 	sqe->flags = IOSQE_IO_LINK;
-	queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
 	ASSERT_EQ(2, write(self->p[1], "hi", 2));
@@ -167,7 +159,7 @@ TEST_F(ring, enter_counts_every_member_of_every_chain)
 	unsigned int pos[5];
 
 	for (int i = 0; i < 5; i++)
-		queue_nop(&self->r, 10 + i, i != 2 && i != 4 ? IOSQE_IO_LINK : 0);
+		iou_queue_nop(&self->r, 10 + i, i != 2 && i != 4 ? IOSQE_IO_LINK : 0);
 	/* chains [10 11 12] and [13 14]: five SQEs consumed */
 	ASSERT_EQ(5, enter_n(&self->r, 5));
 	ASSERT_EQ(5, *self->r.sq_khead);

@@ -76,20 +76,12 @@ static struct io_uring_sqe *queue_fail(FIXTURE_DATA(chain) *self,
 	return sqe;
 }
 
-static void queue_nop(FIXTURE_DATA(chain) *self, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 TEST_F(chain, failure_of_first_member_cancels_all_others)
 {
 	queue_fail(self, variant, 1, IOSQE_IO_LINK);
-	queue_nop(self, 2, IOSQE_IO_LINK);
-	queue_nop(self, 3, IOSQE_IO_LINK);
-	queue_nop(self, 4, 0);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 3, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, variant->res), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED), IOU_CQE(4, -ECANCELED));
@@ -98,11 +90,11 @@ TEST_F(chain, failure_of_first_member_cancels_all_others)
 
 TEST_F(chain, failure_in_middle_keeps_earlier_results_cancels_later)
 {
-	queue_nop(self, 1, IOSQE_IO_LINK);
-	queue_nop(self, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
 	queue_fail(self, variant, 3, IOSQE_IO_LINK);
-	queue_nop(self, 4, IOSQE_IO_LINK);
-	queue_nop(self, 5, 0);
+	iou_queue_nop(&self->r, 4, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 5, 0);
 	ASSERT_EQ(5, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0),
 			IOU_CQE(3, variant->res), IOU_CQE(4, -ECANCELED),
@@ -112,8 +104,8 @@ TEST_F(chain, failure_in_middle_keeps_earlier_results_cancels_later)
 
 TEST_F(chain, failure_of_last_member_cancels_nothing)
 {
-	queue_nop(self, 1, IOSQE_IO_LINK);
-	queue_nop(self, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
 	queue_fail(self, variant, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0), IOU_CQE(3, variant->res));
@@ -141,9 +133,9 @@ TEST_F(chain, request_after_chain_end_is_not_cancelled)
 	unsigned int pos[3];
 
 	queue_fail(self, variant, 1, IOSQE_IO_LINK);
-	queue_nop(self, 2, 0);
+	iou_queue_nop(&self->r, 2, 0);
 	/* not linked to the chain above: an independent request */
-	queue_nop(self, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, variant->res),
 			   IOU_CQE(2, -ECANCELED), IOU_CQE(3, 0));
@@ -155,10 +147,10 @@ TEST_F(chain, failure_does_not_touch_another_chain)
 	unsigned int pos[5];
 
 	queue_fail(self, variant, 1, IOSQE_IO_LINK);
-	queue_nop(self, 2, 0);
-	queue_nop(self, 3, IOSQE_IO_LINK);
-	queue_nop(self, 4, IOSQE_IO_LINK);
-	queue_nop(self, 5, 0);
+	iou_queue_nop(&self->r, 2, 0);
+	iou_queue_nop(&self->r, 3, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 4, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 5, 0);
 	ASSERT_EQ(5, iou_submit(&self->r));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, variant->res),
 			   IOU_CQE(2, -ECANCELED), IOU_CQE(3, 0), IOU_CQE(4, 0),
@@ -180,7 +172,7 @@ TEST_F(chain, all_members_after_failure_cancelled_in_order)
 			queue_fail(self, variant, 100 + i, fl);
 			exp[i] = (struct iou_exp)IOU_CQE(100 + i, variant->res);
 		} else {
-			queue_nop(self, 100 + i, fl);
+			iou_queue_nop(&self->r, 100 + i, fl);
 			exp[i] = (struct iou_exp)IOU_CQE(100 + i, i < 5 ? 0 : -ECANCELED);
 		}
 	}
@@ -191,10 +183,10 @@ TEST_F(chain, all_members_after_failure_cancelled_in_order)
 TEST_F(chain, two_failures_second_is_cancelled_not_run)
 {
 	/* the second failing member never runs: it reports -ECANCELED */
-	queue_nop(self, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
 	queue_fail(self, variant, 2, IOSQE_IO_LINK);
 	queue_fail(self, variant, 3, IOSQE_IO_LINK);
-	queue_nop(self, 4, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, variant->res),
 			IOU_CQE(3, -ECANCELED), IOU_CQE(4, -ECANCELED));

@@ -83,14 +83,6 @@ static void queue_bad(struct iou_ring *r, const FIXTURE_VARIANT(bad) *variant,
 	}
 }
 
-static void queue_nop(struct iou_ring *r, __u64 ud, unsigned int flags)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-
-	iou_prep_nop(sqe, ud);
-	sqe->flags = (__u8)flags;
-}
-
 static int enter_all(struct iou_ring *r)
 {
 	return iou_enter(r, iou_sq_flush(r), 0, 0, NULL, 0);
@@ -99,8 +91,8 @@ static int enter_all(struct iou_ring *r)
 TEST_F(bad, bad_head_fails_the_chain)
 {
 	queue_bad(&self->r, variant, 1, IOSQE_IO_LINK);
-	queue_nop(&self->r, 2, IOSQE_IO_LINK);
-	queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, enter_all(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, variant->res), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED));
@@ -117,9 +109,9 @@ TEST_F(bad, bad_middle_member_keeps_earlier_members_from_running)
 	iou_prep_write(sqe, self->fd, wbuf, sizeof(wbuf), 0);
 	sqe->user_data = 1;
 	sqe->flags = IOSQE_IO_LINK;
-	queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
 	queue_bad(&self->r, variant, 3, IOSQE_IO_LINK);
-	queue_nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, enter_all(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, variant->res), IOU_CQE(4, -ECANCELED));
@@ -129,8 +121,8 @@ TEST_F(bad, bad_middle_member_keeps_earlier_members_from_running)
 
 TEST_F(bad, bad_last_member_fails_the_chain)
 {
-	queue_nop(&self->r, 1, IOSQE_IO_LINK);
-	queue_nop(&self->r, 2, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
 	queue_bad(&self->r, variant, 3, 0);
 	ASSERT_EQ(3, enter_all(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, -ECANCELED),
@@ -139,9 +131,9 @@ TEST_F(bad, bad_last_member_fails_the_chain)
 
 TEST_F(bad, hardlinked_chain_fails_as_a_whole)
 {
-	queue_nop(&self->r, 1, IOSQE_IO_HARDLINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_HARDLINK);
 	queue_bad(&self->r, variant, 2, IOSQE_IO_HARDLINK);
-	queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, enter_all(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, variant->res),
 			IOU_CQE(3, -ECANCELED));
@@ -151,10 +143,10 @@ TEST_F(bad, submission_goes_on_after_chain_with_bad_middle_member)
 {
 	unsigned int pos[4];
 
-	queue_nop(&self->r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
 	queue_bad(&self->r, variant, 2, IOSQE_IO_LINK);
-	queue_nop(&self->r, 3, 0);
-	queue_nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, enter_all(&self->r));
 	ASSERT_EQ(4, *self->r.sq_khead);
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, -ECANCELED),
@@ -166,10 +158,10 @@ TEST_F(bad, submission_goes_on_after_chain_with_bad_middle_member)
 
 TEST_F(bad, submission_stops_after_chain_with_bad_last_member)
 {
-	queue_nop(&self->r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
 	queue_bad(&self->r, variant, 2, 0);
-	queue_nop(&self->r, 3, 0);
-	queue_nop(&self->r, 4, 0);
+	iou_queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(2, enter_all(&self->r));
 	ASSERT_EQ(2, *self->r.sq_khead);
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, variant->res));
@@ -183,9 +175,9 @@ TEST_F(bad, submission_stops_after_bad_lone_sqe)
 {
 	unsigned int pos[2];
 
-	queue_nop(&self->r, 1, 0);
+	iou_queue_nop(&self->r, 1, 0);
 	queue_bad(&self->r, variant, 2, 0);
-	queue_nop(&self->r, 3, 0);
+	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(2, enter_all(&self->r));
 	ASSERT_EQ(2, *self->r.sq_khead);
 	/* two independent requests: no order between their CQEs */
@@ -201,9 +193,9 @@ TEST_F(bad, submit_all_goes_on_after_chain_with_bad_last_member)
 
 	REQUIRE_SETUP_FLAG(IORING_SETUP_SUBMIT_ALL);
 	ASSERT_EQ(0, iou_ring_init(&r, 16, IORING_SETUP_SUBMIT_ALL));
-	queue_nop(&r, 1, IOSQE_IO_LINK);
+	iou_queue_nop(&r, 1, IOSQE_IO_LINK);
 	queue_bad(&r, variant, 2, 0);
-	queue_nop(&r, 3, 0);
+	iou_queue_nop(&r, 3, 0);
 	ASSERT_EQ(3, enter_all(&r));
 	IOU_EXPECT_CQE_SET(&r, pos, IOU_CQE(1, -ECANCELED), IOU_CQE(2, variant->res),
 			   IOU_CQE(3, 0));

@@ -271,7 +271,7 @@ TEST_F(ovf, completion_during_a_backlog_queues_behind_it)
 		SKIP(return, "kernel older than 6.1 (lacks setup flag IORING_SETUP_DEFER_TASKRUN): CQEs were reordered before aa1df3a360a0");
 	tfd = iou_en_timerfd_ms(100);
 	ASSERT_LE(0, tfd);
-	iou_en_queue_poll(&self->r, tfd, 0x7777);
+	iou_queue_poll(&self->r, tfd, 0x7777);
 	ASSERT_RES(1, iou_submit(&self->r));
 	ASSERT_RES(CQ, submit_nops(self, CQ));
 	ASSERT_RES(2, submit_nops(self, 1) + submit_nops(self, 1));

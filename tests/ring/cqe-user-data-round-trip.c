@@ -108,7 +108,7 @@ TEST_F(ud, asynchronous_completions_return_every_pattern)
 		struct iou_cqe c[8];
 
 		for (unsigned int i = 0; i < n; i++)
-			iou_en_queue_poll(&self->r, tfd, self->pat[base + i]);
+			iou_queue_poll(&self->r, tfd, self->pat[base + i]);
 		ASSERT_EQ((int)n, iou_submit(&self->r));
 		ASSERT_EQ((int)n, iou_reap(&self->r, c, n, IOU_WAIT_MS));
 		for (unsigned int i = 0; i < n; i++) {
