@@ -238,6 +238,19 @@ static inline void iou_pb_prep_read(struct io_uring_sqe *sqe, int fd,
 	sqe->buf_group = (__u16)bgid;
 }
 
+/* submit such a read and reap its CQE */
+static inline struct iou_cqe iou_pb_read_select(struct __test_metadata *_metadata,
+						struct iou_ring *r, int fd,
+						unsigned int len, __u64 off,
+						unsigned int bgid)
+{
+	struct iou_cqe cqe = { 0 };
+
+	iou_pb_prep_read(iou_get_sqe(r), fd, len, off, bgid);
+	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
+	return cqe;
+}
+
 /* CQE flags of a completion that consumed buffer bid */
 static inline __u32 iou_pb_cqe_flags(unsigned int bid, __u32 extra)
 {

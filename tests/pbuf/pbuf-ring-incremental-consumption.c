@@ -45,17 +45,6 @@ FIXTURE_TEARDOWN(inc)
 	iou_ring_exit(&self->r);
 }
 
-static struct iou_cqe read_select(struct __test_metadata *_metadata,
-				  struct iou_ring *r, int fd, unsigned int len,
-				  __u64 off, unsigned int bgid)
-{
-	struct iou_cqe cqe = { 0 };
-
-	iou_pb_prep_read(iou_get_sqe(r), fd, len, off, bgid);
-	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
-	return cqe;
-}
-
 TEST_F(inc, partial_reads_share_one_buffer_until_used_up)
 {
 	struct io_uring_buf *e = &self->pb.br->bufs[0];
@@ -66,7 +55,7 @@ TEST_F(inc, partial_reads_share_one_buffer_until_used_up)
 	iou_pb_advance(&self->pb, 1);
 
 	for (unsigned int i = 0; i < 3; i++) {
-		cqe = read_select(_metadata, &self->r, self->fd, 300, 300 * i, 1);
+		cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 300 * i, 1);
 		ASSERT_RES(300, cqe.res);
 		ASSERT_EQ(iou_pb_cqe_flags(4, IORING_CQE_F_BUF_MORE), cqe.flags);
 		/* consecutive pieces of the same buffer */
@@ -79,13 +68,13 @@ TEST_F(inc, partial_reads_share_one_buffer_until_used_up)
 		ASSERT_EQ(0, head);
 	}
 	/* 100 bytes are left: the read is cut to them and ends the buffer */
-	cqe = read_select(_metadata, &self->r, self->fd, 300, 900, 1);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 900, 1);
 	ASSERT_RES(100, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(4, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 900, 100, 900));
 	ASSERT_RES(0, iou_pb_status(&self->r, 1, &head));
 	ASSERT_EQ(1, head);
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
 }
 
 TEST_F(inc, exact_fit_read_consumes_the_buffer)
@@ -96,13 +85,13 @@ TEST_F(inc, exact_fit_read_consumes_the_buffer)
 	iou_pb_add(&self->pb, self->bufs, 512, 7, 0);
 	iou_pb_add(&self->pb, self->bufs + 4096, 512, 8, 1);
 	iou_pb_advance(&self->pb, 2);
-	cqe = read_select(_metadata, &self->r, self->fd, 512, 0, 1);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 512, 0, 1);
 	ASSERT_RES(512, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(7, 0), cqe.flags);
 	ASSERT_RES(0, iou_pb_status(&self->r, 1, &head));
 	ASSERT_EQ(1, head);
 	/* the next read starts on the next buffer, at its start */
-	cqe = read_select(_metadata, &self->r, self->fd, 100, 512, 1);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 100, 512, 1);
 	ASSERT_RES(100, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(8, IORING_CQE_F_BUF_MORE), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 100, 512));
@@ -115,15 +104,15 @@ TEST_F(inc, read_never_spans_two_buffers)
 	iou_pb_add(&self->pb, self->bufs, 200, 1, 0);
 	iou_pb_add(&self->pb, self->bufs + 4096, 4096, 2, 1);
 	iou_pb_advance(&self->pb, 2);
-	cqe = read_select(_metadata, &self->r, self->fd, 150, 0, 1);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 150, 0, 1);
 	ASSERT_RES(150, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(1, IORING_CQE_F_BUF_MORE), cqe.flags);
 	/* 50 left in buffer 1: a 150-byte read gets those 50 only */
-	cqe = read_select(_metadata, &self->r, self->fd, 150, 150, 1);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 150, 150, 1);
 	ASSERT_RES(50, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(1, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs, 200, 0));
-	cqe = read_select(_metadata, &self->r, self->fd, 150, 200, 1);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 150, 200, 1);
 	ASSERT_RES(150, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(2, IORING_CQE_F_BUF_MORE), cqe.flags);
 }
@@ -138,7 +127,7 @@ TEST_F(inc, without_inc_a_short_read_consumes_the_whole_buffer)
 	iou_pb_add(&plain, self->bufs, 1000, 4, 0);
 	iou_pb_add(&plain, self->bufs + 4096, 1000, 5, 1);
 	iou_pb_advance(&plain, 2);
-	cqe = read_select(_metadata, &self->r, self->fd, 300, 0, 2);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 0, 2);
 	ASSERT_RES(300, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(4, 0), cqe.flags);
 	ASSERT_RES(0, iou_pb_status(&self->r, 2, &head));
@@ -146,7 +135,7 @@ TEST_F(inc, without_inc_a_short_read_consumes_the_whole_buffer)
 	/* the entry was not touched */
 	ASSERT_EQ((__u64)(uintptr_t)self->bufs, plain.br->bufs[0].addr);
 	ASSERT_EQ(1000, plain.br->bufs[0].len);
-	cqe = read_select(_metadata, &self->r, self->fd, 300, 300, 2);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 300, 2);
 	ASSERT_EQ(iou_pb_cqe_flags(5, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 300, 300));
 	iou_pb_ring_free(&self->r, &plain);
@@ -163,7 +152,7 @@ TEST_F(inc, mmap_ring_can_be_incremental)
 	ASSERT_RES(0, ret);
 	iou_pb_add(&m, self->bufs, 64, 9, 0);
 	iou_pb_advance(&m, 1);
-	cqe = read_select(_metadata, &self->r, self->fd, 16, 0, 3);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 16, 0, 3);
 	ASSERT_RES(16, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(9, IORING_CQE_F_BUF_MORE), cqe.flags);
 	ASSERT_EQ(48, m.br->bufs[0].len);

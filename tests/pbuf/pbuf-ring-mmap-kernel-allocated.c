@@ -69,17 +69,6 @@ static void *map_group(struct iou_ring *r, unsigned int bgid, size_t len)
 	ASSERT_EQ(__want, __err);					\
 	} while (0)
 
-static struct iou_cqe read_select(struct __test_metadata *_metadata,
-				  struct iou_ring *r, int fd, unsigned int len,
-				  __u64 off, unsigned int bgid)
-{
-	struct iou_cqe cqe = { 0 };
-
-	iou_pb_prep_read(iou_get_sqe(r), fd, len, off, bgid);
-	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
-	return cqe;
-}
-
 TEST_F(mm, mapped_ring_starts_empty_and_feeds_reads)
 {
 	struct iou_pb_ring pb;
@@ -88,16 +77,16 @@ TEST_F(mm, mapped_ring_starts_empty_and_feeds_reads)
 	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 8, 5, IOU_PBUF_RING_MMAP));
 	/* fresh kernel memory: tail 0, so nothing to select yet */
 	ASSERT_EQ(0, iou_load_acquire(&pb.br->tail));
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 64, 0, 5).res);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 5).res);
 
 	iou_pb_add(&pb, self->bufs, 4096, 31, 0);
 	iou_pb_add(&pb, self->bufs + 4096, 4096, 32, 1);
 	iou_pb_advance(&pb, 2);
-	cqe = read_select(_metadata, &self->r, self->fd, 300, 100, 5);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 100, 5);
 	ASSERT_RES(300, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(31, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs, 300, 100));
-	cqe = read_select(_metadata, &self->r, self->fd, 300, 400, 5);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 400, 5);
 	ASSERT_RES(300, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(32, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 300, 400));
@@ -115,7 +104,7 @@ TEST_F(mm, largest_mapped_ring_of_32768_entries)
 	pb.br->bufs[32767].len = 1;
 	iou_pb_add(&pb, self->bufs, 128, 65535, 0);
 	iou_pb_advance(&pb, 1);
-	cqe = read_select(_metadata, &self->r, self->fd, 128, 0, 6);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 128, 0, 6);
 	ASSERT_RES(128, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(65535, 0), cqe.flags);
 	iou_pb_ring_free(&self->r, &pb);
@@ -133,8 +122,8 @@ TEST_F(mm, each_group_maps_its_own_ring)
 	iou_pb_add(&b, self->bufs, 4096, 3, 0);
 	iou_pb_advance(&b, 1);
 	ASSERT_EQ(0, iou_load_acquire(&a.br->tail));
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
-	cqe = read_select(_metadata, &self->r, self->fd, 8, 0, 300);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 300);
 	ASSERT_RES(8, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(3, 0), cqe.flags);
 	iou_pb_ring_free(&self->r, &a);
@@ -191,7 +180,7 @@ TEST_F(mm, mapping_keeps_its_pages_after_unregister)
 						IOU_PBUF_RING_MMAP));
 	ASSERT_TRUE(iou_check_pattern(p, pb.map_size, 7));
 	/* and the group is gone for the kernel */
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 9).res);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 9).res);
 	for (unsigned int i = 0; i < 8; i++)
 		iou_pb_ring_free(&self->r, &other[i]);
 	iou_pb_ring_free(&self->r, &pb);

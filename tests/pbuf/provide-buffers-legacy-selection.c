@@ -55,17 +55,6 @@ static void provide(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_RES(0, cqe.res);
 }
 
-static struct iou_cqe read_select(struct __test_metadata *_metadata,
-				  struct iou_ring *r, int fd, unsigned int len,
-				  __u64 off, unsigned int bgid)
-{
-	struct iou_cqe cqe = { 0 };
-
-	iou_pb_prep_read(iou_get_sqe(r), fd, len, off, bgid);
-	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
-	return cqe;
-}
-
 TEST_F(sel, buffers_are_selected_in_provision_order)
 {
 	/*
@@ -79,14 +68,14 @@ TEST_F(sel, buffers_are_selected_in_provision_order)
 	provide(_metadata, &self->r, self->mem + 2 * 4096, 4096, 2, 1, 5);
 	static const unsigned int order[] = { 20, 21, 5, 6 };
 	for (unsigned int i = 0; i < 4; i++) {
-		struct iou_cqe cqe = read_select(_metadata, &self->r, self->fd,
+		struct iou_cqe cqe = iou_pb_read_select(_metadata, &self->r, self->fd,
 						 100, 100 * i, 1);
 
 		ASSERT_RES(100, cqe.res);
 		ASSERT_EQ(iou_pb_cqe_flags(order[i], 0), cqe.flags);
 		ASSERT_TRUE(iou_check_pattern(self->mem + i * 4096, 100, 100 * i));
 	}
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 100, 0, 1).res);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 100, 0, 1).res);
 }
 
 TEST_F(sel, read_is_cut_to_buffer_length)
@@ -95,7 +84,7 @@ TEST_F(sel, read_is_cut_to_buffer_length)
 
 	provide(_metadata, &self->r, self->mem, 5, 1, 2, 9);
 	self->mem[5] = 0x11;
-	cqe = read_select(_metadata, &self->r, self->fd, 100, 0, 2);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 100, 0, 2);
 	ASSERT_RES(5, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(9, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->mem, 5, 0));
@@ -107,19 +96,19 @@ TEST_F(sel, read_at_eof_still_reports_its_buffer)
 	struct iou_cqe cqe;
 
 	provide(_metadata, &self->r, self->mem, 64, 2, 3, 40);
-	cqe = read_select(_metadata, &self->r, self->fd, 64, 1 << 20, 3);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 1 << 20, 3);
 	ASSERT_RES(0, cqe.res);
 	ASSERT_EQ(IORING_CQE_F_BUFFER, cqe.flags & 0xffff);
 	/* it was consumed: one buffer left */
-	cqe = read_select(_metadata, &self->r, self->fd, 64, 0, 3);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 3);
 	ASSERT_RES(64, cqe.res);
 	ASSERT_EQ(IORING_CQE_F_BUFFER, cqe.flags & 0xffff);
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 64, 0, 3).res);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 3).res);
 }
 
 TEST_F(sel, unknown_group_is_enobufs_without_buffer_flag)
 {
-	struct iou_cqe cqe = read_select(_metadata, &self->r, self->fd, 64, 0, 99);
+	struct iou_cqe cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 99);
 
 	ASSERT_RES(-ENOBUFS, cqe.res);
 	ASSERT_EQ(0, cqe.flags);
@@ -130,11 +119,11 @@ TEST_F(sel, consumed_buffer_can_be_provided_again)
 	struct iou_cqe cqe;
 
 	provide(_metadata, &self->r, self->mem, 64, 1, 4, 300);
-	cqe = read_select(_metadata, &self->r, self->fd, 64, 0, 4);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 4);
 	ASSERT_EQ(iou_pb_cqe_flags(300, 0), cqe.flags);
-	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 64, 0, 4).res);
+	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 4).res);
 	provide(_metadata, &self->r, self->mem + 4096, 64, 1, 4, 300);
-	cqe = read_select(_metadata, &self->r, self->fd, 64, 64, 4);
+	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 64, 4);
 	ASSERT_RES(64, cqe.res);
 	ASSERT_EQ(iou_pb_cqe_flags(300, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->mem + 4096, 64, 64));
@@ -206,7 +195,7 @@ TEST_F(sel, buffer_select_on_nop_is_eopnotsupp)
 	ASSERT_EQ(0, cqe.flags);
 	/* the buffer was not taken */
 	ASSERT_EQ(iou_pb_cqe_flags(0, 0),
-		  read_select(_metadata, &self->r, self->fd, 8, 0, 7).flags);
+		  iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 7).flags);
 }
 
 TEST_HARNESS_MAIN
