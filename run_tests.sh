@@ -295,6 +295,20 @@ for c in "${IOU_ENV_TOOL:-}" "$TESTDIR/../build/iou-env" "$HERE/build/iou-env"; 
 done
 TAINT0=$(cat /proc/sys/kernel/tainted 2>/dev/null || echo unknown)
 
+# The kernel log, a line a record: "<centiseconds of the printk
+# clock><TAB><level><TAB><message>".
+klog_lines() {
+	dmesg -r 2>/dev/null | awk '
+	match($0, /^<[0-9]+>\[ *[0-9]+\.[0-9]+\] /) {
+		hdr = substr($0, 1, RLENGTH); msg = substr($0, RLENGTH + 1)
+		# kernel lines have facility 0, so <prio> is the level; syslog-style
+		# output (busybox) also carries the facility: level = prio % 8
+		prio = hdr; sub(/^</, "", prio); sub(/>.*/, "", prio)
+		ts = hdr; sub(/^<[0-9]+>\[ */, "", ts); sub(/\].*/, "", ts)
+		print int(ts * 100) "\t" (prio % 8) "\t" msg
+	}'
+}
+
 # Kernel log stamps come from the printk clock, run windows from
 # /proc/uptime.  The two agree on most machines but not on all (a VM
 # restored from a snapshot, a machine that was suspended): KOFF is the
@@ -310,16 +324,14 @@ klog_calibrate() {
 		u0=$(now_cs)
 		printf '<7>%s\n' "$tag" > /dev/kmsg 2>/dev/null || return 0
 		u1=$(now_cs)
-		kcs=$(dmesg -r 2>/dev/null | awk -v t="$tag" 'index($0, t) {
-			ts = $0; sub(/^<[0-9]+>\[ */, "", ts); sub(/\].*/, "", ts); cs = int(ts * 100) }
-			END { print cs }')
-		[ -n "$kcs" ] || return 0
 		if [ -z "$best" ] || [ "$((u1 - u0))" -lt "$best" ]; then
-			best=$((u1 - u0))
-			KOFF=$((kcs - (u0 + u1) / 2))
+			best=$((u1 - u0)) best_tag=$tag mid=$(((u0 + u1) / 2))
 		fi
 		[ "$best" -le 1 ] && break
 	done
+	kcs=$(klog_lines | awk -F'\t' -v t="$best_tag" 'index($0, t) { cs = $1 } END { print cs }')
+	[ -n "$kcs" ] || return 0
+	KOFF=$((kcs - mid))
 	if [ "$KOFF" -gt 5 ] || [ "$KOFF" -lt -5 ]; then
 		KLOG_NOTE="watched (its clock is $KOFF cs off /proc/uptime; corrected)"
 	fi
@@ -543,18 +555,14 @@ judge() {
 # ---- kernel health ------------------------------------------------------------
 
 # Bad kernel log lines (warning level or worse, after the run started) with
-# their timestamps: "<centiseconds><TAB><line>".  Stack traces follow a
-# matched line, so the excerpt takes the next lines too.
+# their timestamps in /proc/uptime time: "<centiseconds><TAB><line>".
+# Stack traces follow a matched line, so the excerpt takes the next lines too.
 klog_bad_lines() {
 	[ "$KLOG" = 1 ] || return 0
-	dmesg -r 2>/dev/null | awk -v since="$((RUN_START - SLACK_PRE))" -v koff="$KOFF" '
+	klog_lines | awk -F'\t' -v since="$((RUN_START - SLACK_PRE))" -v koff="$KOFF" '
 	{
-		if (!match($0, /^<[0-9]+>\[ *[0-9]+\.[0-9]+\] /)) next
-		hdr = substr($0, 1, RLENGTH); msg = substr($0, RLENGTH + 1)
-		# kernel lines have facility 0, so <prio> is the level; syslog-style
-		# output (busybox) also carries the facility: level = prio % 8
-		prio = hdr; sub(/^</, "", prio); sub(/>.*/, "", prio); level = prio % 8
-		ts = hdr; sub(/^<[0-9]+>\[ */, "", ts); sub(/\].*/, "", ts); cs = int(ts * 100) - koff
+		cs = $1 - koff; level = $2
+		msg = $0; sub(/^[^\t]*\t[^\t]*\t/, "", msg)
 		if (cs < since) next
 		if (level > 4) { tail = 0; next }
 		if (msg ~ /WARNING:|BUG:|Oops|general protection fault|KASAN:|UBSAN:|KFENCE:|kernel BUG at|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|blocked for more than|soft lockup|hard LOCKUP|rcu.*stall|refcount_t:|list_add corruption|list_del corruption|unreferenced object|io_uring|io-wq|iou-sqp|iou-wrk/) {
@@ -567,47 +575,38 @@ klog_bad_lines() {
 
 # For run $1 (window START..END): sets HEALTH to an excerpt of bad kernel
 # log lines or a taint change inside the window (a taint change only for
-# the first run judged with it: taint flags are sticky), and OTHERS to the
-# runs that were running at the same time.
+# the first run judged with it: taint flags are sticky).
 health_of() {
 	HEALTH=
-	OTHERS=
-	OTHERS_IDX=
 	if [ "$TAINT" != "$TAINT0" ] && [ "$TAINT" != unknown ] &&
 	   [ ! -f "$ST/taint.$TAINT" ]; then
 		: > "$ST/taint.$TAINT"
 		HEALTH="kernel taint changed from $TAINT0 to $TAINT"
 		echo "$HEALTH" > "$ST/$1.taint"
 	fi
-	klog_bad_lines > "$ST/klog.now"
-	exc=$(awk -F'\t' -v s="$((START - SLACK_PRE))" -v e="$((END + SLACK_POST))" '$1 >= s && $1 <= e { print $2 }' "$ST/klog.now" | head -n 30)
+	exc=$(klog_bad_lines | awk -F'\t' -v s="$((START - SLACK_PRE))" -v e="$((END + SLACK_POST))" \
+		'$1 >= s && $1 <= e { print $2 }' | head -n 30)
 	[ -n "$exc" ] && HEALTH="${HEALTH:+$HEALTH
 }$exc"
-	[ -n "$HEALTH" ] || return 0
-	concurrent_of "$1"
+	return 0
 }
 
-# OTHERS (labels) and OTHERS_IDX: the runs whose window overlapped run $1's
+# OTHERS: the runs whose window overlapped run $1's (once all are done)
 concurrent_of() {
 	OTHERS=
-	OTHERS_IDX=
 	j=1
 	while [ "$j" -le "$NRUNS" ]; do
-		if [ "$j" != "$1" ] && [ -f "$ST/$j.start" ]; then
+		if [ "$j" != "$1" ]; then
 			js=$(cat "$ST/$j.start")
-			je=$(sed -n 3p "$ST/$j.done" 2>/dev/null)
-			[ -n "$je" ] || je=$(now_cs)
+			je=$(sed -n 3p "$ST/$j.done")
 			# both windows get the same slack, so "concurrent" is symmetric
 			if [ "$((js - SLACK_PRE))" -le "$((END + SLACK_POST))" ] &&
 			   [ "$((je + SLACK_POST))" -ge "$((START - SLACK_PRE))" ]; then
-				entry "$j"
-				OTHERS="$OTHERS $LABEL"
-				OTHERS_IDX="$OTHERS_IDX $j"
+				OTHERS="$OTHERS $j"
 			fi
 		fi
 		j=$((j + 1))
 	done
-	entry "$1"
 }
 
 emit() {
@@ -700,7 +699,7 @@ for i in $DEFERRED; do
 $HEALTH}"
 	[ -n "$HEALTH" ] && echo "$HEALTH" > "$ST/$i.health"
 	concurrent_of "$i"
-	echo "$OTHERS_IDX" > "$ST/$i.others"
+	echo "$OTHERS" > "$ST/$i.others"
 	if [ -z "$OTHERS" ]; then
 		: > "$ST/$i.alone"
 		continue

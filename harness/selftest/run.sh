@@ -255,15 +255,10 @@ if [ "$(id -u)" = 0 ] && [ -w /dev/kmsg ] && dmesg -r >/dev/null 2>&1; then
 		AWK
 	} > "$WORK/skewbin/dmesg"
 	chmod +x "$WORK/skewbin/dmesg"
-	for pass in "" skewed; do
-		if [ -n "$pass" ]; then
-			PATH="$WORK/skewbin:$PATH" "$RUNNER" -d "$WORK/ktree/tests" -o "$R" -j 2 > "$WORK/health.out" 2>&1
-			hrc=$?
-			pass=" (log clock 0.4 s ahead)"
-		else
-			"$RUNNER" -d "$WORK/ktree/tests" -o "$R" -j 2 > "$WORK/health.out" 2>&1
-			hrc=$?
-		fi
+	for dmesg_dir in "" "$WORK/skewbin:"; do
+		pass=${dmesg_dir:+ (log clock 0.4 s ahead)}
+		PATH="$dmesg_dir$PATH" "$RUNNER" -d "$WORK/ktree/tests" -o "$R" -j 2 > "$WORK/health.out" 2>&1
+		hrc=$?
 		HJ=$R/latest/summary.json
 		F0=$FAILED
 		check "a kernel WARNING fails the run$pass" [ "$hrc" = 1 ]
