@@ -46,8 +46,8 @@
 /* ---- regions of the shared device, one per program ------------------- */
 
 #define IOU_BD_REGION_SIZE		(16ULL << 20)
-#define IOU_BD_REGION_NVME_PASSTHROUGH	0	/* nvme-passthrough-read-write */
-#define IOU_BD_REGION_IOPOLL_READ	1	/* iopoll-block-device-read */
+#define IOU_BD_REGION_NVME_PASSTHROUGH	0	/* blockdev-nvme-passthrough-read-write */
+#define IOU_BD_REGION_IOPOLL_READ	1	/* blockdev-iopoll-o-direct-read */
 #define IOU_BD_NR_REGIONS		2
 
 static inline unsigned long long iou_bd_region_start(unsigned int region)

@@ -16,9 +16,9 @@
  *  REG_REG_RING    io_uring_register() accepts a registered ring index;
  *  RSRC_TAGS       a tagged registered file posts its tag when replaced;
  *  NO_IOWAIT       IORING_ENTER_NO_IOWAIT is accepted for a wait.
- * SINGLE_MMAP has its own program (single-mmap-sq-and-cq-share-pages),
+ * SINGLE_MMAP has its own program (setup-single-mmap-sq-and-cq-share-pages),
  * SQPOLL_NONFIXED and NATIVE_WORKERS' SQPOLL side are checked in
- * sqpoll-thread-submits-without-enter.
+ * setup-sqpoll-thread-submits-without-enter.
  */
 #include <fcntl.h>
 #include <poll.h>

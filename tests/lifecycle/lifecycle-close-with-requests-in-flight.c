@@ -13,7 +13,7 @@
  *  - a ring torn down with unreaped CQEs, an overflow backlog and pending
  *    requests lets everything go without a hang.
  * Cancelling pending requests at close and exit is covered by
- * tests/cancel; mappings as references by ring-mmap-after-close-and-munmap.
+ * tests/cancel; mappings as references by lifecycle-mmap-after-close-and-munmap.
  *
  * Timing: teardown is asynchronous, observed within 2 s; the waiter's
  * timeout (300 ms) is far from the 2 s bound and from the 0 ms of a wait
