@@ -37,6 +37,8 @@ ifeq ($(IOU_STANDALONE)$(wildcard $(TOP)/../lib.mk),$(TOP)/../lib.mk)
 # ---- inside a kernel tree: tools/testing/selftests/<dir> -----------------
 
 TEST_GEN_PROGS := $(notdir $(ALL_TEST_SRCS:.c=))
+# every program and the harness depend on the suite's headers
+LOCAL_HDRS += $(wildcard $(TOP)/include/*.h)
 OVERRIDE_TARGETS := 1
 # -D_GNU_SOURCE= as the newest lib.mk does (sources guard their own define)
 CFLAGS += $(IOU_CFLAGS) -D_GNU_SOURCE= $(KHDR_INCLUDES)
@@ -48,14 +50,14 @@ LIB := $(IOU_OBJ)/libiou.a
 EXTRA_CLEAN := $(IOU_OBJ)
 vpath %.c $(sort $(dir $(ALL_TEST_SRCS)))
 
-$(IOU_OBJ)/%.o: $(TOP)/harness/%.c
+$(IOU_OBJ)/%.o: $(TOP)/harness/%.c $(LOCAL_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(patsubst $(TOP)/harness/%.c,$(IOU_OBJ)/%.o,$(HARNESS_SRCS))
 	$(AR) rcs $@ $^
 
-$(OUTPUT)/%: %.c $(LIB)
+$(OUTPUT)/%: %.c $(LIB) $(LOCAL_HDRS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 all: $(IOU_OBJ)/abi-check.stamp

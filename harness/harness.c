@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The case runner behind kselftest_harness.h: registration, filtering,
+ * The case runner behind iou_kselftest_harness.h: registration, filtering,
  * one process (and process group) per case, timeouts, verdicts, KTAP.
+ *
+ * Verdicts: a case process reports through shared memory and its exit
+ * status.  0 is a pass, 1 a failure, 4 a skip; any other status, a stray
+ * exit that bypassed the harness, a signal or a timeout is a failure.  A
+ * SKIP after a failed check does not hide the failure.  A case that
+ * passes without evaluating a single check is reported (a failure when
+ * IOU_STRICT_CHECKS is set: the self-tests and debug runs).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -19,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "iou_kselftest_harness.h"
 #include "iou_abi.h"
 #include "iou_harness.h"
 
@@ -31,7 +38,7 @@ struct __fixture_metadata _fixture_global = {
 static struct __fixture_metadata *fixture_list = &_fixture_global;
 static struct __test_xfail *xfail_list;
 static bool no_iouring_check;
-static const char *(*program_check)(void);
+static const struct iou_requirements *program_reqs;
 
 struct __test_metadata *__th_current;
 static volatile pid_t running_case;
@@ -87,9 +94,22 @@ void __th_set_no_iouring_check(void)
 	no_iouring_check = true;
 }
 
-void __th_set_program_check(const char *(*fn)(void))
+void __th_set_program_reqs(const struct iou_requirements *req)
 {
-	program_check = fn;
+	program_reqs = req;
+}
+
+unsigned int iou_timeout_scale(void)
+{
+	static unsigned int scale;
+
+	if (!scale) {
+		const char *s = getenv("IOU_TIMEOUT_SCALE");
+		long v = s ? strtol(s, NULL, 10) : 1;
+
+		scale = v > 0 && v < 1000 ? (unsigned int)v : 1;
+	}
+	return scale;
 }
 
 /* ---- value comparison and reporting ------------------------------ */
@@ -171,8 +191,20 @@ void __th_skip(struct __test_metadata *m, const char *fmt, ...)
 	for (char *p = reason; *p; p++)
 		if (*p == '\n' || *p == '#')
 			*p = ' ';
+	if (m->exit_code == KSFT_FAIL) {
+		/* a check already failed: skipping now must not hide it */
+		fprintf(TH_LOG_STREAM, "#      SKIP      %s (ignored: the case already failed)\n",
+			reason);
+		return;
+	}
 	fprintf(TH_LOG_STREAM, "#      SKIP      %s\n", reason);
 	m->exit_code = KSFT_SKIP;
+}
+
+void __th_requirement_broken(struct __test_metadata *m, const char *why)
+{
+	fprintf(TH_LOG_STREAM, "# %s: %s\n", m->name, why);
+	m->exit_code = KSFT_FAIL;
 }
 
 void __th_run_teardown(struct __test_metadata *m)
@@ -185,8 +217,10 @@ void __th_run_teardown(struct __test_metadata *m)
 
 void __th_case_exit(struct __test_metadata *m)
 {
-	if (m->results)
+	if (m->results) {
 		m->results->exit_code = m->exit_code;
+		m->results->finished = true;
+	}
 	fflush(NULL);
 	_exit(m->exit_code);
 }
@@ -309,14 +343,6 @@ static const char *signame(int sig)
 	return "?";
 }
 
-static unsigned int timeout_scale(void)
-{
-	const char *s = getenv("IOU_TIMEOUT_SCALE");
-	long v = s ? strtol(s, NULL, 10) : 1;
-
-	return v > 0 && v < 1000 ? (unsigned int)v : 1;
-}
-
 /*
  * Wait for the case's process; SIGCHLD is blocked so sigtimedwait() sees
  * it.  Returns true and the wait status if it ended in time.
@@ -343,6 +369,31 @@ static bool wait_case(pid_t pid, unsigned int timeout_s, int *status)
 	}
 }
 
+static bool strict_checks(void)
+{
+	const char *s = getenv("IOU_STRICT_CHECKS");
+
+	return s && *s && strcmp(s, "0");
+}
+
+/*
+ * With IOU_PID_LOG naming a file, record "<pid> <program> <case>" for this
+ * process (case "-") and each case process, so that a kernel splat naming
+ * a task can be traced to the program and case that ran it.
+ */
+static const char *program_name;
+
+static void log_pid(pid_t pid, const char *case_name)
+{
+	const char *path = getenv("IOU_PID_LOG");
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "ae")))
+		return;
+	fprintf(f, "%d %s %s\n", (int)pid, program_name, case_name);
+	fclose(f);
+}
+
 static bool is_xfail(struct __fixture_metadata *fx,
 		     struct __fixture_variant_metadata *v,
 		     struct __test_metadata *t)
@@ -356,24 +407,33 @@ static bool is_xfail(struct __fixture_metadata *fx,
 static void run_case(struct __fixture_metadata *fx,
 		     struct __fixture_variant_metadata *v,
 		     struct __test_metadata *t, unsigned int num,
-		     const char *skip_all)
+		     int all_code, const char *all_reason)
 {
 	char name[512], diag[1200] = "";
 	struct __test_results *res;
-	unsigned int tmo = (unsigned int)t->timeout * timeout_scale();
+	unsigned int tmo = (unsigned int)t->timeout * iou_timeout_scale();
 	sigset_t block, old;
 	double start;
 	int status = 0, code;
+	bool exited = false;
 	pid_t pid;
 
 	snprintf(name, sizeof(name), "%s.%s%s%s", fx->name, v->name,
 		 v->name[0] ? "." : "", t->name);
 	printf("#  RUN           %s ...\n", name);
 
-	if (skip_all) {
-		fprintf(TH_LOG_STREAM, "#      SKIP      %s\n", skip_all);
+	/* the whole program's requirements decided it: the case does not run */
+	if (all_code == KSFT_SKIP) {
+		fprintf(TH_LOG_STREAM, "#      SKIP      %s\n", all_reason);
 		printf("#            OK  %s\n", name);
-		ksft_test_result_code(KSFT_SKIP, name, "%s", skip_all);
+		ksft_test_result_code(KSFT_SKIP, name, "%s", all_reason);
+		return;
+	}
+	if (all_code == KSFT_FAIL) {
+		fprintf(TH_LOG_STREAM, "# %s: %s\n", name, all_reason);
+		printf("#          FAIL  %s\n", name);
+		ksft_test_result_code(is_xfail(fx, v, t) ? KSFT_XFAIL : KSFT_FAIL,
+				      name, NULL);
 		return;
 	}
 
@@ -416,6 +476,7 @@ static void run_case(struct __fixture_metadata *fx,
 	}
 	setpgid(pid, pid);	/* no race with the child's own setpgid() */
 	running_case = pid;
+	log_pid(pid, name);
 
 	if (!wait_case(pid, tmo, &status)) {
 		kill(-pid, SIGKILL);
@@ -426,6 +487,7 @@ static void run_case(struct __fixture_metadata *fx,
 		code = KSFT_FAIL;
 	} else if (WIFEXITED(status)) {
 		code = WEXITSTATUS(status);
+		exited = true;
 		if (t->termsig != -1) {
 			snprintf(diag, sizeof(diag),
 				 "Test exited with status %d but signal %d (%s) was expected",
@@ -433,10 +495,14 @@ static void run_case(struct __fixture_metadata *fx,
 			code = KSFT_FAIL;
 		} else if (code == KSFT_FAIL) {
 			snprintf(diag, sizeof(diag), "Test failed");
-		} else if (code != KSFT_PASS && code != KSFT_SKIP &&
-			   code != KSFT_XFAIL && code != KSFT_XPASS) {
+		} else if (code != KSFT_PASS && code != KSFT_SKIP) {
+			/* XFAIL and XPASS are the harness's to give, never a case's */
 			snprintf(diag, sizeof(diag),
 				 "Test exited with unexpected status %d", code);
+			code = KSFT_FAIL;
+		} else if (!res->finished || res->exit_code != code) {
+			snprintf(diag, sizeof(diag),
+				 "Test exited with status %d without reaching the harness's end", code);
 			code = KSFT_FAIL;
 		}
 	} else if (WIFSIGNALED(status)) {
@@ -454,6 +520,11 @@ static void run_case(struct __fixture_metadata *fx,
 		snprintf(diag, sizeof(diag), "Test ended in an unknown way (status %#x)",
 			 status);
 		code = KSFT_FAIL;
+	}
+	if (exited && code == KSFT_PASS && res->checks == 0) {
+		snprintf(diag, sizeof(diag), "Test passed without evaluating a single check");
+		if (strict_checks())
+			code = KSFT_FAIL;
 	}
 	/* nothing the case started outlives it */
 	kill(-pid, SIGKILL);
@@ -512,12 +583,47 @@ static void list_tests(void)
 	}
 }
 
+/*
+ * The program's declared fixes as KTAP diagnostics before the plan, one
+ * line each: "# fix: <commit> <cve> <cases> <subject>", and "# unsafe:
+ * <reason>" for a reproducer that can crash a kernel without the fix.
+ */
+static void print_fixes(const struct iou_requirements *req)
+{
+	for (const struct iou_fix *f = req->fixes; f && f->subject; f++)
+		printf("# fix: %s %s %s %s\n", f->commit && *f->commit ? f->commit : "-",
+		       f->cve && *f->cve ? f->cve : "-",
+		       f->cases && *f->cases ? f->cases : "*", f->subject);
+	if (req->unsafe)
+		printf("# unsafe: %s\n", req->unsafe);
+}
+
+/* the verdict of the whole program, before any case: KSFT_PASS to run them */
+static int program_verdict(char *why, size_t len)
+{
+	const char *safe_only = getenv("IOU_SAFE_ONLY");
+	enum iou_have have;
+
+	if (program_reqs && program_reqs->unsafe && safe_only && *safe_only &&
+	    strcmp(safe_only, "0")) {
+		snprintf(why, len, "unsafe on a kernel without the fix (%s); IOU_SAFE_ONLY is set",
+			 program_reqs->unsafe);
+		return KSFT_SKIP;
+	}
+	if (!program_reqs)
+		return KSFT_PASS;
+	have = iou_requirements_met(program_reqs, why, len);
+	return have == IOU_PRESENT ? KSFT_PASS : have == IOU_ABSENT ? KSFT_SKIP : KSFT_FAIL;
+}
+
 int test_harness_run(int argc, char **argv)
 {
 	unsigned int count = 0, cases = 0, num = 0;
-	const char *skip_all = NULL;
-	char reason[512];
+	int all_code = KSFT_PASS;
+	char reason[512], all_reason[512] = "";
 	int opt;
+
+	program_name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
 	while ((opt = getopt(argc, argv, "hlt:T:v:V:f:F:r:")) != -1) {
 		switch (opt) {
@@ -543,11 +649,22 @@ int test_harness_run(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(terminating_signals) / sizeof(int); i++)
 		signal(terminating_signals[i], on_terminate);
 	ksft_print_header();
+	log_pid(getpid(), "-");
+	if (program_reqs)
+		print_fixes(program_reqs);
 	if (!no_iouring_check) {
-		if (!iou_available(reason, sizeof(reason)))
+		switch (iou_available(reason, sizeof(reason))) {
+		case IOU_ABSENT:
 			ksft_exit_skip("%s\n", reason);
-		/* fill the probe cache once, before the cases fork */
-		iou_opcode_supported(IORING_OP_NOP);
+		case IOU_BROKEN:
+			all_code = KSFT_FAIL;
+			snprintf(all_reason, sizeof(all_reason), "%s", reason);
+			break;
+		case IOU_PRESENT:
+			/* fill the probe caches once, before the cases fork */
+			iou_probe_all();
+			break;
+		}
 	}
 
 	for (struct __fixture_metadata *fx = fixture_list; fx; fx = fx->next) {
@@ -562,8 +679,8 @@ int test_harness_run(int argc, char **argv)
 		}
 	}
 
-	if (program_check)
-		skip_all = program_check();
+	if (all_code == KSFT_PASS)
+		all_code = program_verdict(all_reason, sizeof(all_reason));
 
 	ksft_set_plan(count);
 	printf("# Starting %u tests from %u test cases.\n", count, cases);
@@ -573,7 +690,7 @@ int test_harness_run(int argc, char **argv)
 		for (; v; v = v->next)
 			for (struct __test_metadata *t = fx->tests; t; t = t->next)
 				if (test_enabled(fx, v, t))
-					run_case(fx, v, t, ++num, skip_all);
+					run_case(fx, v, t, ++num, all_code, all_reason);
 	}
 
 	printf("# %s: %u / %u tests passed.\n",

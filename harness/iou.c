@@ -24,46 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
+#include "iou_kselftest_harness.h"
 #include "iou_harness.h"
 #include "iou_ring.h"
 #include "iou_prep.h"
-
-/* ---- availability -------------------------------------------------- */
-
-bool iou_available(char *reason, size_t len)
-{
-	struct io_uring_params p;
-	int fd, err;
-	long disabled;
-
-	memset(&p, 0, sizeof(p));
-	fd = sys_io_uring_setup(1, &p);
-	if (fd >= 0) {
-		close(fd);
-		return true;
-	}
-	err = errno;
-	switch (err) {
-	case ENOSYS:
-		snprintf(reason, len, "io_uring not supported by this kernel (ENOSYS: CONFIG_IO_URING off)");
-		return false;
-	case EPERM:
-		disabled = iou_read_sysctl("/proc/sys/kernel/io_uring_disabled", -1);
-		if (disabled > 0)
-			snprintf(reason, len, "io_uring disabled by kernel.io_uring_disabled=%ld (EPERM)",
-				 disabled);
-		else
-			snprintf(reason, len, "io_uring_setup refused (EPERM: seccomp or LSM policy?)");
-		return false;
-	case ENOMEM:
-		/* a ring is charged to RLIMIT_MEMLOCK on some kernels */
-		snprintf(reason, len, "io_uring_setup failed (ENOMEM: RLIMIT_MEMLOCK too low?)");
-		return false;
-	}
-	/* anything else is the kernel's business: let the cases report it */
-	return true;
-}
 
 long iou_read_sysctl(const char *path, long def)
 {
@@ -117,116 +81,6 @@ int iou_threads(const char *prefix, int *tids, int max)
 	return n;
 }
 
-/* ---- probes ---------------------------------------------------------- */
-
-static struct {
-	bool done;
-	bool have_probe;
-	unsigned int nr_ops;
-	unsigned short flags[256];
-	unsigned int features;
-} probe;
-
-static void probe_once(void)
-{
-	struct io_uring_probe *pr;
-	struct io_uring_params p;
-	size_t sz = sizeof(*pr) + 256 * sizeof(struct io_uring_probe_op);
-	int fd;
-
-	if (probe.done)
-		return;
-	probe.done = true;
-	memset(&p, 0, sizeof(p));
-	fd = sys_io_uring_setup(1, &p);
-	if (fd < 0)
-		return;
-	probe.features = p.features;
-	pr = calloc(1, sz);
-	if (pr && sys_io_uring_register(fd, IORING_REGISTER_PROBE, pr, 256) == 0) {
-		probe.have_probe = true;
-		probe.nr_ops = pr->last_op + 1u;
-		for (unsigned int i = 0; i < pr->ops_len && i < 256; i++)
-			probe.flags[pr->ops[i].op] = pr->ops[i].flags;
-	}
-	free(pr);
-	close(fd);
-}
-
-bool iou_opcode_supported(int op)
-{
-	probe_once();
-	if (op < 0 || op > 255 || !probe.have_probe)
-		return false;
-	return probe.flags[op] & IO_URING_OP_SUPPORTED;
-}
-
-unsigned int iou_probe_nr_ops(void)
-{
-	probe_once();
-	return probe.nr_ops;
-}
-
-unsigned int iou_features(void)
-{
-	probe_once();
-	return probe.features;
-}
-
-/* flags a setup flag cannot be used without */
-static unsigned int companion_flags(unsigned int flag)
-{
-	switch (flag) {
-	case IORING_SETUP_SQ_AFF:
-		return IORING_SETUP_SQPOLL;
-	case IORING_SETUP_TASKRUN_FLAG:
-		return IORING_SETUP_COOP_TASKRUN;
-	case IORING_SETUP_DEFER_TASKRUN:
-		return IORING_SETUP_SINGLE_ISSUER;
-	case IORING_SETUP_REGISTERED_FD_ONLY:
-		return IORING_SETUP_NO_MMAP;
-	case IORING_SETUP_HYBRID_IOPOLL:
-		return IORING_SETUP_IOPOLL;
-	}
-	return 0;
-}
-
-bool iou_setup_flag_supported(unsigned int flag)
-{
-	static unsigned int known, supported;
-	struct io_uring_params p;
-	struct iou_ring r;
-	int ret;
-
-	if (known & flag)
-		return supported & flag;
-	memset(&p, 0, sizeof(p));
-	p.flags = flag | companion_flags(flag);
-	if (flag == IORING_SETUP_CQSIZE)
-		p.cq_entries = 8;
-	if (flag == IORING_SETUP_SQ_AFF)
-		p.sq_thread_cpu = (unsigned int)sched_getcpu();
-	if (flag == IORING_SETUP_ATTACH_WQ) {
-		struct io_uring_params q;
-
-		memset(&q, 0, sizeof(q));
-		ret = sys_io_uring_setup(1, &q);
-		if (ret < 0)
-			return false;
-		p.wq_fd = (unsigned int)ret;
-		ret = iou_ring_init_params(&r, 4, &p);
-		close((int)p.wq_fd);
-	} else {
-		ret = iou_ring_init_params(&r, 4, &p);
-	}
-	known |= flag;
-	if (ret == 0) {
-		supported |= flag;
-		iou_ring_exit(&r);
-	}
-	return supported & flag;
-}
-
 void *iou_fault_ptr(void)
 {
 	static void *p;
@@ -238,129 +92,6 @@ void *iou_fault_ptr(void)
 			p = NULL;
 	}
 	return p;
-}
-
-bool iou_query_opcodes(struct io_uring_query_opcode *q)
-{
-	struct io_uring_query_hdr h;
-
-	memset(q, 0, sizeof(*q));
-	memset(&h, 0, sizeof(h));
-	h.query_data = (__u64)(uintptr_t)q;
-	h.query_op = IO_URING_QUERY_OPCODES;
-	h.size = sizeof(*q);
-	return sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) == 0 &&
-	       h.result == 0;
-}
-
-/*
- * Register opcodes: IORING_REGISTER_QUERY (6.18) counts them.  Before
- * that, a known opcode given a faulting argument with a valid nr_args
- * fails with EFAULT (EPERM for ZCRX without CAP_NET_ADMIN), an unknown one
- * with EINVAL.  NULL will not do: many opcodes refuse "!arg" with EINVAL
- * before looking further.  Opcodes of 5.1-5.6 (several refuse any
- * argument) are always there.
- */
-bool iou_register_op_supported(unsigned int op)
-{
-	static unsigned long long known, supported;
-	struct io_uring_query_opcode q;
-	struct io_uring_params p;
-	void *arg = iou_fault_ptr();
-	unsigned int nr = 1;
-	int fd = -1, ret, err;
-
-	if (op >= 64)
-		return false;
-	if (known & (1ULL << op))
-		return supported & (1ULL << op);
-	known |= 1ULL << op;
-
-	if (iou_query_opcodes(&q)) {
-		if (op < q.nr_register_opcodes)
-			supported |= 1ULL << op;
-		return supported & (1ULL << op);
-	}
-	if (op >= IORING_REGISTER_QUERY)
-		return false;
-	if (op < IORING_REGISTER_RESTRICTIONS) {
-		supported |= 1ULL << op;
-		return true;
-	}
-	/* both came with R_DISABLED (5.10) */
-	if (op == IORING_REGISTER_RESTRICTIONS || op == IORING_REGISTER_ENABLE_RINGS) {
-		if (iou_setup_flag_supported(IORING_SETUP_R_DISABLED))
-			supported |= 1ULL << op;
-		return supported & (1ULL << op);
-	}
-
-	switch (op) {
-	case IORING_REGISTER_FILE_ALLOC_RANGE:
-	case IORING_REGISTER_CLOCK:
-		nr = 0;
-		break;
-	case IORING_REGISTER_IOWQ_MAX_WORKERS:
-		nr = 2;
-		break;
-	case IORING_UNREGISTER_IOWQ_AFF:
-		/* takes no argument; with nothing registered it succeeds */
-		arg = NULL;
-		nr = 0;
-		break;
-	case IORING_REGISTER_FILES2:
-	case IORING_REGISTER_BUFFERS2:
-		nr = sizeof(struct io_uring_rsrc_register);
-		break;
-	case IORING_REGISTER_FILES_UPDATE2:
-	case IORING_REGISTER_BUFFERS_UPDATE:
-		nr = sizeof(struct io_uring_rsrc_update2);
-		break;
-	}
-	/* a ring-less opcode (6.13): before it, fd -1 is just EBADF */
-	if (op != IORING_REGISTER_SEND_MSG_RING) {
-		memset(&p, 0, sizeof(p));
-		/* the ring ZCRX and RESIZE_RINGS insist on, before any copy */
-		p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
-			  IORING_SETUP_CQE32;
-		fd = sys_io_uring_setup(2, &p);
-		if (fd < 0) {
-			memset(&p, 0, sizeof(p));
-			fd = sys_io_uring_setup(2, &p);
-		}
-		if (fd < 0)
-			return false;
-	}
-	ret = sys_io_uring_register(fd, op, arg, nr);
-	err = errno;
-	if (fd >= 0)
-		close(fd);
-	if (ret >= 0 || err == EFAULT ||
-	    (op == IORING_REGISTER_ZCRX_IFQ && err == EPERM))
-		supported |= 1ULL << op;
-	return supported & (1ULL << op);
-}
-
-/* kernels before 6.10 fail NOP with any nop_flags with -EINVAL */
-bool iou_nop_inject_supported(void)
-{
-	static int known = -1;
-	struct iou_ring r;
-	struct iou_cqe cqe;
-	struct io_uring_sqe *sqe;
-
-	if (known >= 0)
-		return known;
-	known = 0;
-	if (iou_ring_init(&r, 2, 0))
-		return false;
-	sqe = iou_get_sqe(&r);
-	iou_prep_nop(sqe, 1);
-	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
-	sqe->len = (unsigned int)-EXDEV;
-	if (iou_submit_reap(&r, &cqe, 1) == 1 && cqe.res == -EXDEV)
-		known = 1;
-	iou_ring_exit(&r);
-	return known;
 }
 
 bool iou_has_cap(int cap)
@@ -452,20 +183,23 @@ static const char *const setup_names[] = {
 	"IORING_SETUP_CQE_MIXED",
 };
 
-static const char *bit_name(const char *const *names, size_t nr, unsigned int v)
+static const char *bit_name(const char *const *names, size_t nr, const char *kind,
+			    unsigned int v)
 {
 	if (v && !(v & (v - 1))) {
 		unsigned int bit = (unsigned int)__builtin_ctz(v);
 
 		if (bit < nr)
 			return names[bit];
+		return unknown_name(kind, bit);
 	}
-	return "?";
+	return unknown_name(kind, -1);
 }
 
 const char *iou_setup_flag_name(unsigned int flag)
 {
-	return bit_name(setup_names, sizeof(setup_names) / sizeof(*setup_names), flag);
+	return bit_name(setup_names, sizeof(setup_names) / sizeof(*setup_names),
+			"setup flag bit ", flag);
 }
 
 static const char *const feature_names[] = {
@@ -483,7 +217,7 @@ static const char *const feature_names[] = {
 const char *iou_feature_name(unsigned int feature)
 {
 	return bit_name(feature_names, sizeof(feature_names) / sizeof(*feature_names),
-			feature);
+			"feature bit ", feature);
 }
 
 const char *iou_errno_name(int err)
@@ -524,75 +258,6 @@ const char *iou_res_str(int res)
 	else
 		snprintf(b, sizeof(bufs[0]), "%d", res);
 	return b;
-}
-
-/* ---- requirements ---------------------------------------------------- */
-
-static const char *cap_name(int cap)
-{
-	switch (cap) {
-	case CAP_CHOWN: return "CAP_CHOWN";
-	case CAP_DAC_OVERRIDE: return "CAP_DAC_OVERRIDE";
-	case CAP_DAC_READ_SEARCH: return "CAP_DAC_READ_SEARCH";
-	case CAP_SETGID: return "CAP_SETGID";
-	case CAP_SETUID: return "CAP_SETUID";
-	case CAP_NET_ADMIN: return "CAP_NET_ADMIN";
-	case CAP_NET_RAW: return "CAP_NET_RAW";
-	case CAP_IPC_LOCK: return "CAP_IPC_LOCK";
-	case CAP_SYS_ADMIN: return "CAP_SYS_ADMIN";
-	case CAP_SYS_NICE: return "CAP_SYS_NICE";
-	case CAP_SYS_RESOURCE: return "CAP_SYS_RESOURCE";
-	case CAP_SYS_CHROOT: return "CAP_SYS_CHROOT";
-	case CAP_SYS_PTRACE: return "CAP_SYS_PTRACE";
-	case CAP_FOWNER: return "CAP_FOWNER";
-	case CAP_SYSLOG: return "CAP_SYSLOG";
-	}
-	return "CAP_?";
-}
-
-const char *iou_requirements_unmet(const struct iou_requirements *req)
-{
-	static char reason[128];
-
-	if (req->root && geteuid() != 0)
-		return "needs root";
-	for (const int *c = req->caps; c && *c >= 0; c++)
-		if (!iou_has_cap(*c)) {
-			snprintf(reason, sizeof(reason), "needs %s", cap_name(*c));
-			return reason;
-		}
-	for (const int *op = req->opcodes; op && *op >= 0; op++)
-		if (!iou_opcode_supported(*op)) {
-			snprintf(reason, sizeof(reason), "kernel lacks opcode %s",
-				 iou_opcode_name(*op));
-			return reason;
-		}
-	for (const int *op = req->register_ops; op && *op >= 0; op++)
-		if (!iou_register_op_supported((unsigned int)*op)) {
-			snprintf(reason, sizeof(reason),
-				 "kernel lacks register opcode %s",
-				 iou_register_op_name((unsigned int)*op));
-			return reason;
-		}
-	for (unsigned int f = req->setup_flags; f; f &= f - 1) {
-		unsigned int bit = f & -f;
-
-		if (!iou_setup_flag_supported(bit)) {
-			snprintf(reason, sizeof(reason), "kernel lacks setup flag %s",
-				 iou_setup_flag_name(bit));
-			return reason;
-		}
-	}
-	for (unsigned int f = req->features; f; f &= f - 1) {
-		unsigned int bit = f & -f;
-
-		if (!(iou_features() & bit)) {
-			snprintf(reason, sizeof(reason), "kernel lacks feature %s",
-				 iou_feature_name(bit));
-			return reason;
-		}
-	}
-	return NULL;
 }
 
 /* ---- completions by user_data ------------------------------------------ */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "kselftest.h"
+#include "iou_kselftest.h"
 
 struct ksft_count ksft_cnt;
 unsigned int ksft_plan;

@@ -6,7 +6,7 @@
 #ifndef IOU_H
 #define IOU_H
 
-#include "kselftest_harness.h"
+#include "iou_kselftest_harness.h"
 #include "iou_abi.h"
 #include "iou_ring.h"
 #include "iou_prep.h"

@@ -21,31 +21,87 @@ struct __test_metadata;
 /* The case running in this process (NULL in the harness itself). */
 extern struct __test_metadata *__th_current;
 
-/* ---- availability and probes ------------------------------------ */
+/* ---- what the kernel has (harness/probe.c) ------------------------ */
 
-/* false (and a reason) if io_uring_setup() is refused outright */
-bool iou_available(char *reason, size_t len);
+/*
+ * A feature is missing only on evidence independent of the behaviour
+ * under test: params.features, IORING_REGISTER_PROBE, IORING_REGISTER_QUERY,
+ * the setup flags a ring accepts, or the errno that means "unknown"
+ * (EINVAL) or "not built in" (EOPNOTSUPP, PROBE's mark for an opcode
+ * whose config option is off).  The channels are cross-checked: what QUERY
+ * lists must work and agree with PROBE and the features, and whatever the
+ * kernel demonstrably has implies the interfaces that came before it in
+ * mainline (the "interface level").  Any other refusal is IOU_BROKEN: the
+ * case FAILs with the reason instead of skipping.
+ */
+enum iou_have {
+	IOU_ABSENT,	/* missing (the reason says on what evidence): SKIP */
+	IOU_PRESENT,
+	IOU_BROKEN,	/* the channels disagree or refuse: a kernel fault, FAIL */
+};
 
-/* cached IORING_REGISTER_PROBE result */
+/* mainline version numbers: IOU_V(6, 1) == 601 */
+#define IOU_V(major, minor)	((major) * 100u + (minor))
+/* a kernel release, as iou_kernel_version() gives it */
+#define IOU_KVER(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
+
+/* io_uring_setup() works at all (else why: disabled, not built in, ...) */
+enum iou_have iou_available(char *why, size_t len);
+/* fill every probe cache (the harness does it once before cases fork) */
+void iou_probe_all(void);
+
+enum iou_have iou_have_opcode(int op, char *why, size_t len);
+enum iou_have iou_have_setup_flags(unsigned int flags, char *why, size_t len);
+enum iou_have iou_have_register_op(unsigned int op, char *why, size_t len);
+enum iou_have iou_have_feature(unsigned int feat, char *why, size_t len);
+/* IORING_NOP_INJECT_RESULT (6.10): a NOP completes with a chosen res */
+enum iou_have iou_have_nop_inject(char *why, size_t len);
+
+/*
+ * For an interface the suite probes itself (a flag of an opcode, say):
+ * a probe result res means present when it is present_res, absent when
+ * it is -EINVAL ("unknown") and the kernel has nothing newer than since
+ * (IOU_V(), 0 if unknown); anything else is broken.  what names it.
+ */
+enum iou_have iou_have_by_result(int res, int present_res, unsigned int since,
+				 const char *what, char *why, size_t len);
+/* what refuses as unknown is absent, unless the kernel is newer than since */
+enum iou_have iou_have_unless_newer(unsigned int since, const char *what,
+				     char *why, size_t len);
+/* the newest mainline interface the kernel demonstrably has, and why */
+unsigned int iou_interface_level(const char **evidence);
+
+/* the same, as booleans: true only for IOU_PRESENT */
 bool iou_opcode_supported(int op);
+bool iou_setup_flag_supported(unsigned int flag);
+bool iou_register_op_supported(unsigned int op);
+bool iou_nop_inject_supported(void);
 /* last_op + 1 from the probe, 0 without probe support */
 unsigned int iou_probe_nr_ops(void);
 /* params.features of a plain ring */
 unsigned int iou_features(void);
-/* setup accepts flag (with the companion flags it needs) */
-bool iou_setup_flag_supported(unsigned int flag);
-/* a PROT_NONE page: copying from or to it fails with EFAULT */
-void *iou_fault_ptr(void);
 /*
  * IORING_REGISTER_QUERY (6.18) of IO_URING_QUERY_OPCODES (the numbers of
- * opcodes, the known flags) into *q, on no ring; false without it
+ * opcodes, the known flags) into *q, on no ring: 0 or -errno
  */
 struct io_uring_query_opcode;
-bool iou_query_opcodes(struct io_uring_query_opcode *q);
-/* the kernel knows register opcode op */
-bool iou_register_op_supported(unsigned int op);
-/* IORING_NOP_INJECT_RESULT works: a NOP can complete with a chosen res */
-bool iou_nop_inject_supported(void);
+int iou_query_opcodes(struct io_uring_query_opcode *q);
+
+/*
+ * The running kernel's release, IOU_KVER(a, b, c), for a behaviour that
+ * changed without any flag or feature bit to tell (Debian kernels: the
+ * upstream version in uname -v).  Use only where no other channel exists.
+ */
+unsigned int iou_kernel_version(void);
+
+/*
+ * RLIMIT_MEMLOCK demonstrably cannot hold bytes more for this process
+ * (and it lacks CAP_IPC_LOCK): the environment, not the kernel, refuses.
+ */
+bool iou_memlock_short(size_t bytes, char *why, size_t len);
+
+/* a PROT_NONE page: copying from or to it fails with EFAULT */
+void *iou_fault_ptr(void);
 /* effective capability, via capget(2) */
 bool iou_has_cap(int cap);
 /* value of an integer sysctl under /proc/sys, or def if unreadable */
@@ -78,14 +134,34 @@ const char *iou_res_str(int res);
 /* ---- requirements ----------------------------------------------- */
 
 /*
+ * An upstream fix a program guards, declared as data: the runner reports
+ * which fixes a kernel lacks.  commit: 12 hex digits ("" when only a
+ * stable fix's subject is known); cve: "CVE-YYYY-NNNNN" (several joined by
+ * commas) or ""; cases: a glob over the case names it covers ("" = all).
+ */
+struct iou_fix {
+	const char *commit, *cve, *cases, *subject;
+};
+
+#define IOU_FIX(commit_, cve_, cases_, subject_)			\
+	{ .commit = (commit_), .cve = (cve_), .cases = (cases_), .subject = (subject_) }
+#define IOU_FIXES(...)	((const struct iou_fix[]){ __VA_ARGS__, { 0 } })
+
+/*
  * Requirements of a whole program, declared once at file scope:
  *
  *	IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_FUTEX_WAIT),
  *		     .setup_flags = IORING_SETUP_DEFER_TASKRUN,
- *		     .caps = IOU_CAPS(CAP_SYS_ADMIN));
+ *		     .caps = IOU_CAPS(CAP_SYS_ADMIN),
+ *		     .fixes = IOU_FIXES(IOU_FIX("508c1314b342", "CVE-2025-39698", "",
+ *				"io_uring/futex: ensure io_futex_wait() cleans up properly on failure")),
+ *		     .unsafe = "a use-after-free on a kernel without the fix");
  *
  * If one is missing, every case is reported "ok N name # SKIP <reason>"
- * without running, so case names stay the same on every kernel.
+ * without running, so case names stay the same on every kernel; if the
+ * kernel's answers are broken, every case fails with the reason.  The
+ * fixes are printed before the plan ("# fix: ..."); with IOU_SAFE_ONLY
+ * set, a program marked unsafe is skipped.
  */
 struct iou_requirements {
 	const int *opcodes;		/* IOU_OPS(...) */
@@ -94,64 +170,58 @@ struct iou_requirements {
 	unsigned int setup_flags;
 	unsigned int features;
 	bool root;
+	const struct iou_fix *fixes;	/* IOU_FIXES(...) */
+	const char *unsafe;		/* why it can crash an unfixed kernel */
 };
 
 #define IOU_OPS(...)	((const int[]){ __VA_ARGS__, -1 })
 #define IOU_CAPS(...)	((const int[]){ __VA_ARGS__, -1 })
 
-/* NULL if met, else the uniform SKIP reason */
-const char *iou_requirements_unmet(const struct iou_requirements *req);
-void __th_set_program_check(const char *(*fn)(void));
+enum iou_have iou_requirements_met(const struct iou_requirements *req, char *why, size_t len);
+void __th_set_program_reqs(const struct iou_requirements *req);
+/* a requirement the kernel answers wrongly: log why and fail the case */
+void __th_requirement_broken(struct __test_metadata *m, const char *why);
 
 #define IOU_REQUIRES(...)						\
 	static const struct iou_requirements __iou_program_reqs = {	\
 		__VA_ARGS__						\
 	};								\
-	static const char *__iou_program_check(void)			\
-	{								\
-		return iou_requirements_unmet(&__iou_program_reqs);	\
-	}								\
 	static void __attribute__((constructor)) __iou_reqs_register(void) \
 	{								\
-		__th_set_program_check(__iou_program_check);		\
+		__th_set_program_reqs(&__iou_program_reqs);		\
 	}
 
-/* Requirements of one case (or of a fixture, in FIXTURE_SETUP). */
-#define REQUIRE_OPCODE(op) do {						\
-	if (!iou_opcode_supported(op))					\
-		SKIP(return, "kernel lacks opcode %s", #op);		\
-	} while (0)
-
-#define REQUIRE_SETUP_FLAG(flag) do {					\
-	if (!iou_setup_flag_supported(flag))				\
-		SKIP(return, "kernel lacks setup flag %s", #flag);	\
-	} while (0)
-
 /*
- * Every flag of a combination (a variant's setup flags, say), naming the
- * first one the kernel lacks.
+ * Requirements of one case (or of a fixture, in FIXTURE_SETUP): absent
+ * SKIPs with the reason, broken FAILs with it; either ends the function.
+ * have_call is an iou_have_*() call that may use __why and sizeof(__why).
  */
-#define REQUIRE_SETUP_FLAGS(flags) do {					\
-	for (unsigned int __sf = (flags); __sf; __sf &= __sf - 1)	\
-		if (!iou_setup_flag_supported(__sf & -__sf))		\
-			SKIP(return, "kernel lacks setup flag %s",	\
-			     iou_setup_flag_name(__sf & -__sf));	\
+#define IOU_REQUIRE(have_call) do {					\
+	char __why[320];						\
+	switch (have_call) {						\
+	case IOU_PRESENT:						\
+		break;							\
+	case IOU_ABSENT:						\
+		SKIP(return, "%s", __why);				\
+	default:							\
+		__th_requirement_broken(_metadata, __why);		\
+		return;							\
+	}								\
 	} while (0)
+
+#define REQUIRE_OPCODE(op)	IOU_REQUIRE(iou_have_opcode((op), __why, sizeof(__why)))
+#define REQUIRE_REGISTER_OP(op)	IOU_REQUIRE(iou_have_register_op((op), __why, sizeof(__why)))
+#define REQUIRE_FEATURE(feat)	IOU_REQUIRE(iou_have_feature((feat), __why, sizeof(__why)))
+#define REQUIRE_NOP_INJECT()	IOU_REQUIRE(iou_have_nop_inject(__why, sizeof(__why)))
+/* every flag of a combination (a variant's setup flags, say) */
+#define REQUIRE_SETUP_FLAGS(flags) \
+	IOU_REQUIRE(iou_have_setup_flags((flags), __why, sizeof(__why)))
+#define REQUIRE_SETUP_FLAG(flag)	REQUIRE_SETUP_FLAGS(flag)
 
 /* set up ring with these setup flags, or SKIP naming the missing one */
 #define IOU_RING_INIT_OR_SKIP(ring, entries, setup_flags) do {		\
 	REQUIRE_SETUP_FLAGS(setup_flags);				\
 	ASSERT_EQ(0, iou_ring_init((ring), (entries), (setup_flags)));	\
-	} while (0)
-
-#define REQUIRE_FEATURE(feat) do {					\
-	if (!(iou_features() & (feat)))					\
-		SKIP(return, "kernel lacks feature %s", #feat);		\
-	} while (0)
-
-#define REQUIRE_REGISTER_OP(op) do {					\
-	if (!iou_register_op_supported(op))				\
-		SKIP(return, "kernel lacks register opcode %s", #op);	\
 	} while (0)
 
 #define REQUIRE_CAP(cap) do {						\
@@ -165,15 +235,14 @@ void __th_set_program_check(const char *(*fn)(void));
 	} while (0)
 
 /*
- * A ring (or ring resize) refused with ENOMEM for a caller without
- * CAP_IPC_LOCK ran out of RLIMIT_MEMLOCK: rings are charged to it since
- * 6.14, and the budget is shared by every process of the user.  That is
- * the environment's limit, not a kernel fault: skip, saying so.
+ * A call that needed bytes of locked memory failed with ret: SKIP if
+ * that was -ENOMEM and RLIMIT_MEMLOCK demonstrably cannot hold them
+ * (no CAP_IPC_LOCK); otherwise nothing, and the case goes on to check ret.
  */
-#define SKIP_IF_MEMLOCK_SHORT(ret) do {					\
-	if ((ret) == -ENOMEM && !iou_has_cap(CAP_IPC_LOCK))		\
-		SKIP(return, "RLIMIT_MEMLOCK too small for the memory "	\
-		     "(no CAP_IPC_LOCK)");					\
+#define SKIP_IF_MEMLOCK_SHORT(ret, bytes) do {				\
+	char __why[200];						\
+	if ((ret) == -ENOMEM && iou_memlock_short((bytes), __why, sizeof(__why))) \
+		SKIP(return, "%s", __why);				\
 	} while (0)
 
 /* ---- checks with errno names in the diagnostics -------------------- */
@@ -253,6 +322,17 @@ int iou_drop_privileges(unsigned int uid, unsigned int gid);
  * charged per user, so unprivileged memlock checks must not share one.
  */
 unsigned int iou_private_uid(void);
+
+/*
+ * IOU_TIMEOUT_SCALE, the factor by which every bound is stretched on a
+ * slow or loaded machine (the runner sets it; 1 by default).
+ */
+unsigned int iou_timeout_scale(void);
+/* ms stretched by the timeout scale */
+static inline unsigned int iou_scaled_ms(unsigned int ms)
+{
+	return ms * iou_timeout_scale();
+}
 
 /*
  * Wait (bounded) for a child the case forked: its exit status, 128 + the

@@ -59,11 +59,6 @@ static inline void iou_prep_nop_inject(struct io_uring_sqe *sqe, __u64 ud, int r
 	sqe->len = (__u32)res;
 }
 
-/* iou_nop_inject_supported() is the suite's probe (iou_harness.h) */
-#define REQUIRE_NOP_INJECT() do {					\
-	if (!iou_nop_inject_supported())				\
-		SKIP(return, "kernel lacks IORING_NOP_INJECT_RESULT");	\
-	} while (0)
 
 /*
  * Multishot poll (5.13): armed on a readable eventfd, the first CQE

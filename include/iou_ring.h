@@ -46,10 +46,14 @@
 /* kernel sigset size for EXT_ARG and enter's sigmask (8 on all 64-bit) */
 #define IOU_NSIG_BYTES		(64 / 8)
 
-/* Bounded default wait for CQEs that should arrive (ms). */
-#ifndef IOU_WAIT_MS
-#define IOU_WAIT_MS		5000
-#endif
+/* IOU_TIMEOUT_SCALE (iou_harness.h) */
+unsigned int iou_timeout_scale(void);
+
+/*
+ * Bounded default wait for CQEs that should arrive (ms): generous, as it
+ * only bounds a failing case; stretched by the timeout scale.
+ */
+#define IOU_WAIT_MS		(5000u * iou_timeout_scale())
 
 int sys_io_uring_setup(unsigned int entries, struct io_uring_params *p);
 int sys_io_uring_enter(int fd, unsigned int to_submit, unsigned int min_complete,
@@ -125,6 +129,16 @@ void iou_ring_exit(struct iou_ring *r);
 /* Sizes the NO_MMAP memory of a ring must at least have. */
 void iou_ring_mem_sizes(unsigned int sq_entries, unsigned int cq_entries,
 			unsigned int flags, size_t *rings, size_t *sqes);
+
+/* the memory a ring of these sizes pins (rings and SQEs) */
+static inline size_t iou_ring_pinned_bytes(unsigned int sq_entries,
+					   unsigned int cq_entries, unsigned int flags)
+{
+	size_t rings, sqes;
+
+	iou_ring_mem_sizes(sq_entries, cq_entries, flags, &rings, &sqes);
+	return rings + sqes;
+}
 
 int iou_ring_register_fd(struct iou_ring *r);
 int iou_ring_unregister_fd(struct iou_ring *r);

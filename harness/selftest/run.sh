@@ -41,7 +41,7 @@ V=$WORK/verdicts
 check "failing cases make the program exit 1" rc_is verdicts 1
 check "a 1 s case timeout is enforced (program took ${took}s)" [ "$took" -lt 10 ]
 check "TAP version line first" sh -c "head -n 1 '$V.out' | grep -qx 'TAP version 13'"
-check "plan counts every case" has_line "$V.out" "1..14"
+check "plan counts every case" has_line "$V.out" "1..20"
 # every case named fail_* is "not ok", every other is "ok"
 check "fail_* cases are exactly the not-ok ones" sh -c "
 	grep -E '^(not )?ok [0-9]+ ' '$V.out' | awk '
@@ -60,12 +60,20 @@ check "an expected signal passes" has_line "$V.out" "ok 7 global.pass_expected_s
 check "a missing expected signal fails" has_line "$V.out" "not ok 8 global.fail_expected_signal_missing"
 check "SKIP gives a reason" has_line "$V.out" "ok 9 global.skip_with_reason # SKIP marker skip reason"
 check "a missing opcode skips uniformly" has_line "$V.out" "ok 10 global.skip_requirement_missing # SKIP kernel lacks opcode 250"
-check "variants are named fixture.variant.test" has_line "$V.out" "ok 11 fx.ten.variant_reaches_setup"
+check "variants are named fixture.variant.test" has_line "$V.out" "ok 17 fx.ten.variant_reaches_setup"
 check "teardown runs after a passing case" has_text "$V.err" "marker: teardown value=10"
 check "teardown runs after a failed ASSERT" has_text "$V.err" "marker: teardown value=20"
-check "SKIP in setup skips the case without teardown" has_line "$V.out" "ok 13 skipsetup.body_not_run # SKIP marker setup skip"
+check "SKIP in setup skips the case without teardown" has_line "$V.out" "ok 19 skipsetup.body_not_run # SKIP marker setup skip"
 check "a hang is a timeout failure" has_text "$V.err" "hang.fail_timeout: Test terminated by timeout (1 s)"
-check "totals line matches" has_line "$V.out" "# Totals: pass:3 fail:8 xfail:0 xpass:0 skip:3 error:0"
+check "a SKIP after a failed check stays a failure" has_text "$V.err" "SKIP      marker late skip (ignored: the case already failed)"
+check "a case's exit status 2 (XFAIL) is a failure" has_text "$V.err" "global.fail_exit_status_of_xfail: Test exited with unexpected status 2"
+check "an exit that bypasses the harness is a failure" has_text "$V.err" "global.fail_exit_zero_bypassing_the_harness: Test exited with status 0 without reaching the harness's end"
+check "a case without checks is reported" has_text "$V.err" "global.pass_without_checks: Test passed without evaluating a single check"
+check "a broken requirement fails with its reason" has_text "$V.err" "marker feature: probe got -EBADF (-9), expected 0 or -EINVAL (unknown)"
+check "an unknown requirement skips" has_text "$V.out" "global.skip_requirement_unknown # SKIP kernel lacks marker feature"
+check "totals line matches" has_line "$V.out" "# Totals: pass:4 fail:12 xfail:0 xpass:0 skip:4 error:0"
+(export IOU_STRICT_CHECKS=1; run strict "$BIN/st-checks-and-verdicts" -t pass_without_checks)
+check "IOU_STRICT_CHECKS fails a case without checks" has_line "$WORK/strict.out" "not ok 1 global.pass_without_checks"
 
 # ---- filters and listing ---------------------------------------------------------
 run filter "$BIN/st-checks-and-verdicts" -t pass_value_comparisons -t skip_with_reason
@@ -74,7 +82,7 @@ check "selected passing cases exit 0" rc_is filter 0
 run filter2 "$BIN/st-checks-and-verdicts" -r fx.ten.variant_reaches_setup
 check "-r runs one case" has_line "$WORK/filter2.out" "ok 1 fx.ten.variant_reaches_setup"
 run list "$BIN/st-checks-and-verdicts" -l
-check "-l lists every case" sh -c "grep -c . '$WORK/list.err' | grep -qx 14"
+check "-l lists every case" sh -c "grep -c . '$WORK/list.err' | grep -qx 20"
 
 # ---- whole-program requirements and the low-level API ---------------------------
 run reqs "$BIN/st-whole-program-skip"
@@ -83,9 +91,17 @@ if rc_is reqs 4; then
 else
 	check "unmet program requirements skip every case, exit 0" rc_is reqs 0
 	check "each case carries the uniform reason" sh -c \
-		"grep -c '^ok [12] global.* # SKIP kernel lacks opcode opcode 250\$' '$WORK/reqs.out' | grep -qx 2"
+		"grep -c '^ok [12] global.* # SKIP kernel lacks opcode 250\$' '$WORK/reqs.out' | grep -qx 2"
 	check "cases with unmet requirements never run" lacks_text "$WORK/reqs.err" "never-printed"
 fi
+run fixes "$BIN/st-fixes-and-safety"
+check "declared fixes are printed before the plan" sh -c "sed -n '2,4p' '$WORK/fixes.out' | tr '\\n' '|' | grep -qxF '# fix: 0123456789ab CVE-2099-0001 global.first io_uring: marker subject one|# fix: - - * io_uring: marker stable-only subject|# unsafe: marker unsafe reason|'"
+check "the plan follows the fixes" sh -c "sed -n 5p '$WORK/fixes.out' | grep -qx '1..2'"
+(export IOU_SAFE_ONLY=1; run safe "$BIN/st-fixes-and-safety")
+check "IOU_SAFE_ONLY skips an unsafe program's cases" sh -c "grep -c '^ok [12] global.* # SKIP unsafe on a kernel without the fix (marker unsafe reason); IOU_SAFE_ONLY is set' '$WORK/safe.out' | grep -qx 2"
+check "skipped unsafe cases never run" lacks_text "$WORK/safe.err" "marker: first ran"
+(export IOU_PID_LOG="$WORK/pids2"; run pids "$BIN/st-fixes-and-safety")
+check "IOU_PID_LOG names the program and each case" sh -c "awk '{ print \$2, \$3 }' '$WORK/pids2' | tr '\\n' '|' | grep -qxF 'st-fixes-and-safety -|st-fixes-and-safety global.first|st-fixes-and-safety global.second|'"
 run lowlevel "$BIN/st-lowlevel-api"
 L=$WORK/lowlevel.out
 check "low-level API exits 0" rc_is lowlevel 0
@@ -113,9 +129,9 @@ else
 	check "shared helpers: exit 0" rc_is shared 0
 	check "shared helpers: no case failed" lacks_text "$WORK/shared.out" "not ok"
 	check "an unknown setup flag skips uniformly" has_line "$WORK/shared.out" \
-		"ok 6 global.setup_flags_unknown_bit_skips # SKIP kernel lacks setup flag ?"
+		"ok 6 global.setup_flags_unknown_bit_skips # SKIP kernel lacks setup flag bit 31"
 	check "ring init for an unknown setup flag skips uniformly" has_line "$WORK/shared.out" \
-		"ok 7 global.ring_init_or_skip_unknown_bit_skips # SKIP kernel lacks setup flag ?"
+		"ok 7 global.ring_init_or_skip_unknown_bit_skips # SKIP kernel lacks setup flag bit 31"
 	check "skipped cases never ran on" lacks_text "$WORK/shared.err" "never-printed"
 fi
 
@@ -166,7 +182,7 @@ check "runner prints KTAP with a kernel-health result" sh -c "head -n 1 '$O' | g
 verdict() {	# verdict PROGRAM VERDICT REASON-SUBSTRING
 	grep -F "\"name\": \"zz/$1\"" "$J" | grep -F "\"verdict\": \"$2\"" | grep -qF -- "$3"
 }
-check "failing program: failed cases, known ones excepted" verdict failing-cases fail "6 of 14 cases failed"
+check "failing program: failed cases, known ones excepted" verdict failing-cases fail "10 of 20 cases failed"
 check "known failing case is XFAIL" grep -qF '"name": "global.fail_segfault", "verdict": "xfail"' "$J"
 check "crashing program: signal" verdict crashing fail "killed by signal 11"
 check "hanging program: timeout" verdict hanging fail "timeout after 3 s"
@@ -199,7 +215,7 @@ else
 	echo "# SKIP XML validation: xmllint not installed"
 fi
 check "junit.xml has one testcase per KTAP case" sh -c \
-	"grep -c '<testcase classname=\"iouring.zz.failing-cases\"' '$R/latest/junit.xml' | grep -qx 14"
+	"grep -c '<testcase classname=\"iouring.zz.failing-cases\"' '$R/latest/junit.xml' | grep -qx 20"
 # Perl's TAP::Formatter::JUnit, where installed, as a reference: the same
 # program's TAP gives the same testcases and failures (ours also marks the
 # known-issue failures XFAIL, which it cannot know)

@@ -80,6 +80,39 @@ TEST(skip_requirement_missing)
 	REQUIRE_OPCODE(250);
 }
 
+TEST(fail_skip_after_failed_check)
+{
+	EXPECT_EQ(1, 2);
+	SKIP(return, "marker late skip");
+}
+
+TEST(fail_exit_status_of_xfail)
+{
+	_exit(KSFT_XFAIL);
+}
+
+TEST(fail_exit_zero_bypassing_the_harness)
+{
+	ASSERT_EQ(1, 1);
+	_exit(0);
+}
+
+TEST(pass_without_checks)
+{
+}
+
+TEST(fail_requirement_broken)
+{
+	IOU_REQUIRE(iou_have_by_result(-EBADF, 0, 0, "marker feature", __why, sizeof(__why)));
+	TH_LOG("marker: never-printed");
+}
+
+TEST(skip_requirement_unknown)
+{
+	IOU_REQUIRE(iou_have_by_result(-EINVAL, 0, 0, "marker feature", __why, sizeof(__why)));
+	TH_LOG("marker: never-printed");
+}
+
 FIXTURE(fx) {
 	int value;
 };

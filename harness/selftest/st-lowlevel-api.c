@@ -4,7 +4,7 @@
  * "skip" it skips the whole program before the plan.
  */
 #include <string.h>
-#include "kselftest.h"
+#include "iou_kselftest.h"
 
 int main(int argc, char **argv)
 {

@@ -62,7 +62,7 @@ TEST(query_agrees_with_register_op_probe)
 {
 	struct io_uring_query_opcode q;
 
-	if (!iou_query_opcodes(&q))
+	if (iou_query_opcodes(&q))
 		SKIP(return, "kernel lacks register opcode IORING_REGISTER_QUERY");
 	ASSERT_LT(0, q.nr_register_opcodes);
 	ASSERT_TRUE(iou_register_op_supported(q.nr_register_opcodes - 1));

@@ -47,7 +47,7 @@ int main(void)
 	if (!syscall(SYS_capget, &hdr, caps))
 		printf("cap_effective=0x%08x%08x\n", caps[1].effective,
 		       caps[0].effective);
-	if (!iou_available(reason, sizeof(reason))) {
+	if (iou_available(reason, sizeof(reason)) != IOU_PRESENT) {
 		printf("io_uring=unavailable: %s\n", reason);
 		return 0;
 	}

@@ -42,7 +42,7 @@ static unsigned int known_enter_flags(void)
 {
 	struct io_uring_query_opcode q;
 
-	if (iou_query_opcodes(&q))
+	if (iou_query_opcodes(&q) == 0)
 		return (unsigned int)q.enter_flags;
 	return IOU_ENTER_FLAGS_6_18;
 }

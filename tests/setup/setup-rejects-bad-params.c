@@ -28,7 +28,7 @@ static unsigned int known_setup_flags(void)
 {
 	struct io_uring_query_opcode q;
 
-	if (iou_query_opcodes(&q))
+	if (iou_query_opcodes(&q) == 0)
 		return (unsigned int)q.ring_setup_flags;
 	return IOU_SETUP_FLAGS_6_18;
 }

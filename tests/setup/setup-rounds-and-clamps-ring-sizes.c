@@ -30,7 +30,7 @@ static void check_ring(struct __test_metadata *_metadata, unsigned int entries,
 	p.flags = flags;
 	p.cq_entries = cq_in;
 	ret = iou_ring_init_params(&r, entries, &p);
-	SKIP_IF_MEMLOCK_SHORT(ret);
+	SKIP_IF_MEMLOCK_SHORT(ret, iou_ring_pinned_bytes(want_sq, want_cq, flags));
 	ASSERT_EQ(0, ret)
 		TH_LOG("entries %u cq_entries %u flags 0x%x: %s", entries, cq_in,
 		       flags, iou_res_str(ret));
@@ -123,7 +123,7 @@ TEST(largest_ring_takes_a_full_sq)
 	unsigned int n = 0;
 	int ret = iou_ring_init(&r, IOU_MAX_ENTRIES, 0);
 
-	SKIP_IF_MEMLOCK_SHORT(ret);
+	SKIP_IF_MEMLOCK_SHORT(ret, iou_ring_pinned_bytes(IOU_MAX_ENTRIES, 2 * IOU_MAX_ENTRIES, 0));
 	ASSERT_RES(0, ret);
 	while (iou_get_sqe(&r))
 		n++;

@@ -42,7 +42,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kselftest.h"
+#include "iou_kselftest.h"
 
 #define TEST_TIMEOUT_DEFAULT 30
 
@@ -60,6 +60,8 @@ struct __fixture_variant_metadata;
 struct __test_results {
 	int exit_code;
 	bool setup_completed;
+	bool finished;		/* left through the harness, not a stray exit */
+	unsigned int checks;	/* ASSERT_* and EXPECT_* evaluated */
 	char reason[1024];
 };
 
@@ -361,9 +363,16 @@ void __th_set_no_iouring_check(void);
 	for (; _metadata->trigger; _metadata->trigger = \
 		__th_bail(_assert, _metadata))
 
+/* every check is counted, so a case that checked nothing is visible */
+#define __TH_COUNT_CHECK() do {						\
+	if (_metadata->results)						\
+		_metadata->results->checks++;				\
+	} while (0)
+
 #define __EXPECT(_expected, _expected_str, _seen, _seen_str, _op, _opstr, _assert) do { \
 	__typeof__(_expected) __exp = (_expected);			\
 	__typeof__(_seen) __seen = (_seen);				\
+	__TH_COUNT_CHECK();						\
 	if (!__th_compare(__th_val(__exp), _op, __th_val(__seen))) {	\
 		__th_report(_metadata, __FILE__, __LINE__,		\
 			    _expected_str, __th_val(__exp), #_opstr,	\
@@ -376,6 +385,7 @@ void __th_set_no_iouring_check(void);
 #define __EXPECT_STR(_expected, _seen, _t, _assert) do {		\
 	const char *__exp = (_expected);				\
 	const char *__seen = (_seen);					\
+	__TH_COUNT_CHECK();						\
 	if (!(strcmp(__exp, __seen) _t 0)) {				\
 		__th_report_str(_metadata, __FILE__, __LINE__,		\
 				#_expected, __exp, #_t, #_seen, __seen); \
