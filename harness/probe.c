@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -850,4 +852,224 @@ enum iou_have iou_requirements_met(const struct iou_requirements *req, char *why
 	if ((have = iou_have_setup_flags(req->setup_flags, why, len)) != IOU_PRESENT)
 		return have;
 	return iou_have_feature(req->features, why, len);
+}
+
+/* ---- flags of single opcodes, probed on a scratch ring ------------------------------------------- */
+
+/* the newest version among the bits of flags, per a table of bit versions */
+static unsigned int flags_version(unsigned int flags, const unsigned short *v, size_t n)
+{
+	unsigned int max = 0;
+
+	for (unsigned int f = flags; f; f &= f - 1) {
+		unsigned int b = (unsigned int)__builtin_ctz(f);
+
+		if (b < n && v[b] > max)
+			max = v[b];
+	}
+	return max;
+}
+
+/* run one request on a scratch ring: its CQE (res -ETIME... if none came) */
+static int probe_request(void (*prep)(struct io_uring_sqe *, unsigned int, int),
+			 unsigned int flags, int fd, struct iou_cqe *cqe)
+{
+	struct iou_ring r;
+	int ret = iou_ring_init(&r, 4, 0);
+
+	memset(cqe, 0, sizeof(*cqe));
+	if (ret)
+		return ret;
+	prep(iou_get_sqe(&r), flags, fd);
+	ret = iou_submit(&r);
+	if (ret == 1)
+		ret = iou_reap(&r, cqe, 1, IOU_WAIT_MS) == 1 ? 0 : -ETIME;
+	else if (ret >= 0)
+		ret = -EIO;
+	iou_ring_exit(&r);
+	return ret;
+}
+
+/* user_data no probe or test request uses */
+#define PROBE_NO_SUCH_UD	0x7e57dead0000ULL
+
+static void prep_timeout_probe(struct io_uring_sqe *sqe, unsigned int flags, int fd)
+{
+	/* a static zero timespec: read at submission, expires at once */
+	static const struct __kernel_timespec zero;
+
+	/* a multishot probe needs a repeat count to end by itself */
+	iou_prep_timeout(sqe, &zero, (flags & IORING_TIMEOUT_MULTISHOT) ? 1 : 0, flags);
+	(void)fd;
+}
+
+static void prep_update_probe(struct io_uring_sqe *sqe, unsigned int flags, int fd)
+{
+	static const struct __kernel_timespec zero;
+
+	iou_prep_timeout_update(sqe, &zero, PROBE_NO_SUCH_UD, flags);
+	(void)fd;
+}
+
+static void prep_cancel_probe(struct io_uring_sqe *sqe, unsigned int flags, int fd)
+{
+	iou_prep_cancel(sqe, PROBE_NO_SUCH_UD, flags);
+	sqe->fd = fd;
+}
+
+static const unsigned short timeout_flag_version[] = {
+	IOU_V(5, 5), IOU_V(5, 11), IOU_V(5, 15), IOU_V(5, 15), IOU_V(5, 15),
+	IOU_V(5, 16), IOU_V(6, 4),
+};
+
+static const unsigned short cancel_flag_version[] = {
+	IOU_V(5, 19), IOU_V(5, 19), IOU_V(5, 19), IOU_V(6, 0), IOU_V(6, 6), IOU_V(6, 6),
+};
+
+static enum iou_have have_by_probe(int ret, const struct iou_cqe *cqe, int present_res,
+				   unsigned int since, const char *what, char *why, size_t len)
+{
+	if (ret)
+		return verdict(IOU_BROKEN, why, len, "probing %s: the scratch ring failed with %s",
+			       what, iou_res_str(ret));
+	return iou_have_by_result(cqe->res, present_res, since, what, why, len);
+}
+
+/* IORING_OP_TIMEOUT accepts these timeout_flags: an expired one is -ETIME */
+enum iou_have iou_have_timeout_flags(unsigned int flags, char *why, size_t len)
+{
+	struct iou_cqe cqe;
+	char what[64];
+	int ret = probe_request(prep_timeout_probe, flags, -1, &cqe);
+
+	snprintf(what, sizeof(what), "timeout flags %#x", flags);
+	/* ETIME_SUCCESS changes only whether the expiry breaks a link */
+	return have_by_probe(ret, &cqe, -ETIME,
+			     flags_version(flags, timeout_flag_version,
+					   ARRAY_LEN(timeout_flag_version)), what, why, len);
+}
+
+/* IORING_OP_TIMEOUT_REMOVE accepts these update flags: no such timeout is -ENOENT */
+enum iou_have iou_have_timeout_update(unsigned int flags, char *why, size_t len)
+{
+	struct iou_cqe cqe;
+	char what[64];
+	int ret = probe_request(prep_update_probe, flags, -1, &cqe);
+
+	snprintf(what, sizeof(what), "timeout update flags %#x", flags);
+	return have_by_probe(ret, &cqe, -ENOENT,
+			     flags_version(flags, timeout_flag_version,
+					   ARRAY_LEN(timeout_flag_version)), what, why, len);
+}
+
+/*
+ * IORING_OP_ASYNC_CANCEL accepts these cancel_flags: nothing to cancel is
+ * -ENOENT (0 cancelled with CANCEL_ALL).  What the kernel accepts it must
+ * honour: Debian's 6.1.192 accepts CANCEL_USERDATA and CANCEL_OP from a
+ * partial backport but poll and timeout requests ignore them, a kernel
+ * bug (tests/known-issues), not a missing feature.
+ */
+enum iou_have iou_have_cancel_flags(unsigned int flags, char *why, size_t len)
+{
+	struct iou_cqe cqe;
+	char what[64];
+	int fds[2], ret;
+
+	/* CANCEL_FD needs an open descriptor to get past the fd lookup */
+	if (pipe2(fds, O_CLOEXEC))
+		return verdict(IOU_BROKEN, why, len, "pipe2: %s", iou_errno_name(errno));
+	ret = probe_request(prep_cancel_probe, flags, fds[0], &cqe);
+	close(fds[0]);
+	close(fds[1]);
+	snprintf(what, sizeof(what), "cancel flags %#x", flags);
+	return have_by_probe(ret, &cqe, flags & IORING_ASYNC_CANCEL_ALL ? 0 : -ENOENT,
+			     flags_version(flags, cancel_flag_version,
+					   ARRAY_LEN(cancel_flag_version)), what, why, len);
+}
+
+/*
+ * Multishot poll (5.13): armed on a readable eventfd, the first CQE is
+ * POLLIN with IORING_CQE_F_MORE.  Older kernels refuse len != 0.
+ */
+enum iou_have iou_have_poll_multishot(char *why, size_t len)
+{
+	struct iou_ring r;
+	struct iou_cqe cqe;
+	int efd, ret;
+
+	efd = eventfd(1, EFD_CLOEXEC);
+	if (efd < 0)
+		return verdict(IOU_BROKEN, why, len, "eventfd: %s", iou_errno_name(errno));
+	ret = iou_ring_init(&r, 4, 0);
+	if (ret) {
+		close(efd);
+		return setup_refusal(-ret, ring_bytes(4), "io_uring_setup", why, len);
+	}
+	iou_prep_poll_multishot(iou_get_sqe(&r), efd, POLLIN);
+	ret = iou_submit(&r) == 1 && iou_reap(&r, &cqe, 1, IOU_WAIT_MS) == 1 ? 0 : -ETIME;
+	iou_ring_exit(&r);
+	close(efd);
+	if (ret)
+		return verdict(IOU_BROKEN, why, len, "a multishot poll probe got no CQE");
+	if (cqe.res == -EINVAL)
+		return iou_have_unless_newer(IOU_V(5, 13), "IORING_POLL_ADD_MULTI", why, len);
+	if (cqe.res != POLLIN || !(cqe.flags & IORING_CQE_F_MORE))
+		return verdict(IOU_BROKEN, why, len,
+			       "a multishot poll on a readable eventfd completed with res %s flags %#x, not POLLIN with IORING_CQE_F_MORE",
+			       iou_res_str(cqe.res), cqe.flags);
+	return IOU_PRESENT;
+}
+
+/* IORING_RSRC_REGISTER_SPARSE (5.19): a sparse table of one file */
+enum iou_have iou_have_rsrc_sparse(char *why, size_t len)
+{
+	struct io_uring_rsrc_register rr;
+	struct iou_ring r;
+	enum iou_have have;
+	int ret;
+
+	have = iou_have_register_op(IORING_REGISTER_FILES2, why, len);
+	if (have != IOU_PRESENT)
+		return have;
+	ret = iou_ring_init(&r, 2, 0);
+	if (ret)
+		return setup_refusal(-ret, ring_bytes(2), "io_uring_setup", why, len);
+	memset(&rr, 0, sizeof(rr));
+	rr.nr = 1;
+	rr.flags = IORING_RSRC_REGISTER_SPARSE;
+	ret = iou_register(&r, IORING_REGISTER_FILES2, &rr, sizeof(rr));
+	iou_ring_exit(&r);
+	return iou_have_by_result(ret, 0, IOU_V(5, 19), "IORING_RSRC_REGISTER_SPARSE", why, len);
+}
+
+/*
+ * The opcode key of IORING_REGISTER_SYNC_CANCEL (io_uring_sync_cancel_reg
+ * .opcode, 6.6 with IORING_ASYNC_CANCEL_OP): where the argument has
+ * padding instead, a non-zero byte there is refused with EINVAL.  Probed
+ * on its own: Debian's 6.1.192 accepts IORING_ASYNC_CANCEL_OP in an SQE
+ * (partial backport in 6.1.165) but kept the old sync-cancel argument.
+ */
+enum iou_have iou_have_sync_cancel_opcode(char *why, size_t len)
+{
+	struct io_uring_sync_cancel_reg reg;
+	struct iou_ring r;
+	enum iou_have have;
+	int ret;
+
+	have = iou_have_register_op(IORING_REGISTER_SYNC_CANCEL, why, len);
+	if (have != IOU_PRESENT)
+		return have;
+	ret = iou_ring_init(&r, 2, 0);
+	if (ret)
+		return setup_refusal(-ret, ring_bytes(2), "io_uring_setup", why, len);
+	memset(&reg, 0, sizeof(reg));
+	reg.addr = PROBE_NO_SUCH_UD;
+	reg.flags = IORING_ASYNC_CANCEL_OP;
+	reg.opcode = IORING_OP_READ;	/* nothing of it pending: -ENOENT */
+	reg.timeout.tv_sec = -1;
+	reg.timeout.tv_nsec = -1;
+	ret = iou_register(&r, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
+	iou_ring_exit(&r);
+	return iou_have_by_result(ret, -ENOENT, IOU_V(6, 6),
+				  "the opcode key of IORING_REGISTER_SYNC_CANCEL", why, len);
 }

@@ -195,6 +195,28 @@ static int map_rings(struct iou_ring *r, int fd, const struct io_uring_params *p
 	return 0;
 }
 
+/* NO_MMAP: the rings live in the caller's memory, o->mem and o->sqe_mem */
+static void use_caller_mem(struct iou_ring *r, const struct iou_ring_opts *o)
+{
+	r->user_mem = true;
+	r->sq_ring_ptr = r->cq_ring_ptr = o->mem;
+	r->sq_ring_sz = r->cq_ring_sz = o->mem_size;
+	r->sqes_ptr = o->sqe_mem;
+	r->sqes_sz = o->sqe_mem_size;
+}
+
+/* what setup returned: a ring fd, or an index with REGISTERED_FD_ONLY */
+static void use_setup_fd(struct iou_ring *r, int fd, unsigned int flags)
+{
+	r->enter_fd = fd;
+	if (flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		r->enter_flags = IORING_ENTER_REGISTERED_RING;
+		r->register_flags = IORING_REGISTER_USE_REGISTERED_RING;
+		fd = -1;
+	}
+	r->fd = fd;
+}
+
 static int ring_map(struct iou_ring *r, const struct io_uring_params *p,
 		    const struct iou_ring_opts *o)
 {
@@ -218,8 +240,12 @@ int iou_ring_map(struct iou_ring *r, int fd, const struct io_uring_params *p,
 		 const struct iou_ring_opts *o)
 {
 	memset(r, 0, sizeof(*r));
-	r->fd = fd;
-	r->enter_fd = fd;
+	use_setup_fd(r, fd, p->flags);
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		if (!o || !o->mem)
+			return -EINVAL;
+		use_caller_mem(r, o);
+	}
 	return ring_map(r, p, o);
 }
 
@@ -237,10 +263,7 @@ int iou_ring_init_opts(struct iou_ring *r, unsigned int entries,
 
 		r->user_mem = true;
 		if (o && o->mem) {
-			r->sq_ring_ptr = o->mem;
-			r->sq_ring_sz = o->mem_size;
-			r->sqes_ptr = o->sqe_mem;
-			r->sqes_sz = o->sqe_mem_size;
+			use_caller_mem(r, o);
 		} else {
 			predict_entries(entries, p, &sq, &cq);
 			iou_ring_mem_sizes(sq, cq, p->flags, &r->sq_ring_sz,
@@ -266,20 +289,11 @@ int iou_ring_init_opts(struct iou_ring *r, unsigned int entries,
 		unmap_all(r);
 		return ret;
 	}
-	if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
-		/* setup returned an index into the task's registered rings */
-		r->enter_fd = fd;
-		r->enter_flags = IORING_ENTER_REGISTERED_RING;
-		r->register_flags = IORING_REGISTER_USE_REGISTERED_RING;
-		fd = -1;
-	} else {
-		r->enter_fd = fd;
-	}
-	r->fd = fd;
+	use_setup_fd(r, fd, p->flags);
 	ret = ring_map(r, p, o);
 	if (ret) {
-		if (fd >= 0)
-			close(fd);
+		if (r->fd >= 0)
+			close(r->fd);
 		return ret;
 	}
 	if (o && o->register_ring_fd) {
@@ -290,6 +304,32 @@ int iou_ring_init_opts(struct iou_ring *r, unsigned int entries,
 		}
 	}
 	return 0;
+}
+
+int iou_ring_mem_alloc(struct iou_ring_mem *m, unsigned int sq_entries,
+		       unsigned int cq_entries, unsigned int flags)
+{
+	memset(m, 0, sizeof(*m));
+	iou_ring_mem_sizes(sq_entries, cq_entries, flags, &m->opts.mem_size,
+			   &m->opts.sqe_mem_size);
+	m->opts.mem = mmap(NULL, m->opts.mem_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	m->opts.sqe_mem = mmap(NULL, m->opts.sqe_mem_size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m->opts.mem == MAP_FAILED || m->opts.sqe_mem == MAP_FAILED) {
+		iou_ring_mem_free(m);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void iou_ring_mem_free(struct iou_ring_mem *m)
+{
+	if (m->opts.mem && m->opts.mem != MAP_FAILED)
+		munmap(m->opts.mem, m->opts.mem_size);
+	if (m->opts.sqe_mem && m->opts.sqe_mem != MAP_FAILED)
+		munmap(m->opts.sqe_mem, m->opts.sqe_mem_size);
+	m->opts.mem = m->opts.sqe_mem = NULL;
 }
 
 int iou_ring_init_params(struct iou_ring *r, unsigned int entries,

@@ -11,5 +11,6 @@
 #include "iou_ring.h"
 #include "iou_prep.h"
 #include "iou_harness.h"
+#include "iou_checks.h"
 
 #endif /* IOU_H */

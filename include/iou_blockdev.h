@@ -40,19 +40,19 @@
 #include "iou_harness.h"
 #include "iou_ring.h"
 
-#define IOU_BD_ENV_BLKDEV	"IOU_TEST_BLKDEV"
-#define IOU_BD_ENV_NVME_CHARDEV	"IOU_TEST_NVME_CHARDEV"
+#define IOU_BLOCKDEV_ENV_BLKDEV	"IOU_TEST_BLKDEV"
+#define IOU_BLOCKDEV_ENV_NVME_CHARDEV	"IOU_TEST_NVME_CHARDEV"
 
 /* ---- regions of the shared device, one per program ------------------- */
 
-#define IOU_BD_REGION_SIZE		(16ULL << 20)
-#define IOU_BD_REGION_NVME_PASSTHROUGH	0	/* blockdev-nvme-passthrough-read-write */
-#define IOU_BD_REGION_IOPOLL_READ	1	/* blockdev-iopoll-o-direct-read */
-#define IOU_BD_NR_REGIONS		2
+#define IOU_BLOCKDEV_REGION_SIZE		(16ULL << 20)
+#define IOU_BLOCKDEV_REGION_NVME_PASSTHROUGH	0	/* blockdev-nvme-passthrough-read-write */
+#define IOU_BLOCKDEV_REGION_IOPOLL_READ	1	/* blockdev-iopoll-o-direct-read */
+#define IOU_BLOCKDEV_NR_REGIONS		2
 
-static inline unsigned long long iou_bd_region_start(unsigned int region)
+static inline unsigned long long iou_blockdev_region_start(unsigned int region)
 {
-	return region * IOU_BD_REGION_SIZE;
+	return region * IOU_BLOCKDEV_REGION_SIZE;
 }
 
 /*
@@ -60,7 +60,7 @@ static inline unsigned long long iou_bd_region_start(unsigned int region)
  * seed + device offset, so data left by an earlier case or run never
  * matches by accident.
  */
-static inline unsigned long long iou_bd_seed(void)
+static inline unsigned long long iou_blockdev_seed(void)
 {
 	return (unsigned long long)getpid() << 40;
 }
@@ -68,7 +68,7 @@ static inline unsigned long long iou_bd_seed(void)
 /* ---- opening the devices ---------------------------------------------- */
 
 /* "/dev/nvme0n2" -> "nvme0n2", "/dev/ng0n2" -> "nvme0n2" (the block name) */
-static inline int iou_bd_block_name(const char *path, char *name, size_t len)
+static inline int iou_blockdev_block_name(const char *path, char *name, size_t len)
 {
 	const char *base = strrchr(path, '/');
 
@@ -79,7 +79,7 @@ static inline int iou_bd_block_name(const char *path, char *name, size_t len)
 }
 
 /* /sys/block/<name>/<attr> as a number, or -1 */
-static inline long long iou_bd_sysfs_ll(const char *name, const char *attr)
+static inline long long iou_blockdev_sysfs_ll(const char *name, const char *attr)
 {
 	char path[128], buf[64];
 
@@ -90,7 +90,7 @@ static inline long long iou_bd_sysfs_ll(const char *name, const char *attr)
 }
 
 /* is the device (by its block name) or one of its partitions mounted? */
-static inline bool iou_bd_mounted(const char *name)
+static inline bool iou_blockdev_mounted(const char *name)
 {
 	char buf[8192], pat[80];
 
@@ -108,7 +108,7 @@ static inline bool iou_bd_mounted(const char *name)
  * block size and the size in bytes (from sysfs, which both the block and
  * the char device have through the block name).
  */
-struct iou_bd {
+struct iou_blockdev {
 	int fd;
 	char path[64];
 	char name[32];
@@ -121,7 +121,7 @@ struct iou_bd {
  * (for SKIP).  A device that is absent from the environment, not
  * accessible, mounted, or too small for the regions is not used.
  */
-static inline const char *iou_bd_open(struct iou_bd *d, const char *env,
+static inline const char *iou_blockdev_open(struct iou_blockdev *d, const char *env,
 				      int flags)
 {
 	static char why[160];
@@ -135,25 +135,25 @@ static inline const char *iou_bd_open(struct iou_bd *d, const char *env,
 		return why;
 	}
 	snprintf(d->path, sizeof(d->path), "%s", path);
-	if (iou_bd_block_name(path, d->name, sizeof(d->name))) {
+	if (iou_blockdev_block_name(path, d->name, sizeof(d->name))) {
 		snprintf(why, sizeof(why), "%s=%s: not a device name", env, path);
 		return why;
 	}
-	if (iou_bd_mounted(d->name)) {
+	if (iou_blockdev_mounted(d->name)) {
 		snprintf(why, sizeof(why), "%s=%s is mounted: not overwriting it", env, path);
 		return why;
 	}
-	lbs = iou_bd_sysfs_ll(d->name, "queue/logical_block_size");
-	sectors = iou_bd_sysfs_ll(d->name, "size");
+	lbs = iou_blockdev_sysfs_ll(d->name, "queue/logical_block_size");
+	sectors = iou_blockdev_sysfs_ll(d->name, "size");
 	if (lbs <= 0 || lbs > 65536 || sectors <= 0) {
 		snprintf(why, sizeof(why), "%s=%s: no /sys/block/%s", env, path, d->name);
 		return why;
 	}
 	d->lbs = (unsigned int)lbs;
 	d->size = (unsigned long long)sectors * 512;
-	if (d->size < IOU_BD_NR_REGIONS * IOU_BD_REGION_SIZE + (1ULL << 20)) {
+	if (d->size < IOU_BLOCKDEV_NR_REGIONS * IOU_BLOCKDEV_REGION_SIZE + (1ULL << 20)) {
 		snprintf(why, sizeof(why), "%s=%s: smaller than %llu MiB", env, path,
-			 (IOU_BD_NR_REGIONS * IOU_BD_REGION_SIZE >> 20) + 1);
+			 (IOU_BLOCKDEV_NR_REGIONS * IOU_BLOCKDEV_REGION_SIZE >> 20) + 1);
 		return why;
 	}
 	d->fd = open(path, flags | O_CLOEXEC);
@@ -165,7 +165,7 @@ static inline const char *iou_bd_open(struct iou_bd *d, const char *env,
 	return NULL;
 }
 
-static inline void iou_bd_close(struct iou_bd *d)
+static inline void iou_blockdev_close(struct iou_blockdev *d)
 {
 	if (d->fd >= 0)
 		close(d->fd);
@@ -173,7 +173,7 @@ static inline void iou_bd_close(struct iou_bd *d)
 }
 
 /* a page-aligned, zeroed buffer (O_DIRECT), or NULL */
-static inline void *iou_bd_buf(size_t len)
+static inline void *iou_blockdev_buf(size_t len)
 {
 	void *p = NULL;
 
@@ -194,7 +194,7 @@ static inline void *iou_bd_buf(size_t len)
  * reschedule, so the deadline is checked in between.  How many arrived,
  * or -errno.
  */
-static inline int iou_bd_reap_polled(struct iou_ring *r, struct iou_cqe *out,
+static inline int iou_blockdev_reap_polled(struct iou_ring *r, struct iou_cqe *out,
 				     unsigned int nr, unsigned int timeout_ms)
 {
 	uint64_t start = iou_now_ns();
@@ -219,14 +219,14 @@ static inline int iou_bd_reap_polled(struct iou_ring *r, struct iou_cqe *out,
 }
 
 /* submit what is queued on an IOPOLL ring and reap nr completions */
-static inline int iou_bd_submit_reap_polled(struct iou_ring *r,
+static inline int iou_blockdev_submit_reap_polled(struct iou_ring *r,
 					    struct iou_cqe *out, unsigned int nr)
 {
 	int ret = iou_submit(r);
 
 	if (ret < 0)
 		return ret;
-	return iou_bd_reap_polled(r, out, nr, IOU_WAIT_MS);
+	return iou_blockdev_reap_polled(r, out, nr, IOU_WAIT_MS);
 }
 
 /* ---- NVMe passthrough (linux/nvme_ioctl.h, 5.19) ----------------------- */
@@ -283,7 +283,7 @@ _Static_assert(offsetof(struct iou_nvme_uring_cmd, cdw10) == 40, "nvme_uring_cmd
  * SQE's cmd area (the kernel reads it from there, io_uring_sqe_cmd()).
  */
 static inline struct iou_nvme_uring_cmd *
-iou_bd_prep_nvme(struct io_uring_sqe *sqe, int fd, unsigned int cmd_op,
+iou_blockdev_prep_nvme(struct io_uring_sqe *sqe, int fd, unsigned int cmd_op,
 		 __u64 user_data)
 {
 	struct iou_nvme_uring_cmd *cmd = (struct iou_nvme_uring_cmd *)sqe->cmd;
@@ -297,13 +297,13 @@ iou_bd_prep_nvme(struct io_uring_sqe *sqe, int fd, unsigned int cmd_op,
 
 /* READ or WRITE of nlb logical blocks at slba through buf */
 static inline struct iou_nvme_uring_cmd *
-iou_bd_prep_nvme_rw(struct io_uring_sqe *sqe, int fd, __u8 opcode, __u32 nsid,
+iou_blockdev_prep_nvme_rw(struct io_uring_sqe *sqe, int fd, __u8 opcode, __u32 nsid,
 		    __u64 slba, unsigned int nlb, unsigned int lbs, void *buf,
 		    __u64 user_data)
 {
 	struct iou_nvme_uring_cmd *cmd;
 
-	cmd = iou_bd_prep_nvme(sqe, fd, IOU_NVME_URING_CMD_IO, user_data);
+	cmd = iou_blockdev_prep_nvme(sqe, fd, IOU_NVME_URING_CMD_IO, user_data);
 	cmd->opcode = opcode;
 	cmd->nsid = nsid;
 	cmd->addr = (__u64)(uintptr_t)buf;

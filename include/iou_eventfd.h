@@ -36,9 +36,7 @@
 #include "iou_abi.h"
 #include "iou_harness.h"
 #include "iou_ring.h"
-
-/* How long "nothing arrives" is watched for (ms). */
-#define IOU_EVFD_QUIET_MS	50
+#include "iou_checks.h"
 
 /* A non-blocking, close-on-exec eventfd with counter 0 (or -errno). */
 static inline int iou_evfd_create(int extra_flags)
@@ -121,7 +119,7 @@ static inline long long iou_evfd_wait_take(int efd, unsigned int timeout_ms)
 /*
  * Exact counting when signals may trail their CQEs (io-wq, SQPOLL, RCU):
  * take signals until `expected` arrived (bounded by timeout_ms), then
- * watch IOU_EVFD_QUIET_MS more so that extra ones are counted too.
+ * watch IOU_QUIET_MS more so that extra ones are counted too.
  * Returns the total seen, or -errno.
  */
 static inline long long iou_evfd_collect(int efd, long long expected,
@@ -142,7 +140,7 @@ static inline long long iou_evfd_collect(int efd, long long expected,
 			break;
 		total += n;
 	}
-	n = iou_evfd_wait_take(efd, IOU_EVFD_QUIET_MS);
+	n = iou_evfd_wait_take(efd, IOU_QUIET_MS);
 	if (n < 0)
 		return n;
 	return total + n;
@@ -156,22 +154,25 @@ static inline int iou_evfd_add(int efd, uint64_t v)
 
 /* ---- which rule applies (see the top of this file) ------------------- */
 
-/* 6.0+: signalled iff the CQ tail moved; one flush per enter batch. */
+/*
+ * 6.0+ (305bef988708): signalled iff the CQ tail moved; one flush per
+ * enter batch.  No flag marks it: decided by the kernel release.
+ */
 static inline bool iou_evfd_tail_rule(void)
 {
-	/* SINGLE_ISSUER came in 6.0, the release of 305bef988708 */
-	return iou_setup_flag_supported(IORING_SETUP_SINGLE_ISSUER);
+	return iou_kernel_version() >= IOU_KVER(6, 0, 0);
 }
 
 /*
- * 5.18+: (un)registering an eventfd no longer quiesces the ring (77bc59b49817
- * "io_uring: avoid ring quiesce while registering/unregistering eventfd"),
- * so it may be done with requests in flight; before, it waited for every
- * request to finish.  IORING_REGISTER_RING_FDS came in the same release.
+ * 5.18+: (un)registering an eventfd no longer quiesces the ring
+ * (77bc59b49817 "io_uring: avoid ring quiesce while registering/
+ * unregistering eventfd"), so it may be done with requests in flight;
+ * before, it waited for every request to finish.  By the kernel release
+ * (Debian's 5.10.y carries the 5.15 code: it quiesces).
  */
 static inline bool iou_evfd_registers_without_quiesce(void)
 {
-	return iou_register_op_supported(IORING_REGISTER_RING_FDS);
+	return iou_kernel_version() >= IOU_KVER(5, 18, 0);
 }
 
 /* The CQ ring has a flags word (5.8+), where EVENTFD_DISABLED lives. */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include <linux/time_types.h>
 
 struct __test_metadata;
@@ -57,6 +58,14 @@ enum iou_have iou_have_feature(unsigned int feat, char *why, size_t len);
 /* IORING_NOP_INJECT_RESULT (6.10): a NOP completes with a chosen res */
 enum iou_have iou_have_nop_inject(char *why, size_t len);
 
+/* flags of single opcodes and registrations, probed on a scratch ring */
+enum iou_have iou_have_timeout_flags(unsigned int flags, char *why, size_t len);
+enum iou_have iou_have_timeout_update(unsigned int flags, char *why, size_t len);
+enum iou_have iou_have_cancel_flags(unsigned int flags, char *why, size_t len);
+enum iou_have iou_have_poll_multishot(char *why, size_t len);
+enum iou_have iou_have_rsrc_sparse(char *why, size_t len);
+enum iou_have iou_have_sync_cancel_opcode(char *why, size_t len);
+
 /*
  * For an interface the suite probes itself (a flag of an opcode, say):
  * a probe result res means present when it is present_res, absent when
@@ -99,6 +108,8 @@ unsigned int iou_kernel_version(void);
  * (and it lacks CAP_IPC_LOCK): the environment, not the kernel, refuses.
  */
 bool iou_memlock_short(size_t bytes, char *why, size_t len);
+
+#define IOU_PAGE_SIZE	((size_t)sysconf(_SC_PAGESIZE))
 
 /* a PROT_NONE page: copying from or to it fails with EFAULT */
 void *iou_fault_ptr(void);
@@ -213,6 +224,16 @@ void __th_requirement_broken(struct __test_metadata *m, const char *why);
 #define REQUIRE_REGISTER_OP(op)	IOU_REQUIRE(iou_have_register_op((op), __why, sizeof(__why)))
 #define REQUIRE_FEATURE(feat)	IOU_REQUIRE(iou_have_feature((feat), __why, sizeof(__why)))
 #define REQUIRE_NOP_INJECT()	IOU_REQUIRE(iou_have_nop_inject(__why, sizeof(__why)))
+#define REQUIRE_TIMEOUT_FLAGS(f) \
+	IOU_REQUIRE(iou_have_timeout_flags((f), __why, sizeof(__why)))
+#define REQUIRE_TIMEOUT_UPDATE(f) \
+	IOU_REQUIRE(iou_have_timeout_update((f), __why, sizeof(__why)))
+#define REQUIRE_CANCEL_FLAGS(f) \
+	IOU_REQUIRE(iou_have_cancel_flags((f), __why, sizeof(__why)))
+#define REQUIRE_POLL_MULTISHOT() IOU_REQUIRE(iou_have_poll_multishot(__why, sizeof(__why)))
+#define REQUIRE_RSRC_SPARSE()	IOU_REQUIRE(iou_have_rsrc_sparse(__why, sizeof(__why)))
+#define REQUIRE_SYNC_CANCEL_OPCODE() \
+	IOU_REQUIRE(iou_have_sync_cancel_opcode(__why, sizeof(__why)))
 /* every flag of a combination (a variant's setup flags, say) */
 #define REQUIRE_SETUP_FLAGS(flags) \
 	IOU_REQUIRE(iou_have_setup_flags((flags), __why, sizeof(__why)))

@@ -619,4 +619,36 @@ static inline void iou_prep_pipe_direct(struct io_uring_sqe *sqe, int fds[2],
 	iou_set_target_slot(sqe, slot);
 }
 
+/* a user_data no test gives to a request: cancelling it finds nothing */
+#define IOU_NO_SUCH_UD		0x6e6f2d6f6e65ULL
+
+/*
+ * A request that fails when it is executed, on every kernel since 5.5:
+ * cancelling a request that does not exist completes with -ENOENT and,
+ * being a negative result, breaks a link chain.  Unlike an SQE with a bad
+ * field, it passes submission, so a chain is assembled and started.
+ */
+static inline void iou_prep_fail_enoent(struct io_uring_sqe *sqe, __u64 ud)
+{
+	iou_prep_cancel(sqe, IOU_NO_SUCH_UD, 0);
+	sqe->user_data = ud;
+}
+
+/* queue a request that fails with -ENOENT, with these IOSQE_* flags */
+static inline void iou_queue_fail(struct iou_ring *r, __u64 ud, unsigned int sqe_flags)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+	iou_prep_fail_enoent(sqe, ud);
+	sqe->flags = (__u8)sqe_flags;
+}
+
+/* a NOP completing with res (IORING_NOP_INJECT_RESULT, 6.10) */
+static inline void iou_prep_nop_inject(struct io_uring_sqe *sqe, __u64 ud, int res)
+{
+	iou_prep_nop(sqe, ud);
+	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
+	sqe->len = (__u32)res;
+}
+
 #endif /* IOU_PREP_H */

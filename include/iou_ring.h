@@ -108,6 +108,19 @@ struct iou_ring_opts {
 	size_t sqe_mem_size;
 };
 
+/*
+ * Memory of the caller's for NO_MMAP rings (page aligned, faulted in),
+ * sized for sq/cq entries; pass &m.opts to iou_ring_init_opts() or
+ * iou_ring_map().  The ring does not own it: free it after iou_ring_exit().
+ */
+struct iou_ring_mem {
+	struct iou_ring_opts opts;
+};
+
+int iou_ring_mem_alloc(struct iou_ring_mem *m, unsigned int sq_entries,
+		       unsigned int cq_entries, unsigned int flags);
+void iou_ring_mem_free(struct iou_ring_mem *m);
+
 /* A completion copied out of the ring (big_cqe valid for 32-byte CQEs). */
 struct iou_cqe {
 	__u64	user_data;
@@ -121,7 +134,11 @@ int iou_ring_init_params(struct iou_ring *r, unsigned int entries,
 			 struct io_uring_params *p);
 int iou_ring_init_opts(struct iou_ring *r, unsigned int entries,
 		       struct io_uring_params *p, const struct iou_ring_opts *o);
-/* map an existing ring fd described by p (from setup) into r */
+/*
+ * Map an existing ring described by p (from setup) into r: fd is what
+ * setup returned (an index with REGISTERED_FD_ONLY); a NO_MMAP ring's
+ * memory comes from o.
+ */
 int iou_ring_map(struct iou_ring *r, int fd, const struct io_uring_params *p,
 		 const struct iou_ring_opts *o);
 void iou_ring_exit(struct iou_ring *r);

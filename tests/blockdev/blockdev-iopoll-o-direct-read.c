@@ -17,7 +17,7 @@
  * The polled cases need the device's queue to poll (sysfs queue/io_poll,
  * nvme.poll_queues in the VM); where it cannot, they skip, saying so.
  * The device is written: only blocks of this program's region
- * (IOU_BD_REGION_IOPOLL_READ, include/iou_blockdev.h).
+ * (IOU_BLOCKDEV_REGION_IOPOLL_READ, include/iou_blockdev.h).
  */
 #include <sys/uio.h>
 
@@ -27,7 +27,7 @@
 #define XFER	(64 * 1024)
 
 FIXTURE(bd) {
-	struct iou_bd dev;
+	struct iou_blockdev dev;
 	struct iou_ring r;
 	bool up;
 	unsigned long long base;	/* first byte of this program's region */
@@ -44,20 +44,20 @@ FIXTURE_VARIANT_ADD(bd, iopoll) { .flags = IORING_SETUP_IOPOLL };
 
 FIXTURE_SETUP(bd)
 {
-	const char *why = iou_bd_open(&self->dev, IOU_BD_ENV_BLKDEV, O_RDWR | O_DIRECT);
+	const char *why = iou_blockdev_open(&self->dev, IOU_BLOCKDEV_ENV_BLKDEV, O_RDWR | O_DIRECT);
 
 	if (why)
 		SKIP(return, "%s", why);
 	if (variant->flags & IORING_SETUP_IOPOLL) {
 		REQUIRE_SETUP_FLAG(IORING_SETUP_IOPOLL);
-		if (iou_bd_sysfs_ll(self->dev.name, "queue/io_poll") != 1)
+		if (iou_blockdev_sysfs_ll(self->dev.name, "queue/io_poll") != 1)
 			SKIP(return, "%s has no poll queues (queue/io_poll is not 1)",
 			     self->dev.path);
 	}
-	self->base = iou_bd_region_start(IOU_BD_REGION_IOPOLL_READ);
-	self->seed = iou_bd_seed();
-	self->buf = iou_bd_buf(2 * XFER);
-	self->chk = iou_bd_buf(2 * XFER);
+	self->base = iou_blockdev_region_start(IOU_BLOCKDEV_REGION_IOPOLL_READ);
+	self->seed = iou_blockdev_seed();
+	self->buf = iou_blockdev_buf(2 * XFER);
+	self->chk = iou_blockdev_buf(2 * XFER);
 	ASSERT_NE(NULL, self->buf);
 	ASSERT_NE(NULL, self->chk);
 	ASSERT_RES(0, iou_ring_init(&self->r, 8, variant->flags));
@@ -68,7 +68,7 @@ FIXTURE_TEARDOWN(bd)
 {
 	if (self->up)
 		iou_ring_exit(&self->r);
-	iou_bd_close(&self->dev);
+	iou_blockdev_close(&self->dev);
 	free(self->buf);
 	free(self->chk);
 }
@@ -77,7 +77,7 @@ FIXTURE_TEARDOWN(bd)
 static int submit_reap(FIXTURE_DATA(bd) *self, struct iou_cqe *cqe, unsigned int n)
 {
 	if (self->r.flags & IORING_SETUP_IOPOLL)
-		return iou_bd_submit_reap_polled(&self->r, cqe, n);
+		return iou_blockdev_submit_reap_polled(&self->r, cqe, n);
 	return iou_submit_reap(&self->r, cqe, n);
 }
 
@@ -207,24 +207,24 @@ TEST(buffered_read_on_an_iopoll_ring_gives_eopnotsupp)
 {
 	struct iou_ring r;
 	struct iou_cqe cqe;
-	struct iou_bd dev;
+	struct iou_blockdev dev;
 	const char *why;
 	char *buf;
 
 	/* the device without O_DIRECT: page-cache I/O cannot be polled */
-	why = iou_bd_open(&dev, IOU_BD_ENV_BLKDEV, O_RDONLY);
+	why = iou_blockdev_open(&dev, IOU_BLOCKDEV_ENV_BLKDEV, O_RDONLY);
 	if (why)
 		SKIP(return, "%s", why);
 	REQUIRE_SETUP_FLAG(IORING_SETUP_IOPOLL);
-	buf = iou_bd_buf(4096);
+	buf = iou_blockdev_buf(4096);
 	ASSERT_NE(NULL, buf);
 	ASSERT_RES(0, iou_ring_init(&r, 4, IORING_SETUP_IOPOLL));
 	iou_prep_rw(iou_get_sqe(&r), IORING_OP_READ, dev.fd, buf, 4096,
-		    iou_bd_region_start(IOU_BD_REGION_IOPOLL_READ));
-	ASSERT_EQ(1, iou_bd_submit_reap_polled(&r, &cqe, 1));
+		    iou_blockdev_region_start(IOU_BLOCKDEV_REGION_IOPOLL_READ));
+	ASSERT_EQ(1, iou_blockdev_submit_reap_polled(&r, &cqe, 1));
 	ASSERT_RES(-EOPNOTSUPP, cqe.res);
 	iou_ring_exit(&r);
-	iou_bd_close(&dev);
+	iou_blockdev_close(&dev);
 	free(buf);
 }
 

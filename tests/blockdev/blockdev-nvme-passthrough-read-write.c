@@ -20,7 +20,7 @@
  *    device -ENOTTY, a ring without SQE128 and CQE32 -EOPNOTSUPP.
  *
  * The device is written: only blocks of this program's region
- * (IOU_BD_REGION_NVME_PASSTHROUGH, include/iou_blockdev.h).
+ * (IOU_BLOCKDEV_REGION_NVME_PASSTHROUGH, include/iou_blockdev.h).
  */
 #include <sys/uio.h>
 
@@ -34,7 +34,7 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_URING_CMD),
 #define XFER	(64 * 1024)
 
 FIXTURE(nvme) {
-	struct iou_bd dev;
+	struct iou_blockdev dev;
 	struct iou_ring r;
 	bool up;
 	__u32 nsid;
@@ -45,7 +45,7 @@ FIXTURE(nvme) {
 
 FIXTURE_SETUP(nvme)
 {
-	const char *why = iou_bd_open(&self->dev, IOU_BD_ENV_NVME_CHARDEV, O_RDWR);
+	const char *why = iou_blockdev_open(&self->dev, IOU_BLOCKDEV_ENV_NVME_CHARDEV, O_RDWR);
 	int ret;
 
 	if (why)
@@ -53,10 +53,10 @@ FIXTURE_SETUP(nvme)
 	ret = ioctl(self->dev.fd, IOU_NVME_IOCTL_ID);
 	ASSERT_LT(0, ret) TH_LOG("NVME_IOCTL_ID: %s", iou_errno_name(errno));
 	self->nsid = (__u32)ret;
-	self->base = iou_bd_region_start(IOU_BD_REGION_NVME_PASSTHROUGH) / self->dev.lbs;
+	self->base = iou_blockdev_region_start(IOU_BLOCKDEV_REGION_NVME_PASSTHROUGH) / self->dev.lbs;
 	self->nlb = XFER / self->dev.lbs;
-	self->buf = iou_bd_buf(XFER);
-	self->chk = iou_bd_buf(XFER);
+	self->buf = iou_blockdev_buf(XFER);
+	self->chk = iou_blockdev_buf(XFER);
 	ASSERT_NE(NULL, self->buf);
 	ASSERT_NE(NULL, self->chk);
 	ASSERT_RES(0, iou_ring_init(&self->r, 8, BIG));
@@ -67,7 +67,7 @@ FIXTURE_TEARDOWN(nvme)
 {
 	if (self->up)
 		iou_ring_exit(&self->r);
-	iou_bd_close(&self->dev);
+	iou_blockdev_close(&self->dev);
 	free(self->buf);
 	free(self->chk);
 }
@@ -84,10 +84,10 @@ static void nvme_rw(struct __test_metadata *_metadata, FIXTURE_DATA(nvme) *self,
 {
 	struct iou_cqe cqe;
 
-	iou_bd_prep_nvme_rw(iou_get_sqe(r), self->dev.fd, op, self->nsid, lba,
+	iou_blockdev_prep_nvme_rw(iou_get_sqe(r), self->dev.fd, op, self->nsid, lba,
 			    self->nlb, self->dev.lbs, buf, op);
 	if (r->flags & IORING_SETUP_IOPOLL) {
-		ASSERT_EQ(1, iou_bd_submit_reap_polled(r, &cqe, 1));
+		ASSERT_EQ(1, iou_blockdev_submit_reap_polled(r, &cqe, 1));
 	} else {
 		ASSERT_EQ(1, iou_submit_reap(r, &cqe, 1));
 	}
@@ -113,28 +113,28 @@ TEST_F(nvme, write_then_read_returns_the_data)
 {
 	unsigned long long lba = self->base;
 
-	iou_fill_pattern(self->buf, XFER, iou_bd_seed() + byte_off(self, lba));
+	iou_fill_pattern(self->buf, XFER, iou_blockdev_seed() + byte_off(self, lba));
 	nvme_rw(_metadata, self, &self->r, IOU_NVME_CMD_WRITE, lba, self->buf);
 	nvme_rw(_metadata, self, &self->r, IOU_NVME_CMD_READ, lba, self->chk);
 	ASSERT_TRUE(iou_check_pattern(self->chk, XFER,
-				      iou_bd_seed() + byte_off(self, lba)));
+				      iou_blockdev_seed() + byte_off(self, lba)));
 }
 
 TEST_F(nvme, block_device_and_passthrough_see_the_same_blocks)
 {
 	unsigned long long lba = self->base + 2 * self->nlb;
-	unsigned long long seed = iou_bd_seed();
-	struct iou_bd blk;
+	unsigned long long seed = iou_blockdev_seed();
+	struct iou_blockdev blk;
 	char name[32];
-	const char *why = iou_bd_open(&blk, IOU_BD_ENV_BLKDEV, O_RDWR | O_DIRECT);
+	const char *why = iou_blockdev_open(&blk, IOU_BLOCKDEV_ENV_BLKDEV, O_RDWR | O_DIRECT);
 
 	if (why)
 		SKIP(return, "%s", why);
-	ASSERT_EQ(0, iou_bd_block_name(self->dev.path, name, sizeof(name)));
+	ASSERT_EQ(0, iou_blockdev_block_name(self->dev.path, name, sizeof(name)));
 	if (strcmp(name, blk.name)) {
-		iou_bd_close(&blk);
+		iou_blockdev_close(&blk);
 		SKIP(return, "%s and %s are different namespaces",
-		     IOU_BD_ENV_BLKDEV, IOU_BD_ENV_NVME_CHARDEV);
+		     IOU_BLOCKDEV_ENV_BLKDEV, IOU_BLOCKDEV_ENV_NVME_CHARDEV);
 	}
 	/* passthrough WRITE, block device O_DIRECT read */
 	iou_fill_pattern(self->buf, XFER, seed + byte_off(self, lba));
@@ -147,7 +147,7 @@ TEST_F(nvme, block_device_and_passthrough_see_the_same_blocks)
 	memset(self->chk, 0, XFER);
 	nvme_rw(_metadata, self, &self->r, IOU_NVME_CMD_READ, lba, self->chk);
 	ASSERT_TRUE(iou_check_pattern(self->chk, XFER, seed + 1 + byte_off(self, lba)));
-	iou_bd_close(&blk);
+	iou_blockdev_close(&blk);
 }
 
 TEST_F(nvme, read_into_a_registered_buffer)
@@ -158,11 +158,11 @@ TEST_F(nvme, read_into_a_registered_buffer)
 	struct iou_cqe cqe;
 
 	/* IORING_URING_CMD_FIXED came with fixed-buffer passthrough (6.1) */
-	iou_fill_pattern(self->buf, XFER, iou_bd_seed() + byte_off(self, lba));
+	iou_fill_pattern(self->buf, XFER, iou_blockdev_seed() + byte_off(self, lba));
 	nvme_rw(_metadata, self, &self->r, IOU_NVME_CMD_WRITE, lba, self->buf);
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_BUFFERS, &iov, 1));
 	sqe = iou_get_sqe(&self->r);
-	iou_bd_prep_nvme_rw(sqe, self->dev.fd, IOU_NVME_CMD_READ, self->nsid, lba,
+	iou_blockdev_prep_nvme_rw(sqe, self->dev.fd, IOU_NVME_CMD_READ, self->nsid, lba,
 			    self->nlb, self->dev.lbs, self->chk, 0xf1);
 	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
 	sqe->buf_index = 0;
@@ -170,7 +170,7 @@ TEST_F(nvme, read_into_a_registered_buffer)
 	ASSERT_EQ(0xf1, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
 	ASSERT_TRUE(iou_check_pattern(self->chk, XFER,
-				      iou_bd_seed() + byte_off(self, lba)));
+				      iou_blockdev_seed() + byte_off(self, lba)));
 }
 
 TEST_F(nvme, vectored_read_fills_each_iovec)
@@ -181,7 +181,7 @@ TEST_F(nvme, vectored_read_fills_each_iovec)
 		{ .iov_base = self->chk + 8192, .iov_len = XFER / 2 - 4096 },
 		{ .iov_base = self->chk + XFER / 2 + 8192, .iov_len = XFER / 2 - 8192 },
 	};
-	unsigned long long seed = iou_bd_seed() + byte_off(self, lba);
+	unsigned long long seed = iou_blockdev_seed() + byte_off(self, lba);
 	struct iou_nvme_uring_cmd *cmd;
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
@@ -191,7 +191,7 @@ TEST_F(nvme, vectored_read_fills_each_iovec)
 	iou_fill_pattern(self->buf, XFER, seed);
 	nvme_rw(_metadata, self, &self->r, IOU_NVME_CMD_WRITE, lba, self->buf);
 	sqe = iou_get_sqe(&self->r);
-	cmd = iou_bd_prep_nvme_rw(sqe, self->dev.fd, IOU_NVME_CMD_READ, self->nsid,
+	cmd = iou_blockdev_prep_nvme_rw(sqe, self->dev.fd, IOU_NVME_CMD_READ, self->nsid,
 				  lba, (XFER - 8192) / self->dev.lbs, self->dev.lbs,
 				  NULL, 0xec);
 	sqe->cmd_op = IOU_NVME_URING_CMD_IO_VEC;
@@ -220,12 +220,12 @@ TEST_F(nvme, iopoll_ring_polls_passthrough_commands)
 
 	REQUIRE_SETUP_FLAG(IORING_SETUP_IOPOLL);
 	ASSERT_RES(0, iou_ring_init(&pr, 4, BIG | IORING_SETUP_IOPOLL));
-	iou_fill_pattern(self->buf, XFER, iou_bd_seed() + byte_off(self, lba));
+	iou_fill_pattern(self->buf, XFER, iou_blockdev_seed() + byte_off(self, lba));
 	nvme_rw(_metadata, self, &pr, IOU_NVME_CMD_WRITE, lba, self->buf);
 	nvme_rw(_metadata, self, &pr, IOU_NVME_CMD_READ, lba, self->chk);
 	iou_ring_exit(&pr);
 	ASSERT_TRUE(iou_check_pattern(self->chk, XFER,
-				      iou_bd_seed() + byte_off(self, lba)));
+				      iou_blockdev_seed() + byte_off(self, lba)));
 }
 
 TEST_F(nvme, unknown_opcode_completes_with_invalid_opcode_status)
@@ -237,7 +237,7 @@ TEST_F(nvme, unknown_opcode_completes_with_invalid_opcode_status)
 	 * 0x7c: an I/O opcode no command set defines, below the vendor
 	 * specific range (0x80 on), without data (direction bits 0)
 	 */
-	cmd = iou_bd_prep_nvme(iou_get_sqe(&self->r), self->dev.fd,
+	cmd = iou_blockdev_prep_nvme(iou_get_sqe(&self->r), self->dev.fd,
 			       IOU_NVME_URING_CMD_IO, 0x7c);
 	cmd->opcode = 0x7c;
 	cmd->nsid = self->nsid;
@@ -260,7 +260,7 @@ TEST_F(nvme, read_past_the_end_completes_with_lba_range_status)
 	struct iou_cqe cqe;
 
 	/* the last block plus one more */
-	iou_bd_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd, IOU_NVME_CMD_READ,
+	iou_blockdev_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd, IOU_NVME_CMD_READ,
 			    self->nsid, nlba - 1, 2, self->dev.lbs, self->chk, 0xe0d);
 	cqe = submit_one(_metadata, &self->r);
 	ASSERT_EQ(0xe0d, cqe.user_data);
@@ -269,7 +269,7 @@ TEST_F(nvme, read_past_the_end_completes_with_lba_range_status)
 		TH_LOG("status 0x%x", (unsigned int)cqe.res);
 	ASSERT_EQ(0, cqe.res & ~0x7fff);
 	/* and the last block alone is fine */
-	iou_bd_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd, IOU_NVME_CMD_READ,
+	iou_blockdev_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd, IOU_NVME_CMD_READ,
 			    self->nsid, nlba - 1, 1, self->dev.lbs, self->chk, 0xe0e);
 	cqe = submit_one(_metadata, &self->r);
 	ASSERT_EQ(0xe0e, cqe.user_data);
@@ -284,7 +284,7 @@ TEST_F(nvme, other_namespace_id_gives_einval)
 	for (unsigned int i = 0; i < 2; i++) {
 		struct iou_cqe cqe;
 
-		iou_bd_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd,
+		iou_blockdev_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd,
 				    IOU_NVME_CMD_READ, bad[i], self->base, 1,
 				    self->dev.lbs, self->chk, 0x5100 + i);
 		cqe = submit_one(_metadata, &self->r);
@@ -299,7 +299,7 @@ TEST_F(nvme, command_flags_give_einval)
 	struct iou_cqe cqe;
 
 	/* fused operations and SGL data pointers are not for userspace */
-	cmd = iou_bd_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd,
+	cmd = iou_blockdev_prep_nvme_rw(iou_get_sqe(&self->r), self->dev.fd,
 				  IOU_NVME_CMD_READ, self->nsid, self->base, 1,
 				  self->dev.lbs, self->chk, 0xf1a);
 	cmd->flags = 0x40;	/* PSDT: SGL */
@@ -314,7 +314,7 @@ TEST_F(nvme, admin_command_on_a_namespace_device_gives_enotty)
 	struct iou_cqe cqe;
 
 	/* admin commands go to the controller's device (/dev/ngX has none) */
-	cmd = iou_bd_prep_nvme(iou_get_sqe(&self->r), self->dev.fd,
+	cmd = iou_blockdev_prep_nvme(iou_get_sqe(&self->r), self->dev.fd,
 			       IOU_NVME_URING_CMD_ADMIN, 0xad);
 	cmd->opcode = 0x06;	/* Identify */
 	cmd->nsid = self->nsid;

@@ -18,7 +18,6 @@
 #include <poll.h>
 
 #include "iou.h"
-#include "iou_timeout.h"
 
 #define TEARDOWN_MS	2000
 
@@ -90,7 +89,7 @@ static bool load_ring(struct iou_ring *r, int rfd, int sfd, int devnull)
 	sqe = iou_get_sqe(r);
 	iou_prep_timeout(sqe, &far, 0, 0);
 	sqe->user_data = ++n;
-	if (iou_timeout_flags_supported(IORING_TIMEOUT_MULTISHOT)) {
+	if (iou_have_timeout_flags(IORING_TIMEOUT_MULTISHOT, NULL, 0) == IOU_PRESENT) {
 		sqe = iou_get_sqe(r);
 		iou_prep_timeout(sqe, &tick, 0, IORING_TIMEOUT_MULTISHOT);
 		sqe->user_data = ++n;

@@ -10,7 +10,7 @@
  * (since 6.16; before, what came after only waited for it to start).
  */
 #include "iou.h"
-#include "iou_link.h"
+#include "iou_versions.h"
 
 #define NPIPES 16
 
@@ -26,7 +26,7 @@ FIXTURE_SETUP(across)
 		self->p[i][0] = self->p[i][1] = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 256, 0));
 	for (int i = 0; i < NPIPES; i++)
-		IOU_LINK_PIPE(self->p[i]);
+		ASSERT_SYSOK(pipe2(self->p[i], O_CLOEXEC));
 }
 
 FIXTURE_TEARDOWN(across)
@@ -60,7 +60,7 @@ TEST_F(across, drain_waits_for_reads_of_many_earlier_submissions)
 	}
 	iou_queue_nop(&self->r, 1, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	/* all reads but the first: the drain still waits for read 100 */
 	for (int i = 1; i < NPIPES; i++)
@@ -73,7 +73,7 @@ TEST_F(across, drain_waits_for_reads_of_many_earlier_submissions)
 		ASSERT_FALSE(seen[cqe[i].user_data - 100]);
 		seen[cqe[i].user_data - 100] = true;
 	}
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	ASSERT_EQ(4, write(self->p[0][1], "last", 4));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(100, 4), IOU_CQE(1, 0));
@@ -86,7 +86,7 @@ TEST_F(across, drain_waits_for_chain_of_earlier_submission)
 	ASSERT_EQ(2, iou_submit(&self->r));
 	iou_queue_nop(&self->r, 3, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->p[0][1], "link", 4));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 4), IOU_CQE(2, 0), IOU_CQE(3, 0));
 }
@@ -97,7 +97,7 @@ TEST_F(across, drain_waits_for_async_request_of_earlier_submission)
 	ASSERT_EQ(1, iou_submit(&self->r));
 	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(1, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->p[0][1], "wq!!", 4));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 4), IOU_CQE(2, 0));
 }
@@ -115,9 +115,9 @@ TEST_F(across, run_of_drained_requests_completes_in_order)
 		/* one drained NOP per submission */
 		ASSERT_EQ(1, iou_submit(&self->r));
 	}
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->p[0][1], "go!!", 4));
-	iou_link_expect(_metadata, &self->r, exp, 33, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, exp, 33, __FILE__, __LINE__);
 }
 
 /*
@@ -160,7 +160,7 @@ TEST_F(across, drains_of_many_submissions_split_the_cqe_stream)
 			}
 		}
 	}
-	IOU_EXPECT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, 20);
 }
 
 TEST_HARNESS_MAIN

@@ -16,7 +16,8 @@
  * is checked over a 50 ms window.
  */
 #include "iou.h"
-#include "iou_link.h"
+#include "iou_modes.h"
+#include "iou_versions.h"
 
 FIXTURE(drain) {
 	struct iou_ring r;
@@ -35,9 +36,9 @@ FIXTURE_VARIANT_ADD(drain, sqpoll) { .flags = IORING_SETUP_SQPOLL };
 FIXTURE_SETUP(drain)
 {
 	self->pa[0] = self->pa[1] = self->pb[0] = self->pb[1] = -1;
-	IOU_LINK_RING(&self->r, 32, variant->flags);
-	IOU_LINK_PIPE(self->pa);
-	IOU_LINK_PIPE(self->pb);
+	IOU_RING_INIT_MODE(&self->r, 32, variant->flags);
+	ASSERT_SYSOK(pipe2(self->pa, O_CLOEXEC));
+	ASSERT_SYSOK(pipe2(self->pb, O_CLOEXEC));
 }
 
 FIXTURE_TEARDOWN(drain)
@@ -68,7 +69,7 @@ TEST_F(drain, drained_request_waits_for_pending_read)
 	pipe_read(&self->r, self->pa[0], buf, sizeof(buf), 1, 0);
 	iou_queue_nop(&self->r, 2, IOSQE_IO_DRAIN);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->pa[1], "data", 4));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 4), IOU_CQE(2, 0));
 }
@@ -84,7 +85,7 @@ TEST_F(drain, requests_after_drained_one_wait_for_earlier_requests)
 	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	/* the drained NOP cannot start, so neither can 3 and 4 */
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->pa[1], "data", 4));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, 4), IOU_CQE(2, 0),
 			   IOU_CQE(3, 0), IOU_CQE(4, 0));
@@ -104,7 +105,7 @@ TEST_F(drain, requests_after_drained_one_wait_for_its_completion)
 	iou_queue_nop(&self->r, 3, 0);
 	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->pa[1], "data", 4));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, 4), IOU_CQE(2, 0),
 			   IOU_CQE(3, 0), IOU_CQE(4, 0));
@@ -154,11 +155,11 @@ TEST_F(drain, consecutive_drains_each_wait_for_what_came_before)
 	pipe_read(&self->r, self->pb[0], b, sizeof(b), 3, 0);
 	iou_queue_nop(&self->r, 4, IOSQE_IO_DRAIN);
 	ASSERT_EQ(4, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	/* pb is readable already, but read 3 may not start before drain 2 */
 	ASSERT_EQ(2, write(self->pb[1], "bb", 2));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(2, write(self->pa[1], "aa", 2));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, 2), IOU_CQE(2, 0),
 			   IOU_CQE(3, 2), IOU_CQE(4, 0));
@@ -182,7 +183,7 @@ TEST_F(drain, request_after_blocking_drained_request_waits_for_it)
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 	/* the drained read started and blocks; NOP 3 must wait for it */
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(3, write(self->pa[1], "abc", 3));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 3), IOU_CQE(3, 0));
 }

@@ -27,12 +27,11 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_enter.h"
 
 IOU_REQUIRES(.features = IORING_FEAT_EXT_ARG);
 
 #define SLACK_MS	2000
-#define ABS_WAIT	(IOU_EN_GETEV_EXT | IORING_ENTER_ABS_TIMER)
+#define ABS_WAIT	(IOU_GETEVENTS_EXT | IORING_ENTER_ABS_TIMER)
 
 static struct __kernel_timespec deadline_ms(clockid_t clock, unsigned int ms)
 {
@@ -50,7 +49,7 @@ static struct __kernel_timespec deadline_ms(clockid_t clock, unsigned int ms)
 static int abs_wait(struct iou_ring *r, unsigned int min_complete,
 		    const struct __kernel_timespec *ts, unsigned int min_wait_usec)
 {
-	struct io_uring_getevents_arg a = iou_en_arg(ts, NULL, min_wait_usec);
+	struct io_uring_getevents_arg a = iou_getevents_arg(ts, NULL, min_wait_usec);
 
 	return iou_enter(r, 0, min_complete, ABS_WAIT, &a, sizeof(a));
 }
@@ -87,7 +86,7 @@ FIXTURE_TEARDOWN(abs)
 
 static int delayed(FIXTURE_DATA(abs) *self, unsigned int ms)
 {
-	self->tfd = iou_en_timerfd_ms(ms);
+	self->tfd = iou_timerfd_ms(ms);
 	if (self->tfd < 0)
 		return self->tfd;
 	iou_queue_poll(&self->r, self->tfd, 0xab);
@@ -133,7 +132,7 @@ TEST_F(abs, small_values_are_deadlines_long_past)
 	ASSERT_GT(1500, iou_ms_since(start));
 	/* without the flag the same kind of timespec is relative */
 	start = iou_now_ns();
-	ASSERT_RES(-ETIME, iou_en_wait_ms(&self->r, 0, 1, 0, 50));
+	ASSERT_RES(-ETIME, iou_wait_ext_ms(&self->r, 0, 1, 0, 50));
 	ASSERT_LE(50, iou_ms_since(start));
 }
 

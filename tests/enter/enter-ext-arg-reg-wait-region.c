@@ -33,13 +33,14 @@
  * Timing tolerance: as for EXT_ARG waits, lower bounds are exact, upper
  * bounds allow 2 s for a busy CPU.
  */
+#include <sys/mman.h>
+
 #include "iou.h"
-#include "iou_enter.h"
 
 #define SLACK_MS	2000
 #define REGION_SIZE	8192U
 #define NR_WAITS	(REGION_SIZE / sizeof(struct io_uring_reg_wait))
-#define REG_WAIT	(IOU_EN_GETEV_EXT | IORING_ENTER_EXT_ARG_REG)
+#define REG_WAIT	(IOU_GETEVENTS_EXT | IORING_ENTER_EXT_ARG_REG)
 #define OFF(i)		((void *)(uintptr_t)((i) * sizeof(struct io_uring_reg_wait)))
 
 FIXTURE(reg) {
@@ -106,7 +107,7 @@ static void set_ts(struct io_uring_reg_wait *w, unsigned int ms)
 
 static int delayed(FIXTURE_DATA(reg) *self, unsigned int ms)
 {
-	self->tfd = iou_en_timerfd_ms(ms);
+	self->tfd = iou_timerfd_ms(ms);
 	if (self->tfd < 0)
 		return self->tfd;
 	iou_queue_poll(&self->r, self->tfd, 0xc0);

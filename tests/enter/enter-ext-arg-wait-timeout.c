@@ -27,7 +27,6 @@
  * upper bounds allow 2 s for a busy CPU.
  */
 #include "iou.h"
-#include "iou_enter.h"
 
 IOU_REQUIRES(.features = IORING_FEAT_EXT_ARG);
 
@@ -72,7 +71,7 @@ FIXTURE_TEARDOWN(w)
 /* submit a POLL_ADD that completes ms from now */
 static int delayed(FIXTURE_DATA(w) *self, unsigned int ms, __u64 ud)
 {
-	int fd = iou_en_timerfd_ms(ms);
+	int fd = iou_timerfd_ms(ms);
 
 	if (fd < 0)
 		return fd;
@@ -85,9 +84,9 @@ static int delayed(FIXTURE_DATA(w) *self, unsigned int ms, __u64 ud)
 static int wait_arg(struct iou_ring *r, unsigned int min_complete,
 		    const struct __kernel_timespec *ts, unsigned int min_wait_usec)
 {
-	struct io_uring_getevents_arg a = iou_en_arg(ts, NULL, min_wait_usec);
+	struct io_uring_getevents_arg a = iou_getevents_arg(ts, NULL, min_wait_usec);
 
-	return iou_enter(r, 0, min_complete, IOU_EN_GETEV_EXT, &a, sizeof(a));
+	return iou_enter(r, 0, min_complete, IOU_GETEVENTS_EXT, &a, sizeof(a));
 }
 
 TEST_F(w, timeout_with_no_cqe_is_etime)

@@ -23,7 +23,6 @@
  * delayed completion would have taken, which a busy CPU cannot stretch.
  */
 #include "iou.h"
-#include "iou_enter.h"
 
 IOU_REQUIRES(.features = IORING_FEAT_EXT_ARG);
 
@@ -69,7 +68,7 @@ FIXTURE_TEARDOWN(en)
 /* queue a POLL_ADD that completes ms from now (user_data ud) */
 static int delayed(FIXTURE_DATA(en) *self, unsigned int ms, __u64 ud)
 {
-	int fd = iou_en_timerfd_ms(ms);
+	int fd = iou_timerfd_ms(ms);
 
 	if (fd < 0)
 		return fd;
@@ -115,7 +114,7 @@ TEST_F(en, waits_until_min_complete_cqes_are_posted)
 	ASSERT_EQ(0, delayed(self, 60, 2));
 	ASSERT_EQ(0, delayed(self, 30000, 3));	/* never waited for */
 	ASSERT_RES(3, iou_submit(&self->r));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 2, 0, IOU_WAIT_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 2, 0, IOU_WAIT_MS));
 	ASSERT_LE(60, iou_ms_since(start));
 	ASSERT_EQ(2, iou_cq_ready(&self->r));
 	ASSERT_EQ(1, iou_cqe_at(&self->r, 0)->user_data);
@@ -132,7 +131,7 @@ TEST_F(en, cqes_already_posted_count_towards_min_complete)
 	ASSERT_RES(3, iou_submit(&self->r));
 	ASSERT_EQ(0, delayed(self, LONG_MS, 1));
 	ASSERT_RES(1, iou_submit(&self->r));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 3, 0, IOU_WAIT_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 3, 0, IOU_WAIT_MS));
 	ASSERT_GT(LONG_MS - 100, iou_ms_since(start));
 	ASSERT_EQ(3, iou_cq_ready(&self->r));
 }
@@ -148,9 +147,9 @@ TEST_F(en, min_complete_above_cq_size_is_capped)
 	ASSERT_RES(4, iou_submit(&self->r));
 	ASSERT_EQ(8, iou_cq_ready(&self->r));
 	start = iou_now_ns();
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 1000, 0, 4 * LONG_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 1000, 0, 4 * LONG_MS));
 	ASSERT_GT(2 * LONG_MS, iou_ms_since(start));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, ~0U, 0, 4 * LONG_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, ~0U, 0, 4 * LONG_MS));
 	ASSERT_GT(2 * LONG_MS, iou_ms_since(start));
 }
 
@@ -165,7 +164,7 @@ TEST_F(en, expiring_timeout_request_ends_the_wait_early)
 	iou_prep_timeout(sqe, &ts, 0, 0);
 	sqe->user_data = 0x77;
 	ASSERT_RES(1, iou_submit(&self->r));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 4, 0, 4 * LONG_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 4, 0, 4 * LONG_MS));
 	ASSERT_LE(30, iou_ms_since(start));
 	ASSERT_GT(2 * LONG_MS, iou_ms_since(start));
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
@@ -229,7 +228,7 @@ TEST_F(en, wait_timeout_after_submission_returns_the_count)
 
 	ASSERT_EQ(0, delayed(self, LONG_MS, 1));
 	iou_sq_flush(&self->r);
-	ASSERT_RES(1, iou_en_wait_ms(&self->r, 1, 1, 0, 20));
+	ASSERT_RES(1, iou_wait_ext_ms(&self->r, 1, 1, 0, 20));
 	ASSERT_LE(20, iou_ms_since(start));
 	ASSERT_GT(LONG_MS - 100, iou_ms_since(start));
 	ASSERT_EQ(0, iou_cq_ready(&self->r));

@@ -17,7 +17,18 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_enter.h"
+
+/* the "procs_blocked" line of /proc/stat (tasks in iowait), or -1 */
+static int procs_blocked(void)
+{
+	char buf[16384];
+	char *p;
+
+	if (iou_read_file("/proc/stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, "\nprocs_blocked ");
+	return p ? atoi(p + 15) : -1;
+}
 
 #define K		4
 #define SAMPLES		50
@@ -57,7 +68,7 @@ TEST_F(nw, wait_times_out_as_without_the_flag)
 {
 	uint64_t start = iou_now_ns();
 
-	ASSERT_RES(-ETIME, iou_en_wait_ms(&self->r, 0, 1, IORING_ENTER_NO_IOWAIT, 20));
+	ASSERT_RES(-ETIME, iou_wait_ext_ms(&self->r, 0, 1, IORING_ENTER_NO_IOWAIT, 20));
 	ASSERT_LE(20, iou_ms_since(start));
 }
 
@@ -65,11 +76,11 @@ TEST_F(nw, wait_returns_completions_as_without_the_flag)
 {
 	uint64_t start = iou_now_ns();
 
-	self->tfd = iou_en_timerfd_ms(20);
+	self->tfd = iou_timerfd_ms(20);
 	ASSERT_LE(0, self->tfd);
 	iou_queue_poll(&self->r, self->tfd, 0x10);
 	ASSERT_RES(1, iou_submit(&self->r));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 1, IORING_ENTER_NO_IOWAIT,
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 1, IORING_ENTER_NO_IOWAIT,
 				     IOU_WAIT_MS));
 	ASSERT_LE(20, iou_ms_since(start));
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
@@ -114,7 +125,7 @@ static int start_waiter(unsigned int flags, int *pid)
 			_exit(3);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(4);
-		iou_en_wait_ms(&r, 0, 1, flags, 5000);
+		iou_wait_ext_ms(&r, 0, 1, flags, 5000);
 		_exit(0);
 	}
 	close(ready[1]);
@@ -129,7 +140,7 @@ static int start_waiter(unsigned int flags, int *pid)
 static bool all_waiting(const int *pids, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!iou_en_task_sleeps_in(pids[i], __NR_io_uring_enter))
+		if (!iou_task_sleeps_in(pids[i], __NR_io_uring_enter))
 			return false;
 	return true;
 }
@@ -154,7 +165,7 @@ static int min_blocked_while_waiting(unsigned int flags, int n)
 		usleep(1000);
 	}
 	for (int s = 0; ok && s < SAMPLES; s++) {
-		int b = iou_en_procs_blocked();
+		int b = procs_blocked();
 
 		if (b < lowest)
 			lowest = b;
@@ -173,7 +184,7 @@ TEST_F(nw, waiting_with_requests_in_flight_counts_as_iowait)
 {
 	int lowest;
 
-	ASSERT_LE(0, iou_en_procs_blocked());
+	ASSERT_LE(0, procs_blocked());
 	lowest = min_blocked_while_waiting(0, K);
 	ASSERT_NE(-1, lowest) TH_LOG("a waiter did not stay asleep in io_uring_enter");
 	ASSERT_LE(K, lowest);
@@ -183,7 +194,7 @@ TEST_F(nw, waiting_with_no_iowait_is_not_counted)
 {
 	int lowest;
 
-	ASSERT_LE(0, iou_en_procs_blocked());
+	ASSERT_LE(0, procs_blocked());
 	lowest = min_blocked_while_waiting(IORING_ENTER_NO_IOWAIT, 2 * K);
 	ASSERT_NE(-1, lowest) TH_LOG("a waiter did not stay asleep in io_uring_enter");
 	ASSERT_GT(2 * K, lowest);

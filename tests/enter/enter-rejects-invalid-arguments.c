@@ -21,7 +21,6 @@
 #include <sys/socket.h>
 
 #include "iou.h"
-#include "iou_enter.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;
@@ -153,29 +152,29 @@ TEST_F(ring, ext_arg_size_must_be_the_struct_size)
 {
 	static const size_t sizes[] = { 0, 1, 8, 16, 23, 25, 32, 64, 4096 };
 	struct __kernel_timespec ts = iou_ts_ms(0);
-	struct io_uring_getevents_arg a = iou_en_arg(&ts, NULL, 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(&ts, NULL, 0);
 
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		ASSERT_EQ(-EINVAL, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT,
+		ASSERT_EQ(-EINVAL, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT,
 					     &a, sizes[i]))
 			TH_LOG("argsz %zu", sizes[i]);
 	}
 	/* the right size with a zero timeout: the wait times out at once */
-	ASSERT_RES(-ETIME, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT, &a, sizeof(a)));
+	ASSERT_RES(-ETIME, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 }
 
 TEST_F(ring, unreadable_ext_arg_is_efault)
 {
-	struct io_uring_getevents_arg a = iou_en_arg(iou_fault_ptr(), NULL, 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(iou_fault_ptr(), NULL, 0);
 
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
-	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT,
+	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT,
 				      NULL, sizeof(a)));
-	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT,
+	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT,
 				      iou_fault_ptr(), sizeof(a)));
 	/* the argument itself is fine, the timespec it points to is not */
-	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT,
+	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT,
 				      &a, sizeof(a)));
 }
 
@@ -199,16 +198,16 @@ TEST_F(ring, ext_arg_is_not_read_without_getevents)
  */
 TEST_F(ring, bad_wait_argument_after_submission_returns_the_count)
 {
-	struct io_uring_getevents_arg a = iou_en_arg(iou_fault_ptr(), NULL, 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(iou_fault_ptr(), NULL, 0);
 
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
 	iou_prep_nop(iou_get_sqe(&self->r), 1);
 	iou_prep_nop(iou_get_sqe(&self->r), 2);
 	iou_sq_flush(&self->r);
-	ASSERT_RES(2, iou_enter(&self->r, 2, 4, IOU_EN_GETEV_EXT, &a, 7));
+	ASSERT_RES(2, iou_enter(&self->r, 2, 4, IOU_GETEVENTS_EXT, &a, 7));
 	iou_prep_nop(iou_get_sqe(&self->r), 3);
 	iou_sq_flush(&self->r);
-	ASSERT_RES(1, iou_enter(&self->r, 1, 4, IOU_EN_GETEV_EXT, &a, sizeof(a)));
+	ASSERT_RES(1, iou_enter(&self->r, 1, 4, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 	ASSERT_EQ(3, iou_cq_ready(&self->r));
 	ASSERT_EQ(3, *self->r.sq_khead);
 }

@@ -22,7 +22,6 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_enter.h"
 
 IOU_REQUIRES(.features = IORING_FEAT_EXT_ARG);
 
@@ -75,9 +74,9 @@ static int wait_masked(struct iou_ring *r, unsigned int min_complete,
 		       const sigset_t *m, unsigned int ms)
 {
 	struct __kernel_timespec ts = iou_ts_ms(ms);
-	struct io_uring_getevents_arg a = iou_en_arg(&ts, m, 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(&ts, m, 0);
 
-	return iou_enter(r, 0, min_complete, IOU_EN_GETEV_EXT, &a, sizeof(a));
+	return iou_enter(r, 0, min_complete, IOU_GETEVENTS_EXT, &a, sizeof(a));
 }
 
 FIXTURE(sig) {
@@ -256,13 +255,13 @@ TEST_F(mask, sigmask_of_another_size_is_einval)
 	struct __kernel_timespec ts = iou_ts_ms(IOU_WAIT_MS);
 
 	sigemptyset(&m);
-	struct io_uring_getevents_arg a = iou_en_arg(&ts, &m, 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(&ts, &m, 0);
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		if (!sizes[i])
 			continue;	/* sigmask_sz 0 is only tried below */
 		a.sigmask_sz = sizes[i];
-		ASSERT_EQ(-EINVAL, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT,
+		ASSERT_EQ(-EINVAL, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT,
 					     &a, sizeof(a)))
 			TH_LOG("sigmask_sz %u", sizes[i]);
 		ASSERT_EQ(-EINVAL, iou_enter(&self->r, 0, 1, IORING_ENTER_GETEVENTS,
@@ -270,15 +269,15 @@ TEST_F(mask, sigmask_of_another_size_is_einval)
 			TH_LOG("argsz %u", sizes[i]);
 	}
 	a.sigmask_sz = 0;
-	ASSERT_RES(-EINVAL, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT, &a, sizeof(a)));
+	ASSERT_RES(-EINVAL, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 }
 
 TEST_F(mask, unreadable_sigmask_is_efault)
 {
 	struct __kernel_timespec ts = iou_ts_ms(IOU_WAIT_MS);
-	struct io_uring_getevents_arg a = iou_en_arg(&ts, iou_fault_ptr(), 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(&ts, iou_fault_ptr(), 0);
 
-	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT, &a, sizeof(a)));
+	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 	ASSERT_RES(-EFAULT, iou_enter(&self->r, 0, 1, IORING_ENTER_GETEVENTS,
 				      iou_fault_ptr(), IOU_NSIG_BYTES));
 }
@@ -287,15 +286,15 @@ TEST_F(mask, unreadable_sigmask_is_efault)
 TEST_F(mask, sigmask_is_only_read_when_the_call_sleeps)
 {
 	struct __kernel_timespec ts = iou_ts_ms(IOU_WAIT_MS);
-	struct io_uring_getevents_arg a = iou_en_arg(&ts, iou_fault_ptr(), 0);
+	struct io_uring_getevents_arg a = iou_getevents_arg(&ts, iou_fault_ptr(), 0);
 
 	a.sigmask_sz = 3;
-	ASSERT_RES(0, iou_enter(&self->r, 0, 0, IOU_EN_GETEV_EXT, &a, sizeof(a)));
+	ASSERT_RES(0, iou_enter(&self->r, 0, 0, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 	ASSERT_RES(0, iou_enter(&self->r, 0, 0, IORING_ENTER_GETEVENTS,
 				iou_fault_ptr(), 3));
 	iou_prep_nop(iou_get_sqe(&self->r), 1);
 	ASSERT_RES(1, iou_submit(&self->r));
-	ASSERT_RES(0, iou_enter(&self->r, 0, 1, IOU_EN_GETEV_EXT, &a, sizeof(a)));
+	ASSERT_RES(0, iou_enter(&self->r, 0, 1, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 	ASSERT_RES(0, iou_enter(&self->r, 0, 1, IORING_ENTER_GETEVENTS,
 				iou_fault_ptr(), 3));
 }
@@ -324,11 +323,11 @@ TEST(wait_without_timeout_is_killable)
 	close(ready[0]);
 	/* let it reach the wait, then kill it there */
 	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_WAIT_MS;) {
-		if (iou_en_task_sleeps_in(pid, __NR_io_uring_enter))
+		if (iou_task_sleeps_in(pid, __NR_io_uring_enter))
 			break;
 		usleep(1000);
 	}
-	ASSERT_TRUE(iou_en_task_sleeps_in(pid, __NR_io_uring_enter));
+	ASSERT_TRUE(iou_task_sleeps_in(pid, __NR_io_uring_enter));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(128 + SIGKILL, iou_wait_child(pid, IOU_WAIT_MS));
 }

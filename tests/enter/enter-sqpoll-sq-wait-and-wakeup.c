@@ -18,7 +18,6 @@
  * lower bound is that of an EXT_ARG timeout, which never fires early.
  */
 #include "iou.h"
-#include "iou_enter.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_SQPOLL);
 
@@ -79,10 +78,10 @@ TEST_F(sqp, wait_error_is_hidden_by_a_nonzero_to_submit)
 	uint64_t start = iou_now_ns();
 
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
-	ASSERT_RES(3, iou_en_wait_ms(&self->r, 3, 1, 0, 20));
+	ASSERT_RES(3, iou_wait_ext_ms(&self->r, 3, 1, 0, 20));
 	ASSERT_LE(20, iou_ms_since(start));
 	start = iou_now_ns();
-	ASSERT_RES(-ETIME, iou_en_wait_ms(&self->r, 0, 1, 0, 20));
+	ASSERT_RES(-ETIME, iou_wait_ext_ms(&self->r, 0, 1, 0, 20));
 	ASSERT_LE(20, iou_ms_since(start));
 }
 
@@ -129,7 +128,7 @@ TEST_F(sqp, getevents_waits_for_the_threads_completions)
 	iou_sq_flush(&self->r);
 	if (thread_sleeps(&self->r))
 		flags |= IORING_ENTER_SQ_WAKEUP;
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 2, flags, IOU_WAIT_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 2, flags, IOU_WAIT_MS));
 	ASSERT_EQ(2, iou_cq_ready(&self->r));
 	ASSERT_EQ(7, iou_cqe_at(&self->r, 0)->user_data);
 	ASSERT_EQ(8, iou_cqe_at(&self->r, 1)->user_data);

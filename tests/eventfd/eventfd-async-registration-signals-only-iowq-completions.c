@@ -211,7 +211,7 @@ TEST_F(mode, fast_poll_read_signals_plain_only)
 	sqe->user_data = 5;
 	ASSERT_EQ(1, iou_submit(&self->r));
 	/* armed on the socket's waitqueue: nothing posted, nothing signalled */
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 	ASSERT_EQ(3, write(sv[1], "abc", 3));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));

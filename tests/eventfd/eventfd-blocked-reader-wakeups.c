@@ -190,7 +190,7 @@ TEST_F(rd, closing_an_idle_ring_leaves_the_reader_blocked)
 	iou_ring_exit(&self->r);
 	self->r.fd = -1;
 	/* the teardown posts nothing: nothing to signal */
-	ASSERT_FALSE(reader_wait(&rd, IOU_EVFD_QUIET_MS));
+	ASSERT_FALSE(reader_wait(&rd, IOU_QUIET_MS));
 	ASSERT_EQ(0, iou_evfd_add(self->efd, 5));
 	ASSERT_TRUE(reader_wait(&rd, IOU_WAIT_MS));
 	ASSERT_EQ(0, pthread_join(t, NULL));

@@ -95,7 +95,7 @@ TEST_F(defer, queued_task_work_signals_before_the_cqe_exists)
 	struct iou_cqe cqe;
 
 	arm_poll(_metadata, &self->r, self->p1[0], 2);
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	ASSERT_EQ(1, write(self->p1[1], "x", 1));
 	/* the waker queued the completion and signalled: no CQE yet */
 	ASSERT_EQ(1, iou_evfd_wait_take(self->efd, IOU_WAIT_MS));
@@ -126,7 +126,7 @@ TEST_F(defer, reading_the_eventfd_does_not_run_the_work)
 	ASSERT_EQ(1, write(self->p1[1], "x", 1));
 	ASSERT_EQ(1, iou_evfd_wait_take(self->efd, IOU_WAIT_MS));
 	/* system calls other than GETEVENTS leave the work queued */
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(3, cqe.user_data);

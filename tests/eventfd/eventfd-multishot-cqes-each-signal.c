@@ -81,7 +81,7 @@ TEST_F(ms, each_multishot_poll_cqe_signals)
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
 	if (!arm_multishot_poll(_metadata, &self->r, self->pfd[0], 1))
 		SKIP(return, "kernel lacks IORING_POLL_ADD_MULTI (5.13)");
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	for (unsigned int i = 0; i < 3; i++) {
 		fire(_metadata, &self->r, self->pfd, 1);
 		ASSERT_EQ(1, iou_evfd_take(self->efd));
@@ -163,7 +163,7 @@ TEST_F(ms, multishot_timeout_expiries_signal)
 	 * Each expiry is posted by task work; under load two may be run,
 	 * and flushed, together.  At least one signal, at most one per CQE.
 	 */
-	n = iou_evfd_collect(self->efd, 3, IOU_EVFD_QUIET_MS);
+	n = iou_evfd_collect(self->efd, 3, IOU_QUIET_MS);
 	ASSERT_LE(1, n);
 	ASSERT_GE(3, n);
 }

@@ -82,7 +82,7 @@ TEST_F(reg, register_then_unregister_succeeds)
 	ASSERT_RES(0, iou_evfd_unregister(&self->r));
 	/* unregistered: the same completion no longer signals */
 	complete_signalling_nop(_metadata, &self->r, variant->async, 2);
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 }
 
 TEST_F(reg, second_registration_gives_ebusy)
@@ -237,7 +237,7 @@ TEST_F(reg, reregistration_takes_the_mode_of_the_new_opcode)
 	/* an inline NOP signals a plain registration only */
 	complete_signalling_nop(_metadata, &self->r, false, 7);
 	if (variant->async) {
-		ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+		ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	} else {
 		ASSERT_EQ(1, iou_evfd_take(self->efd));
 	}
@@ -262,7 +262,7 @@ TEST_F(reg, one_eventfd_may_serve_two_rings)
 	complete_signalling_nop(_metadata, &other, variant->async, 11);
 	ASSERT_EQ(1, iou_evfd_wait_take(self->efd, IOU_WAIT_MS));
 	complete_signalling_nop(_metadata, &self->r, variant->async, 12);
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	iou_ring_exit(&other);
 }
 

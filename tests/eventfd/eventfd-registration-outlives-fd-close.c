@@ -94,7 +94,7 @@ TEST_F(cl, reused_descriptor_number_is_not_signalled)
 	/* the lowest free number is the one just closed */
 	ASSERT_EQ(old, reused);
 	complete_nop(_metadata, &self->r, 6, 0);
-	ASSERT_EQ(0, iou_evfd_wait_take(reused, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(reused, IOU_QUIET_MS));
 
 	ASSERT_RES(0, iou_evfd_unregister(&self->r));
 	ASSERT_RES(0, iou_evfd_register(&self->r, reused, false));

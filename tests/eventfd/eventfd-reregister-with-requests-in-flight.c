@@ -156,7 +156,7 @@ TEST(deferred_signal_stays_with_the_eventfd_it_was_for)
 		ASSERT_RES(0, iou_evfd_unregister(&r));
 		/* nothing trails to the new one */
 		if (i == 19) {
-			ASSERT_EQ(0, iou_evfd_wait_take(cur, IOU_EVFD_QUIET_MS));
+			ASSERT_EQ(0, iou_evfd_wait_take(cur, IOU_QUIET_MS));
 		}
 		close(old);
 		close(cur);

@@ -90,7 +90,7 @@ static void assert_no_more_cqes(struct __test_metadata *_metadata,
 {
 	struct io_uring_cqe *c;
 
-	ASSERT_EQ(-ETIME, iou_wait_cqe_timeout(r, &c, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(-ETIME, iou_wait_cqe_timeout(r, &c, IOU_QUIET_MS));
 	ASSERT_RES(0, iou_evfd_getevents(r));
 	ASSERT_EQ(0, iou_cq_ready(r));
 }

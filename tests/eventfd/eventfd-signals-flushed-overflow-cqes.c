@@ -110,7 +110,7 @@ TEST_F(ovf, flushing_overflowed_cqes_signals)
 	reap_in_order(_metadata, &self->r, 4, 0x20);
 	/* nothing left to flush, nothing to signal */
 	ASSERT_RES(0, iou_evfd_getevents(&self->r));
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 }
 
 TEST_F(ovf, batch_that_partly_fits_signals_once)

@@ -68,13 +68,13 @@ TEST_F(cnt, pending_request_signals_only_when_it_completes)
 
 	ASSERT_SYSOK(pipe2(pfd, O_CLOEXEC | O_NONBLOCK));
 	/* registration alone signals nothing */
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_poll_add(sqe, pfd[0], POLLIN);
 	sqe->user_data = 0x22;
 	ASSERT_EQ(1, iou_submit(&self->r));
 	/* an armed request posts nothing, so nothing is signalled */
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 
 	ASSERT_EQ(1, write(pfd[1], "x", 1));
@@ -99,7 +99,7 @@ TEST_F(cnt, registration_does_not_signal_earlier_cqes)
 	ASSERT_EQ(3, iou_cq_ready(&self->r));
 	/* three CQEs wait in the ring: registering does not announce them */
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 	ASSERT_EQ(1, iou_evfd_submit_nop(&self->r, 0x33, 0));
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 	ASSERT_EQ(4, iou_reap(&self->r, cqe, 4, IOU_WAIT_MS));
@@ -130,7 +130,7 @@ TEST_F(cnt, reaping_and_waiting_do_not_signal)
 		iou_cqe_seen(&self->r, c);
 	}
 	ASSERT_RES(0, iou_evfd_getevents(&self->r));
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 }
 
 TEST_F(cnt, inline_batch_is_signalled_per_flush_not_per_cqe)
@@ -270,7 +270,7 @@ TEST_F(cnt, skipped_cqe_signals_nothing)
 
 	ASSERT_EQ(1, iou_evfd_submit_nop(&self->r, 0xa0, IOSQE_CQE_SKIP_SUCCESS));
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
-	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_EVFD_QUIET_MS));
+	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 
 	/* a failure is posted despite CQE_SKIP_SUCCESS, and signalled */
 	closed = iou_evfd_create(0);

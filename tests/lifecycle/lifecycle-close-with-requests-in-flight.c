@@ -23,8 +23,7 @@
 #include <sys/mman.h>
 
 #include "iou.h"
-#include "iou_enter.h"
-#include "iou_lifecycle.h"
+#include "iou_fdinfo.h"
 
 #define TEARDOWN_MS	2000
 
@@ -140,7 +139,7 @@ static void *wait_thread(void *arg)
 	uint64_t start = iou_now_ns();
 
 	w->tid = gettid();
-	w->ret = iou_en_wait_ms(w->r, 0, 1, 0, w->ms);
+	w->ret = iou_wait_ext_ms(w->r, 0, 1, 0, w->ms);
 	w->took_ms = iou_ms_since(start);
 	return NULL;
 }
@@ -151,7 +150,7 @@ static int start_waiter(struct waiter *w, pthread_t *t)
 	if (pthread_create(t, NULL, wait_thread, w))
 		return -1;
 	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_WAIT_MS;) {
-		if (w->tid && iou_en_task_sleeps_in(w->tid, __NR_io_uring_enter))
+		if (w->tid && iou_task_sleeps_in(w->tid, __NR_io_uring_enter))
 			return 0;
 		usleep(1000);
 	}
@@ -174,13 +173,13 @@ TEST_F(wt, wait_outlives_the_close_and_gets_its_completion)
 	unmap_ring(&self->r);
 	self->closed = true;
 	/* the ring is not torn down under the waiter */
-	ASSERT_TRUE(iou_lc_reader_held(self->q[1]));
+	ASSERT_TRUE(iou_pipe_reader_held(self->q[1]));
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_RES(0, w.ret);
 	ASSERT_GT(IOU_WAIT_MS, w.took_ms);
 	/* the call has returned: the last reference went with it */
-	ASSERT_TRUE(iou_lc_reader_gone(self->q[1], TEARDOWN_MS));
+	ASSERT_TRUE(iou_wait_pipe_reader_gone(self->q[1], TEARDOWN_MS));
 }
 
 TEST_F(wt, wait_outlives_the_close_until_its_timeout)
@@ -199,7 +198,7 @@ TEST_F(wt, wait_outlives_the_close_until_its_timeout)
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_RES(-ETIME, w.ret);
 	ASSERT_LE(300, w.took_ms);
-	ASSERT_TRUE(iou_lc_reader_gone(self->q[1], TEARDOWN_MS));
+	ASSERT_TRUE(iou_wait_pipe_reader_gone(self->q[1], TEARDOWN_MS));
 }
 
 TEST_F(cl, teardown_with_unreaped_cqes_and_a_backlog_releases_everything)
@@ -219,12 +218,12 @@ TEST_F(cl, teardown_with_unreaped_cqes_and_a_backlog_releases_everything)
 	ASSERT_TRUE(iou_load_acquire(self->r.sq_kflags) & IORING_SQ_CQ_OVERFLOW);
 	ASSERT_EQ(0, close(self->q[0]));
 	self->q[0] = -1;
-	ASSERT_TRUE(iou_lc_reader_held(self->q[1]));
+	ASSERT_TRUE(iou_pipe_reader_held(self->q[1]));
 	start = iou_now_ns();
 	iou_ring_exit(&self->r);
 	self->closed = true;
 	ASSERT_GT(TEARDOWN_MS, iou_ms_since(start));
-	ASSERT_TRUE(iou_lc_reader_gone(self->q[1], TEARDOWN_MS));
+	ASSERT_TRUE(iou_wait_pipe_reader_gone(self->q[1], TEARDOWN_MS));
 }
 
 TEST_HARNESS_MAIN

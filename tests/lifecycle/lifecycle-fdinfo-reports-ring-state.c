@@ -17,7 +17,7 @@
 #include <sys/uio.h>
 
 #include "iou.h"
-#include "iou_lifecycle.h"
+#include "iou_fdinfo.h"
 
 #define FDINFO_MAX	65536
 
@@ -29,9 +29,9 @@ FIXTURE(fi) {
 FIXTURE_SETUP(fi)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-	ASSERT_LT(0, iou_lc_fdinfo(self->r.fd, self->buf, sizeof(self->buf)));
-	if (!iou_lc_fdinfo_line(self->buf, "SqHead") ||
-	    !iou_lc_fdinfo_line(self->buf, "CqOverflowList"))
+	ASSERT_LT(0, iou_fdinfo_read(self->r.fd, self->buf, sizeof(self->buf)));
+	if (!iou_fdinfo_line(self->buf, "SqHead") ||
+	    !iou_fdinfo_line(self->buf, "CqOverflowList"))
 		SKIP(return, "kernel's ring fdinfo lacks SqHead/CqOverflowList (before 5.16)");
 }
 
@@ -45,12 +45,12 @@ static long long field(struct __test_metadata *_metadata, const char *buf,
 {
 	long long v = -12345;
 
-	EXPECT_TRUE(iou_lc_fdinfo_value(buf, key, &v)) TH_LOG("no %s in fdinfo", key);
+	EXPECT_TRUE(iou_fdinfo_value(buf, key, &v)) TH_LOG("no %s in fdinfo", key);
 	return v;
 }
 
 #define READ_FDINFO(self) \
-	ASSERT_LT(0, iou_lc_fdinfo((self)->r.fd, (self)->buf, sizeof((self)->buf)))
+	ASSERT_LT(0, iou_fdinfo_read((self)->r.fd, (self)->buf, sizeof((self)->buf)))
 
 TEST_F(fi, fresh_ring)
 {
@@ -68,8 +68,8 @@ TEST_F(fi, fresh_ring)
 	ASSERT_EQ(-1, field(_metadata, self->buf, "SqThreadCpu"));
 	ASSERT_EQ(0, field(_metadata, self->buf, "UserFiles"));
 	ASSERT_EQ(0, field(_metadata, self->buf, "UserBufs"));
-	ASSERT_EQ(0, iou_lc_fdinfo_lines_between(self->buf, "CqOverflowList",
-						 iou_lc_fdinfo_line(self->buf, "NAPI") ?
+	ASSERT_EQ(0, iou_fdinfo_lines_between(self->buf, "CqOverflowList",
+						 iou_fdinfo_line(self->buf, "NAPI") ?
 						 "NAPI" : "CqOverflowList"));
 }
 
@@ -93,12 +93,12 @@ TEST_F(fi, indexes_and_entries_follow_the_ring)
 	ASSERT_EQ(3, field(_metadata, self->buf, "CqTail"));
 	ASSERT_EQ(3, field(_metadata, self->buf, "CachedCqTail"));
 	ASSERT_EQ(2, field(_metadata, self->buf, "SQEs"));
-	ASSERT_EQ(2, iou_lc_fdinfo_lines_between(self->buf, "SQEs", "CQEs"));
-	ASSERT_NE(NULL, strstr(iou_lc_fdinfo_line(self->buf, "SQEs"), "user_data:8000"));
-	ASSERT_NE(NULL, strstr(iou_lc_fdinfo_line(self->buf, "SQEs"), "user_data:8001"));
+	ASSERT_EQ(2, iou_fdinfo_lines_between(self->buf, "SQEs", "CQEs"));
+	ASSERT_NE(NULL, strstr(iou_fdinfo_line(self->buf, "SQEs"), "user_data:8000"));
+	ASSERT_NE(NULL, strstr(iou_fdinfo_line(self->buf, "SQEs"), "user_data:8001"));
 	ASSERT_EQ(2, field(_metadata, self->buf, "CQEs"));
-	ASSERT_EQ(2, iou_lc_fdinfo_lines_between(self->buf, "CQEs", "SqThread"));
-	cqes = iou_lc_fdinfo_line(self->buf, "CQEs");
+	ASSERT_EQ(2, iou_fdinfo_lines_between(self->buf, "CQEs", "SqThread"));
+	cqes = iou_fdinfo_line(self->buf, "CQEs");
 	ASSERT_EQ(NULL, strstr(cqes, "user_data:7000,"));	/* reaped */
 	ASSERT_NE(NULL, strstr(cqes, "user_data:7001,"));
 	ASSERT_NE(NULL, strstr(cqes, "user_data:7002,"));
@@ -116,7 +116,7 @@ TEST_F(fi, overflow_backlog_is_listed_oldest_first)
 	}
 	READ_FDINFO(self);
 	ASSERT_EQ(8, field(_metadata, self->buf, "CQEs"));
-	list = iou_lc_fdinfo_line(self->buf, "CqOverflowList");
+	list = iou_fdinfo_line(self->buf, "CqOverflowList");
 	a = strstr(list, "user_data=108,");
 	b = strstr(list, "user_data=111,");
 	ASSERT_NE(NULL, a);
@@ -129,7 +129,7 @@ TEST_F(fi, overflow_backlog_is_listed_oldest_first)
 static bool slot_line_ends(const char *buf, const char *key, unsigned int slot,
 			   const char *suffix)
 {
-	const char *p = iou_lc_fdinfo_line(buf, key);
+	const char *p = iou_fdinfo_line(buf, key);
 	char tag[16];
 
 	snprintf(tag, sizeof(tag), " %u: ", slot);
@@ -170,7 +170,7 @@ TEST_F(fi, registered_files_and_buffers_are_counted)
 	ASSERT_TRUE(slot_line_ends(self->buf, "UserFiles", 2, "/c") ||
 		    slot_line_ends(self->buf, "UserFiles", 2, " c"));
 	ASSERT_EQ(2, field(_metadata, self->buf, "UserBufs"));
-	ASSERT_NE(NULL, strstr(iou_lc_fdinfo_line(self->buf, "UserBufs"), "/512\n"));
+	ASSERT_NE(NULL, strstr(iou_fdinfo_line(self->buf, "UserBufs"), "/512\n"));
 	close(fds[0]);
 	close(fds[2]);
 }
@@ -185,9 +185,9 @@ TEST_F(fi, bogus_indexes_do_not_make_the_listing_longer_than_the_ring)
 	READ_FDINFO(self);
 	ASSERT_GT(1000, iou_ms_since(start));
 	ASSERT_EQ(0x80000000LL, field(_metadata, self->buf, "SQEs"));
-	ASSERT_GE(4, iou_lc_fdinfo_lines_between(self->buf, "SQEs", "CQEs"));
+	ASSERT_GE(4, iou_fdinfo_lines_between(self->buf, "SQEs", "CQEs"));
 	ASSERT_EQ(0x80000000LL, field(_metadata, self->buf, "CQEs"));
-	ASSERT_GE(8, iou_lc_fdinfo_lines_between(self->buf, "CQEs", "SqThread"));
+	ASSERT_GE(8, iou_fdinfo_lines_between(self->buf, "CQEs", "SqThread"));
 	/* put them back, so that teardown sees a sane ring */
 	iou_store_release(self->r.sq_ktail, 0);
 	iou_store_release(self->r.cq_khead, 0);
@@ -205,17 +205,17 @@ TEST(sqpoll_thread_is_named_with_its_cpu)
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQPOLL;
 	ASSERT_EQ(0, iou_ring_init_params(&r, 4, &p));
-	ASSERT_LT(0, iou_lc_fdinfo(r.fd, buf, sizeof(buf)));
-	if (!iou_lc_fdinfo_line(buf, "SqHead"))
+	ASSERT_LT(0, iou_fdinfo_read(r.fd, buf, sizeof(buf)));
+	if (!iou_fdinfo_line(buf, "SqHead"))
 		SKIP(goto out, "kernel's ring fdinfo lacks SqHead (before 5.16)");
 	/*
 	 * Until the thread has run and named itself, the kernel reports the
 	 * creator's pid; from then on the thread's own id.
 	 */
 	for (uint64_t start = iou_now_ns(); ; usleep(1000)) {
-		ASSERT_LT(0, iou_lc_fdinfo(r.fd, buf, sizeof(buf)));
-		ASSERT_TRUE(iou_lc_fdinfo_value(buf, "SqThread", &tid));
-		ASSERT_TRUE(iou_lc_fdinfo_value(buf, "SqThreadCpu", &cpu));
+		ASSERT_LT(0, iou_fdinfo_read(r.fd, buf, sizeof(buf)));
+		ASSERT_TRUE(iou_fdinfo_value(buf, "SqThread", &tid));
+		ASSERT_TRUE(iou_fdinfo_value(buf, "SqThreadCpu", &cpu));
 		/* always a thread of this very process */
 		snprintf(path, sizeof(path), "/proc/self/task/%lld/comm", tid);
 		f = fopen(path, "re");

@@ -21,8 +21,7 @@
 #include <sys/mman.h>
 
 #include "iou.h"
-#include "iou_enter.h"
-#include "iou_lifecycle.h"
+#include "iou_fdinfo.h"
 
 #define TEARDOWN_MS	2000
 
@@ -126,7 +125,7 @@ TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	ASSERT_EQ(0, close(self->r.fd));
 	self->r.fd = self->r.enter_fd = -1;
 	/* the poll on q still holds its file: the ring is alive */
-	ASSERT_FALSE(iou_lc_reader_gone(q[1], 50));
+	ASSERT_FALSE(iou_wait_pipe_reader_gone(q[1], 50));
 	/* and the poll on the other pipe still completes into the mapping */
 	ASSERT_EQ(1, write(self->pp[1], "x", 1));
 	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_WAIT_MS;) {
@@ -144,10 +143,10 @@ TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	ASSERT_EQ(2, iou_load_acquire(self->r.sq_khead));
 	/* the last mapping goes: so does the ring, and what it held */
 	munmap(self->r.sqes_ptr, self->r.sqes_sz);
-	ASSERT_TRUE(iou_lc_reader_held(q[1]));
+	ASSERT_TRUE(iou_pipe_reader_held(q[1]));
 	unmap_all(&self->r);
 	self->gone = true;
-	ASSERT_TRUE(iou_lc_reader_gone(q[1], TEARDOWN_MS));
+	ASSERT_TRUE(iou_wait_pipe_reader_gone(q[1], TEARDOWN_MS));
 	close(q[1]);
 }
 

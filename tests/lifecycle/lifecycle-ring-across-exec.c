@@ -20,7 +20,6 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_enter.h"
 
 #define HELPER_ENV	"IOU_LC_EXEC"
 

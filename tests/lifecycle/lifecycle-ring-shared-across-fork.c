@@ -19,8 +19,7 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_enter.h"
-#include "iou_lifecycle.h"
+#include "iou_fdinfo.h"
 
 FIXTURE(fk) {
 	struct iou_ring r;

@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_lifecycle.h"
+#include "iou_fdinfo.h"
 
 #define TEARDOWN_MS	2000
 #define PAGE		((rlim_t)sysconf(_SC_PAGESIZE))
@@ -212,9 +212,9 @@ TEST(registered_files_are_let_go_with_the_ring)
 	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
 	ASSERT_RES(0, iou_register(&r, IORING_REGISTER_FILES, &p[0], 1));
 	ASSERT_EQ(0, close(p[0]));
-	ASSERT_TRUE(iou_lc_reader_held(p[1]));
+	ASSERT_TRUE(iou_pipe_reader_held(p[1]));
 	iou_ring_exit(&r);
-	ASSERT_TRUE(iou_lc_reader_gone(p[1], TEARDOWN_MS));
+	ASSERT_TRUE(iou_wait_pipe_reader_gone(p[1], TEARDOWN_MS));
 	close(p[1]);
 }
 

@@ -8,7 +8,7 @@
  * only the last member, and every member (also on a DEFER_TASKRUN ring).
  */
 #include "iou.h"
-#include "iou_link.h"
+#include "iou_modes.h"
 
 #define A	IOSQE_ASYNC
 #define L	IOSQE_IO_LINK
@@ -38,11 +38,11 @@ FIXTURE_SETUP(async)
 {
 	self->fd = -1;
 	self->p[0] = self->p[1] = self->q[0] = self->q[1] = -1;
-	IOU_LINK_RING(&self->r, 256, variant->setup);
+	IOU_RING_INIT_MODE(&self->r, 256, variant->setup);
 	self->fd = iou_scratch_file("data", 8192, 0);
 	ASSERT_LE(0, self->fd);
-	IOU_LINK_PIPE(self->p);
-	IOU_LINK_PIPE(self->q);
+	ASSERT_SYSOK(pipe2(self->p, O_CLOEXEC));
+	ASSERT_SYSOK(pipe2(self->q, O_CLOEXEC));
 }
 
 FIXTURE_TEARDOWN(async)
@@ -194,8 +194,8 @@ TEST_F(async, pending_member_holds_back_the_rest)
 	iou_prep_nop(sqe, 0);
 	member(variant, sqe, 2, 3, L);
 	ASSERT_EQ(3, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
-	ASSERT_TRUE(iou_link_fd_empty(self->q[0]));
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
+	ASSERT_TRUE(iou_fd_empty(self->q[0]));
 	ASSERT_EQ(6, write(self->p[1], "before", 6));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 6), IOU_CQE(2, 5), IOU_CQE(3, 0));
 	ASSERT_EQ(5, read(self->q[0], got, sizeof(got)));
@@ -218,7 +218,7 @@ TEST_F(async, long_chain_of_writes_lands_in_order)
 		exp[i] = (struct iou_exp)IOU_CQE(1 + i, 16);
 	}
 	ASSERT_EQ(N, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, exp, N, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, exp, N, __FILE__, __LINE__);
 	ASSERT_EQ(N * 8 + 8, pread(self->fd, file, N * 8 + 8, 0));
 	for (int i = 0; i < N; i++) {
 		ASSERT_EQ('a' + i % 26, file[i * 8]) TH_LOG("byte %d", i * 8);
@@ -242,7 +242,7 @@ TEST_F(async, drained_member_waits_for_earlier_requests)
 	iou_prep_nop(sqe, 0);
 	member(variant, sqe, 1, 2, L);
 	ASSERT_EQ(3, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(4, write(self->p[1], "wake", 4));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(10, 4), IOU_CQE(1, 0), IOU_CQE(2, 0));
 }

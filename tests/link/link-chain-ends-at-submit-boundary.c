@@ -13,7 +13,6 @@
  * ends, so these cases use a plain ring.
  */
 #include "iou.h"
-#include "iou_link.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;
@@ -24,7 +23,7 @@ FIXTURE_SETUP(ring)
 {
 	self->p[0] = self->p[1] = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
-	IOU_LINK_PIPE(self->p);
+	ASSERT_SYSOK(pipe2(self->p, O_CLOEXEC));
 }
 
 FIXTURE_TEARDOWN(ring)
@@ -71,7 +70,7 @@ TEST_F(ring, pending_tail_does_not_hold_back_next_submission)
 	sqe->user_data = 1;
 	sqe->flags = IOSQE_IO_LINK;
 	ASSERT_EQ(1, enter_n(&self->r, 1));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	/* were it linked to the pending read, this NOP would wait for it */
 	iou_queue_nop(&self->r, 2, 0);
@@ -110,10 +109,10 @@ TEST_F(ring, cut_chain_tail_is_independent_of_its_blocked_head)
 
 	/* [1 2] is one chain; 3 comes in a later submission on its own */
 	ASSERT_EQ(2, enter_n(&self->r, 2));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(1, enter_n(&self->r, 1));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	ASSERT_EQ(4, write(self->p[1], "abcd", 4));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 4), IOU_CQE(2, 0));
@@ -149,7 +148,7 @@ TEST_F(ring, dangling_chain_waits_for_its_own_members_only)
 	sqe->flags = IOSQE_IO_LINK;
 	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(2, write(self->p[1], "hi", 2));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 2), IOU_CQE(2, 0));
 }

@@ -9,7 +9,6 @@
  * cancelled, hardlinked or not.
  */
 #include "iou.h"
-#include "iou_link.h"
 
 #define H	IOSQE_IO_HARDLINK
 #define L	IOSQE_IO_LINK
@@ -101,8 +100,8 @@ TEST_F(hard, next_member_still_waits_for_a_pending_one)
 	struct io_uring_sqe *sqe;
 	int a[2], b[2];
 
-	IOU_LINK_PIPE(a);
-	IOU_LINK_PIPE(b);
+	ASSERT_SYSOK(pipe2(a, O_CLOEXEC));
+	ASSERT_SYSOK(pipe2(b, O_CLOEXEC));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read(sqe, a[0], in, sizeof(in), 0);
 	sqe->user_data = 1;
@@ -111,8 +110,8 @@ TEST_F(hard, next_member_still_waits_for_a_pending_one)
 	iou_prep_write(sqe, b[1], "next", 4, 0);
 	sqe->user_data = 2;
 	ASSERT_EQ(2, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
-	ASSERT_TRUE(iou_link_fd_empty(b[0]));
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
+	ASSERT_TRUE(iou_fd_empty(b[0]));
 
 	/* EOF: the read returns 0, short of 8, and the write still runs */
 	close(a[1]);
@@ -192,7 +191,7 @@ TEST_F(hard, long_chain_of_alternating_failures_runs_every_member)
 		exp[i] = (struct iou_exp)IOU_CQE(1000 + i, i & 1 ? -ENOENT : 0);
 	}
 	ASSERT_EQ(512, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, exp, 512, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, exp, 512, __FILE__, __LINE__);
 }
 
 TEST_HARNESS_MAIN

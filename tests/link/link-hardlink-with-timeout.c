@@ -17,7 +17,6 @@
  * bounded by IOU_WAIT_MS.
  */
 #include "iou.h"
-#include "iou_link.h"
 
 #define EXPIRY_MS 20
 
@@ -81,7 +80,7 @@ TEST_F(tmo, removed_hardlinked_timeout_lets_chain_go_on)
 	queue_timeout(self, &self->long_ts, 1, 0, IOSQE_IO_HARDLINK);
 	iou_prep_nop(iou_get_sqe(&self->r), 2);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout_remove(sqe, 1, 0);
@@ -101,7 +100,7 @@ TEST_F(tmo, link_timeout_firing_on_hardlinked_request_lets_chain_go_on)
 	int p[2];
 
 	REQUIRE_OPCODE(IORING_OP_LINK_TIMEOUT);
-	IOU_LINK_PIPE(p);
+	ASSERT_SYSOK(pipe2(p, O_CLOEXEC));
 	start = iou_now_ns();
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read(sqe, p[0], buf, sizeof(buf), 0);
@@ -129,7 +128,7 @@ TEST_F(tmo, hardlinked_request_finishing_first_cancels_link_timeout)
 	int p[2];
 
 	REQUIRE_OPCODE(IORING_OP_LINK_TIMEOUT);
-	IOU_LINK_PIPE(p);
+	ASSERT_SYSOK(pipe2(p, O_CLOEXEC));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read(sqe, p[0], buf, sizeof(buf), 0);
 	sqe->user_data = 1;
@@ -140,7 +139,7 @@ TEST_F(tmo, hardlinked_request_finishing_first_cancels_link_timeout)
 	sqe->flags = IOSQE_IO_HARDLINK;
 	iou_prep_nop(iou_get_sqe(&self->r), 3);
 	ASSERT_EQ(3, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(8, write(p[1], "8 bytes!", 8));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, 8), IOU_CQE(2, -ECANCELED),
 			   IOU_CQE(3, 0));

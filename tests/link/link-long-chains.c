@@ -8,7 +8,6 @@
  * records).
  */
 #include "iou.h"
-#include "iou_link.h"
 
 FIXTURE(longchain) {
 	struct iou_ring r;
@@ -59,30 +58,30 @@ TEST_F(longchain, whole_sq_ring_as_one_chain_completes_in_order)
 {
 	queue_chain(&self->r, self->exp, variant->len, variant->len);
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
-	IOU_EXPECT_NO_CQE(&self->r, 20);
+	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
+	ASSERT_NO_CQE(&self->r, 20);
 }
 
 TEST_F(longchain, failure_in_the_middle_cancels_every_later_member)
 {
 	queue_chain(&self->r, self->exp, variant->len, variant->len / 2);
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
-	IOU_EXPECT_NO_CQE(&self->r, 20);
+	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
+	ASSERT_NO_CQE(&self->r, 20);
 }
 
 TEST_F(longchain, failure_of_second_member_cancels_all_the_rest)
 {
 	queue_chain(&self->r, self->exp, variant->len, 1);
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
 }
 
 TEST_F(longchain, failure_of_last_member_cancels_nothing)
 {
 	queue_chain(&self->r, self->exp, variant->len, variant->len - 1);
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
 }
 
 TEST_F(longchain, blocked_head_holds_back_every_member)
@@ -91,16 +90,16 @@ TEST_F(longchain, blocked_head_holds_back_every_member)
 	char c;
 	int p[2];
 
-	IOU_LINK_PIPE(p);
+	ASSERT_SYSOK(pipe2(p, O_CLOEXEC));
 	queue_chain(&self->r, self->exp, variant->len, variant->len);
 	/* turn the head into a one-byte pipe read */
 	sqe = &self->r.sqes[0];
 	iou_prep_read(sqe, p[0], &c, 1, 0);
 	self->exp[0].res = 1;
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(1, write(p[1], "!", 1));
-	iou_link_expect(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
 	ASSERT_EQ('!', c);
 	close(p[0]);
 	close(p[1]);
@@ -137,7 +136,7 @@ TEST_F(longchain, appending_writes_land_in_chain_order)
 		self->exp[i] = (struct iou_exp)IOU_CQE(1000 + i, 8);
 	}
 	ASSERT_EQ((int)n, iou_submit(&self->r));
-	iou_link_expect(_metadata, &self->r, self->exp, n, __FILE__, __LINE__);
+	iou_expect_cqes(_metadata, &self->r, self->exp, n, __FILE__, __LINE__);
 	ASSERT_EQ((off_t)(8 * n), lseek(fd, 0, SEEK_CUR));
 	ASSERT_EQ((ssize_t)(8 * n), pread(fd, file, 8 * n, 0));
 	ASSERT_EQ(0, memcmp(rec, file, 8 * n));

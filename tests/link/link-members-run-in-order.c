@@ -10,7 +10,7 @@
  * Checked on a plain, a DEFER_TASKRUN and an SQPOLL ring.
  */
 #include "iou.h"
-#include "iou_link.h"
+#include "iou_modes.h"
 
 #define BLK 512
 
@@ -33,11 +33,11 @@ FIXTURE_SETUP(ring)
 {
 	self->fd = -1;
 	self->pa[0] = self->pa[1] = self->pb[0] = self->pb[1] = -1;
-	IOU_LINK_RING(&self->r, 64, variant->flags);
+	IOU_RING_INIT_MODE(&self->r, 64, variant->flags);
 	self->fd = iou_scratch_file("data", 4 * BLK, 0);
 	ASSERT_LE(0, self->fd);
-	IOU_LINK_PIPE(self->pa);
-	IOU_LINK_PIPE(self->pb);
+	ASSERT_SYSOK(pipe2(self->pa, O_CLOEXEC));
+	ASSERT_SYSOK(pipe2(self->pb, O_CLOEXEC));
 }
 
 FIXTURE_TEARDOWN(ring)
@@ -128,8 +128,8 @@ TEST_F(ring, member_waits_while_previous_member_is_pending)
 	ASSERT_EQ(2, iou_submit(&self->r));
 
 	/* the read blocks on the empty pipe, so the write must not start */
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
-	ASSERT_TRUE(iou_link_fd_empty(self->pb[0]));
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
+	ASSERT_TRUE(iou_fd_empty(self->pb[0]));
 
 	memset(in, 0, sizeof(in));
 	ASSERT_EQ(16, write(self->pa[1], "0123456789abcdef", 16));
@@ -199,7 +199,7 @@ TEST_F(ring, other_chain_and_lone_request_are_not_held_back)
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(3, 0), IOU_CQE(4, 0), IOU_CQE(5, 0), IOU_CQE(6, 0));
 	ASSERT_LT(pos[0], pos[1]);
 	ASSERT_LT(pos[1], pos[2]);
-	IOU_EXPECT_NO_CQE(&self->r, IOU_LINK_QUIET_MS);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	ASSERT_EQ(8, write(self->pa[1], "abcdefgh", 8));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 8), IOU_CQE(2, 0));

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 
 #include "iou.h"
-#include "iou_link.h"
 
 #define FSIZE 100
 
@@ -106,7 +105,7 @@ TEST_F(rw, short_pipe_read_cancels_next)
 	char buf[16];
 	int p[2];
 
-	IOU_LINK_PIPE(p);
+	ASSERT_SYSOK(pipe2(p, O_CLOEXEC));
 	ASSERT_EQ(3, write(p[1], "abc", 3));
 	queue_read_then_nop(&self->r, p[0], buf, sizeof(buf), 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
@@ -120,7 +119,7 @@ TEST_F(rw, full_pipe_read_keeps_chain)
 	char buf[3];
 	int p[2];
 
-	IOU_LINK_PIPE(p);
+	ASSERT_SYSOK(pipe2(p, O_CLOEXEC));
 	ASSERT_EQ(3, write(p[1], "abc", 3));
 	queue_read_then_nop(&self->r, p[0], buf, sizeof(buf), 0);
 	ASSERT_EQ(2, iou_submit(&self->r));

@@ -17,6 +17,7 @@
  */
 #include "iou.h"
 #include "iou_pbuf.h"
+#include "iou_versions.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_PROVIDE_BUFFERS,
 				IORING_OP_REMOVE_BUFFERS));
@@ -47,7 +48,7 @@ FIXTURE_TEARDOWN(lim)
 
 /*
  * A successful PROVIDE_BUFFERS to a group that does not exist yet
- * completes with 0 on every kernel (see iou_pb_legacy_pre_5_18()), and
+ * completes with 0 on every kernel (see iou_pbuf_legacy_pre_5_18()), and
  * every case here provides to a new group.
  */
 
@@ -114,10 +115,10 @@ TEST_F(lim, last_buffer_id_65535_is_usable)
 
 	ASSERT_RES(0,
 		   provide(_metadata, &self->r, self->mem, 64, 1, 2, 65535));
-	iou_pb_prep_read(iou_get_sqe(&self->r), self->fd, 64, 0, 2);
+	iou_pbuf_prep_read(iou_get_sqe(&self->r), self->fd, 64, 0, 2);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_RES(64, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(65535, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(65535, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->mem, 64, 0));
 }
 
@@ -199,7 +200,7 @@ TEST_F(lim, remove_returns_count_removed_capped_at_what_is_there)
 
 TEST_F(lim, remove_from_emptied_group_returns_zero)
 {
-	if (iou_pb_legacy_pre_5_18())
+	if (iou_pbuf_legacy_pre_5_18())
 		SKIP(return, "kernel deletes emptied legacy groups "
 		     "(before 5.18: dbc7d452e7cf)");
 	ASSERT_RES(0, provide(_metadata, &self->r, self->mem, 1, 2, 4, 0));
@@ -214,13 +215,13 @@ TEST_F(lim, remove_from_unknown_group_is_enoent)
 
 TEST_F(lim, legacy_opcodes_refuse_a_ring_group)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 5, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 5, 0));
 	ASSERT_RES(-EINVAL, provide(_metadata, &self->r, self->mem, 16, 1, 5, 0));
 	ASSERT_RES(-EINVAL, remove_bufs(_metadata, &self->r, 1, 5));
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_HARNESS_MAIN

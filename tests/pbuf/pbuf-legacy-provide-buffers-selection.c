@@ -11,6 +11,7 @@
  */
 #include "iou.h"
 #include "iou_pbuf.h"
+#include "iou_versions.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_PROVIDE_BUFFERS));
 
@@ -49,7 +50,7 @@ static void provide(struct __test_metadata *_metadata, struct iou_ring *r,
 	/*
 	 * 0: every call here provides to a group that does not exist (or,
 	 * on 5.18 and later, one emptied before), which completes with 0 on
-	 * every kernel (see iou_pb_legacy_pre_5_18()).  The one case that
+	 * every kernel (see iou_pbuf_legacy_pre_5_18()).  The one case that
 	 * adds to a group that has buffers runs on 5.18 and later only.
 	 */
 	ASSERT_RES(0, cqe.res);
@@ -61,21 +62,21 @@ TEST_F(sel, buffers_are_selected_in_provision_order)
 	 * Before 5.18 ("io_uring: manage provided buffers strictly
 	 * ordered", dbc7d452e7cf) the newest buffer went first.
 	 */
-	if (iou_pb_legacy_pre_5_18())
+	if (iou_pbuf_legacy_pre_5_18())
 		SKIP(return, "kernel selects the newest legacy buffer first "
 		     "(before 5.18: dbc7d452e7cf)");
 	provide(_metadata, &self->r, self->mem, 4096, 2, 1, 20);
 	provide(_metadata, &self->r, self->mem + 2 * 4096, 4096, 2, 1, 5);
 	static const unsigned int order[] = { 20, 21, 5, 6 };
 	for (unsigned int i = 0; i < 4; i++) {
-		struct iou_cqe cqe = iou_pb_read_select(_metadata, &self->r, self->fd,
+		struct iou_cqe cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd,
 						 100, 100 * i, 1);
 
 		ASSERT_RES(100, cqe.res);
-		ASSERT_EQ(iou_pb_cqe_flags(order[i], 0), cqe.flags);
+		ASSERT_EQ(iou_pbuf_cqe_flags(order[i], 0), cqe.flags);
 		ASSERT_TRUE(iou_check_pattern(self->mem + i * 4096, 100, 100 * i));
 	}
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 100, 0, 1).res);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 100, 0, 1).res);
 }
 
 TEST_F(sel, read_is_cut_to_buffer_length)
@@ -84,9 +85,9 @@ TEST_F(sel, read_is_cut_to_buffer_length)
 
 	provide(_metadata, &self->r, self->mem, 5, 1, 2, 9);
 	self->mem[5] = 0x11;
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 100, 0, 2);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 100, 0, 2);
 	ASSERT_RES(5, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(9, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(9, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->mem, 5, 0));
 	ASSERT_EQ(0x11, self->mem[5]);
 }
@@ -96,19 +97,19 @@ TEST_F(sel, read_at_eof_still_reports_its_buffer)
 	struct iou_cqe cqe;
 
 	provide(_metadata, &self->r, self->mem, 64, 2, 3, 40);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 1 << 20, 3);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 1 << 20, 3);
 	ASSERT_RES(0, cqe.res);
 	ASSERT_EQ(IORING_CQE_F_BUFFER, cqe.flags & 0xffff);
 	/* it was consumed: one buffer left */
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 3);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 3);
 	ASSERT_RES(64, cqe.res);
 	ASSERT_EQ(IORING_CQE_F_BUFFER, cqe.flags & 0xffff);
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 3).res);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 3).res);
 }
 
 TEST_F(sel, unknown_group_is_enobufs_without_buffer_flag)
 {
-	struct iou_cqe cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 99);
+	struct iou_cqe cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 99);
 
 	ASSERT_RES(-ENOBUFS, cqe.res);
 	ASSERT_EQ(0, cqe.flags);
@@ -119,13 +120,13 @@ TEST_F(sel, consumed_buffer_can_be_provided_again)
 	struct iou_cqe cqe;
 
 	provide(_metadata, &self->r, self->mem, 64, 1, 4, 300);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 4);
-	ASSERT_EQ(iou_pb_cqe_flags(300, 0), cqe.flags);
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 4).res);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 4);
+	ASSERT_EQ(iou_pbuf_cqe_flags(300, 0), cqe.flags);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 4).res);
 	provide(_metadata, &self->r, self->mem + 4096, 64, 1, 4, 300);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 64, 64, 4);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 64, 4);
 	ASSERT_RES(64, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(300, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(300, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->mem + 4096, 64, 64));
 }
 
@@ -136,7 +137,7 @@ TEST_F(sel, batch_of_reads_takes_distinct_buffers)
 
 	provide(_metadata, &self->r, self->mem, 4096, 8, 5, 0);
 	for (unsigned int i = 0; i < 8; i++) {
-		iou_pb_prep_read(iou_get_sqe(&self->r), self->fd, 512, 512 * i, 5);
+		iou_pbuf_prep_read(iou_get_sqe(&self->r), self->fd, 512, 512 * i, 5);
 		self->r.sqes[(self->r.sqe_tail - 1) & self->r.sq_mask].user_data = i;
 	}
 	ASSERT_EQ(8, iou_submit_reap(&self->r, cqe, 8));
@@ -168,7 +169,7 @@ TEST_F(sel, readv_selects_with_one_iovec)
 	sqe->buf_group = 6;
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_RES(200, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(12, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(12, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->mem, 200, 0));
 
 	provide(_metadata, &self->r, self->mem, 4096, 1, 6, 13);
@@ -194,8 +195,8 @@ TEST_F(sel, buffer_select_on_nop_is_eopnotsupp)
 	ASSERT_RES(-EOPNOTSUPP, cqe.res);
 	ASSERT_EQ(0, cqe.flags);
 	/* the buffer was not taken */
-	ASSERT_EQ(iou_pb_cqe_flags(0, 0),
-		  iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 7).flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(0, 0),
+		  iou_pbuf_read_select(_metadata, &self->r, self->fd, 8, 0, 7).flags);
 }
 
 TEST_HARNESS_MAIN

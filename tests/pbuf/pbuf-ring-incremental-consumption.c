@@ -13,7 +13,7 @@
 
 FIXTURE(inc) {
 	struct iou_ring r;
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	int fd;
 	char *bufs;
 };
@@ -29,7 +29,7 @@ FIXTURE_SETUP(inc)
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bufs);
 	/* before 6.12 the flag is unknown: EINVAL */
-	ret = iou_pb_ring_setup(&self->r, &self->pb, 4, 1, IOU_PBUF_RING_INC);
+	ret = iou_pbuf_ring_setup(&self->r, &self->pb, 4, 1, IOU_PBUF_RING_INC);
 	if (ret == -EINVAL)
 		SKIP(return, "kernel lacks IOU_PBUF_RING_INC");
 	ASSERT_RES(0, ret);
@@ -41,7 +41,7 @@ FIXTURE_TEARDOWN(inc)
 {
 	if (self->fd >= 0)
 		close(self->fd);
-	iou_pb_ring_free(&self->r, &self->pb);
+	iou_pbuf_ring_free(&self->r, &self->pb);
 	iou_ring_exit(&self->r);
 }
 
@@ -51,30 +51,30 @@ TEST_F(inc, partial_reads_share_one_buffer_until_used_up)
 	unsigned int head = 99;
 	struct iou_cqe cqe;
 
-	iou_pb_add(&self->pb, self->bufs, 1000, 4, 0);
-	iou_pb_advance(&self->pb, 1);
+	iou_pbuf_add(&self->pb, self->bufs, 1000, 4, 0);
+	iou_pbuf_advance(&self->pb, 1);
 
 	for (unsigned int i = 0; i < 3; i++) {
-		cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 300 * i, 1);
+		cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 300, 300 * i, 1);
 		ASSERT_RES(300, cqe.res);
-		ASSERT_EQ(iou_pb_cqe_flags(4, IORING_CQE_F_BUF_MORE), cqe.flags);
+		ASSERT_EQ(iou_pbuf_cqe_flags(4, IORING_CQE_F_BUF_MORE), cqe.flags);
 		/* consecutive pieces of the same buffer */
 		ASSERT_TRUE(iou_check_pattern(self->bufs + 300 * i, 300, 300 * i));
 		/* the kernel keeps its progress in the shared entry */
 		ASSERT_EQ((__u64)(uintptr_t)(self->bufs + 300 * (i + 1)), e->addr);
 		ASSERT_EQ(1000 - 300 * (i + 1), e->len);
 		ASSERT_EQ(4, e->bid);
-		ASSERT_RES(0, iou_pb_status(&self->r, 1, &head));
+		ASSERT_RES(0, iou_pbuf_status(&self->r, 1, &head));
 		ASSERT_EQ(0, head);
 	}
 	/* 100 bytes are left: the read is cut to them and ends the buffer */
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 900, 1);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 300, 900, 1);
 	ASSERT_RES(100, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(4, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(4, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 900, 100, 900));
-	ASSERT_RES(0, iou_pb_status(&self->r, 1, &head));
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 1, &head));
 	ASSERT_EQ(1, head);
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
 }
 
 TEST_F(inc, exact_fit_read_consumes_the_buffer)
@@ -82,18 +82,18 @@ TEST_F(inc, exact_fit_read_consumes_the_buffer)
 	struct iou_cqe cqe;
 	unsigned int head = 99;
 
-	iou_pb_add(&self->pb, self->bufs, 512, 7, 0);
-	iou_pb_add(&self->pb, self->bufs + 4096, 512, 8, 1);
-	iou_pb_advance(&self->pb, 2);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 512, 0, 1);
+	iou_pbuf_add(&self->pb, self->bufs, 512, 7, 0);
+	iou_pbuf_add(&self->pb, self->bufs + 4096, 512, 8, 1);
+	iou_pbuf_advance(&self->pb, 2);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 512, 0, 1);
 	ASSERT_RES(512, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(7, 0), cqe.flags);
-	ASSERT_RES(0, iou_pb_status(&self->r, 1, &head));
+	ASSERT_EQ(iou_pbuf_cqe_flags(7, 0), cqe.flags);
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 1, &head));
 	ASSERT_EQ(1, head);
 	/* the next read starts on the next buffer, at its start */
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 100, 512, 1);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 100, 512, 1);
 	ASSERT_RES(100, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(8, IORING_CQE_F_BUF_MORE), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(8, IORING_CQE_F_BUF_MORE), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 100, 512));
 }
 
@@ -101,62 +101,62 @@ TEST_F(inc, read_never_spans_two_buffers)
 {
 	struct iou_cqe cqe;
 
-	iou_pb_add(&self->pb, self->bufs, 200, 1, 0);
-	iou_pb_add(&self->pb, self->bufs + 4096, 4096, 2, 1);
-	iou_pb_advance(&self->pb, 2);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 150, 0, 1);
+	iou_pbuf_add(&self->pb, self->bufs, 200, 1, 0);
+	iou_pbuf_add(&self->pb, self->bufs + 4096, 4096, 2, 1);
+	iou_pbuf_advance(&self->pb, 2);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 150, 0, 1);
 	ASSERT_RES(150, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(1, IORING_CQE_F_BUF_MORE), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(1, IORING_CQE_F_BUF_MORE), cqe.flags);
 	/* 50 left in buffer 1: a 150-byte read gets those 50 only */
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 150, 150, 1);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 150, 150, 1);
 	ASSERT_RES(50, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(1, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(1, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs, 200, 0));
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 150, 200, 1);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 150, 200, 1);
 	ASSERT_RES(150, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(2, IORING_CQE_F_BUF_MORE), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(2, IORING_CQE_F_BUF_MORE), cqe.flags);
 }
 
 TEST_F(inc, without_inc_a_short_read_consumes_the_whole_buffer)
 {
-	struct iou_pb_ring plain;
+	struct iou_pbuf_ring plain;
 	struct iou_cqe cqe;
 	unsigned int head = 99;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &plain, 4, 2, 0));
-	iou_pb_add(&plain, self->bufs, 1000, 4, 0);
-	iou_pb_add(&plain, self->bufs + 4096, 1000, 5, 1);
-	iou_pb_advance(&plain, 2);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 0, 2);
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &plain, 4, 2, 0));
+	iou_pbuf_add(&plain, self->bufs, 1000, 4, 0);
+	iou_pbuf_add(&plain, self->bufs + 4096, 1000, 5, 1);
+	iou_pbuf_advance(&plain, 2);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 300, 0, 2);
 	ASSERT_RES(300, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(4, 0), cqe.flags);
-	ASSERT_RES(0, iou_pb_status(&self->r, 2, &head));
+	ASSERT_EQ(iou_pbuf_cqe_flags(4, 0), cqe.flags);
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 2, &head));
 	ASSERT_EQ(1, head);
 	/* the entry was not touched */
 	ASSERT_EQ((__u64)(uintptr_t)self->bufs, plain.br->bufs[0].addr);
 	ASSERT_EQ(1000, plain.br->bufs[0].len);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 300, 2);
-	ASSERT_EQ(iou_pb_cqe_flags(5, 0), cqe.flags);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 300, 300, 2);
+	ASSERT_EQ(iou_pbuf_cqe_flags(5, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 300, 300));
-	iou_pb_ring_free(&self->r, &plain);
+	iou_pbuf_ring_free(&self->r, &plain);
 }
 
 TEST_F(inc, mmap_ring_can_be_incremental)
 {
-	struct iou_pb_ring m;
+	struct iou_pbuf_ring m;
 	struct iou_cqe cqe;
 	int ret;
 
-	ret = iou_pb_ring_setup(&self->r, &m, 4, 3,
+	ret = iou_pbuf_ring_setup(&self->r, &m, 4, 3,
 				IOU_PBUF_RING_MMAP | IOU_PBUF_RING_INC);
 	ASSERT_RES(0, ret);
-	iou_pb_add(&m, self->bufs, 64, 9, 0);
-	iou_pb_advance(&m, 1);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 16, 0, 3);
+	iou_pbuf_add(&m, self->bufs, 64, 9, 0);
+	iou_pbuf_advance(&m, 1);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 16, 0, 3);
 	ASSERT_RES(16, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(9, IORING_CQE_F_BUF_MORE), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(9, IORING_CQE_F_BUF_MORE), cqe.flags);
 	ASSERT_EQ(48, m.br->bufs[0].len);
-	iou_pb_ring_free(&self->r, &m);
+	iou_pbuf_ring_free(&self->r, &m);
 }
 
 TEST_HARNESS_MAIN

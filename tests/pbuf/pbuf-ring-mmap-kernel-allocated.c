@@ -16,6 +16,7 @@
  */
 #include "iou.h"
 #include "iou_pbuf.h"
+#include "iou_versions.h"
 
 FIXTURE(mm) {
 	struct iou_ring r;
@@ -31,11 +32,11 @@ FIXTURE_SETUP(mm)
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	/* before 6.4 the flag bits were a pad that had to be zero */
-	ret = iou_pb_register(&self->r, 0, 1, 0, IOU_PBUF_RING_MMAP);
+	ret = iou_pbuf_register(&self->r, 0, 1, 0, IOU_PBUF_RING_MMAP);
 	if (ret == -EINVAL)
 		SKIP(return, "kernel lacks IOU_PBUF_RING_MMAP");
 	ASSERT_RES(0, ret);
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 0));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 0));
 	self->fd = iou_scratch_file("data", 65536, 0);
 	ASSERT_LE(0, self->fd);
 	self->bufs = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
@@ -63,7 +64,7 @@ static void *map_group(struct iou_ring *r, unsigned int bgid, size_t len)
  */
 #define ASSERT_NO_REGION_ERRNO(r, err) do {				\
 	int __err = (err);	/* before the probe's mmap changes errno */ \
-	int __want = iou_pb_no_region_errno(r);				\
+	int __want = iou_mmap_refusal_errno();				\
 	ASSERT_TRUE(__want == ENOMEM || __want == EINVAL)		\
 		TH_LOG("mmap of an unknown offset: errno %d", __want);	\
 	ASSERT_EQ(__want, __err);					\
@@ -71,63 +72,63 @@ static void *map_group(struct iou_ring *r, unsigned int bgid, size_t len)
 
 TEST_F(mm, mapped_ring_starts_empty_and_feeds_reads)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 8, 5, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 8, 5, IOU_PBUF_RING_MMAP));
 	/* fresh kernel memory: tail 0, so nothing to select yet */
 	ASSERT_EQ(0, iou_load_acquire(&pb.br->tail));
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 64, 0, 5).res);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 5).res);
 
-	iou_pb_add(&pb, self->bufs, 4096, 31, 0);
-	iou_pb_add(&pb, self->bufs + 4096, 4096, 32, 1);
-	iou_pb_advance(&pb, 2);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 100, 5);
+	iou_pbuf_add(&pb, self->bufs, 4096, 31, 0);
+	iou_pbuf_add(&pb, self->bufs + 4096, 4096, 32, 1);
+	iou_pbuf_advance(&pb, 2);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 300, 100, 5);
 	ASSERT_RES(300, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(31, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(31, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs, 300, 100));
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 300, 400, 5);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 300, 400, 5);
 	ASSERT_RES(300, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(32, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(32, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 300, 400));
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(mm, largest_mapped_ring_of_32768_entries)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 32768, 6, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 32768, 6, IOU_PBUF_RING_MMAP));
 	ASSERT_EQ(32768 * sizeof(struct io_uring_buf), pb.map_size);
 	/* the last entry of the mapping is writable kernel memory */
 	pb.br->bufs[32767].len = 1;
-	iou_pb_add(&pb, self->bufs, 128, 65535, 0);
-	iou_pb_advance(&pb, 1);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 128, 0, 6);
+	iou_pbuf_add(&pb, self->bufs, 128, 65535, 0);
+	iou_pbuf_advance(&pb, 1);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 128, 0, 6);
 	ASSERT_RES(128, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(65535, 0), cqe.flags);
-	iou_pb_ring_free(&self->r, &pb);
+	ASSERT_EQ(iou_pbuf_cqe_flags(65535, 0), cqe.flags);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(mm, each_group_maps_its_own_ring)
 {
-	struct iou_pb_ring a, b;
+	struct iou_pbuf_ring a, b;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &a, 4, 1, IOU_PBUF_RING_MMAP));
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &b, 4, 300, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &a, 4, 1, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &b, 4, 300, IOU_PBUF_RING_MMAP));
 	ASSERT_NE(a.br, b.br);
 	/* publish only in group 300's mapping */
-	iou_pb_add(&b, self->bufs, 4096, 3, 0);
-	iou_pb_advance(&b, 1);
+	iou_pbuf_add(&b, self->bufs, 4096, 3, 0);
+	iou_pbuf_advance(&b, 1);
 	ASSERT_EQ(0, iou_load_acquire(&a.br->tail));
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
-	cqe = iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 300);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 8, 0, 1).res);
+	cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 8, 0, 300);
 	ASSERT_RES(8, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(3, 0), cqe.flags);
-	iou_pb_ring_free(&self->r, &a);
-	iou_pb_ring_free(&self->r, &b);
+	ASSERT_EQ(iou_pbuf_cqe_flags(3, 0), cqe.flags);
+	iou_pbuf_ring_free(&self->r, &a);
+	iou_pbuf_ring_free(&self->r, &b);
 }
 
 TEST_F(mm, mapping_a_group_without_ring_fails)
@@ -140,22 +141,22 @@ TEST_F(mm, mapping_a_group_without_ring_fails)
 
 TEST_F(mm, mapping_a_user_memory_ring_fails)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	void *p;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 7, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 7, 0));
 	p = map_group(&self->r, 7, 4096);
 	ASSERT_EQ(MAP_FAILED, p);
 	ASSERT_NO_REGION_ERRNO(&self->r, errno);
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(mm, mapping_after_unregister_fails)
 {
 	void *p;
 
-	ASSERT_RES(0, iou_pb_register(&self->r, 0, 4, 8, IOU_PBUF_RING_MMAP));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 8));
+	ASSERT_RES(0, iou_pbuf_register(&self->r, 0, 4, 8, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 8));
 	p = map_group(&self->r, 8, 4096);
 	ASSERT_EQ(MAP_FAILED, p);
 	ASSERT_NO_REGION_ERRNO(&self->r, errno);
@@ -163,27 +164,27 @@ TEST_F(mm, mapping_after_unregister_fails)
 
 TEST_F(mm, mapping_keeps_its_pages_after_unregister)
 {
-	struct iou_pb_ring pb, other[8];
+	struct iou_pbuf_ring pb, other[8];
 	unsigned char *p;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 256, 9, IOU_PBUF_RING_MMAP));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 256, 9, IOU_PBUF_RING_MMAP));
 	p = (unsigned char *)pb.br;
 	iou_fill_pattern(p, pb.map_size, 7);
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 9));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 9));
 	pb.registered = false;
 	/*
 	 * Had the unregister freed the pages under our mapping, new
 	 * kernel-allocated (zeroed) rings would be likely to reuse them.
 	 */
 	for (unsigned int i = 0; i < 8; i++)
-		ASSERT_RES(0, iou_pb_ring_setup(&self->r, &other[i], 256, 10 + i,
+		ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &other[i], 256, 10 + i,
 						IOU_PBUF_RING_MMAP));
 	ASSERT_TRUE(iou_check_pattern(p, pb.map_size, 7));
 	/* and the group is gone for the kernel */
-	ASSERT_RES(-ENOBUFS, iou_pb_read_select(_metadata, &self->r, self->fd, 8, 0, 9).res);
+	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 8, 0, 9).res);
 	for (unsigned int i = 0; i < 8; i++)
-		iou_pb_ring_free(&self->r, &other[i]);
-	iou_pb_ring_free(&self->r, &pb);
+		iou_pbuf_ring_free(&self->r, &other[i]);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_HARNESS_MAIN

@@ -72,7 +72,7 @@ static struct iou_cqe read_select(struct __test_metadata *_metadata,
 {
 	struct iou_cqe cqe = { 0 };
 
-	iou_pb_prep_read(iou_get_sqe(r), fd, len, off, bgid);
+	iou_pbuf_prep_read(iou_get_sqe(r), fd, len, off, bgid);
 	r->sqes[(r->sqe_tail - 1) & r->sq_mask].user_data = ud;
 	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
 	EXPECT_EQ(ud, cqe.user_data);
@@ -84,172 +84,172 @@ TEST_F(pbuf, power_of_two_sizes_up_to_32768_register_and_unregister)
 	static const unsigned int sizes[] = { 1, 2, 8, 256, 4096, 32768 };
 
 	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		struct iou_pb_ring pb;
+		struct iou_pbuf_ring pb;
 
-		int ret = iou_pb_ring_setup(&self->r, &pb, sizes[i], 1, 0);
+		int ret = iou_pbuf_ring_setup(&self->r, &pb, sizes[i], 1, 0);
 
 		if (ret)
 			TH_LOG("entries %u", sizes[i]);
 		ASSERT_RES(0, ret);
-		ASSERT_RES(0, iou_pb_unregister(&self->r, 1));
+		ASSERT_RES(0, iou_pbuf_unregister(&self->r, 1));
 		pb.registered = false;
-		iou_pb_ring_free(&self->r, &pb);
+		iou_pbuf_ring_free(&self->r, &pb);
 	}
 }
 
 TEST_F(pbuf, largest_ring_of_32768_feeds_reads)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 32768, 2, 0));
-	iou_pb_add(&pb, self->bufs, 64, 4321, 0);
-	iou_pb_advance(&pb, 1);
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 32768, 2, 0));
+	iou_pbuf_add(&pb, self->bufs, 64, 4321, 0);
+	iou_pbuf_advance(&pb, 1);
 	cqe = read_select(_metadata, &self->r, self->fd, 64, 0, 2, 1);
 	ASSERT_RES(64, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(4321, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(4321, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs, 64, 0));
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(pbuf, read_selects_buffers_in_ring_order_with_bid_in_cqe)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 8, 7, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 8, 7, 0));
 	/* bids deliberately not equal to the slot index */
 	for (unsigned int i = 0; i < 4; i++)
-		iou_pb_add(&pb, self->bufs + i * 4096, 4096, 100 + 3 * i, i);
-	iou_pb_advance(&pb, 4);
+		iou_pbuf_add(&pb, self->bufs + i * 4096, 4096, 100 + 3 * i, i);
+	iou_pbuf_advance(&pb, 4);
 	for (unsigned int i = 0; i < 4; i++) {
 		struct iou_cqe cqe = read_select(_metadata, &self->r, self->fd,
 						 512, 512 * i, 7, 10 + i);
 
 		ASSERT_RES(512, cqe.res);
-		ASSERT_EQ(iou_pb_cqe_flags(100 + 3 * i, 0), cqe.flags);
+		ASSERT_EQ(iou_pbuf_cqe_flags(100 + 3 * i, 0), cqe.flags);
 		ASSERT_TRUE(iou_check_pattern(self->bufs + i * 4096, 512, 512 * i));
 	}
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(pbuf, group_id_65535_is_valid)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 65535, 0));
-	iou_pb_add(&pb, self->bufs, 4096, 9, 0);
-	iou_pb_advance(&pb, 1);
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 65535, 0));
+	iou_pbuf_add(&pb, self->bufs, 4096, 9, 0);
+	iou_pbuf_advance(&pb, 1);
 	cqe = read_select(_metadata, &self->r, self->fd, 100, 1000, 65535, 1);
 	ASSERT_RES(100, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(9, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(9, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs, 100, 1000));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 65535));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 65535));
 	pb.registered = false;
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(pbuf, same_group_twice_is_eexist)
 {
-	struct iou_pb_ring a, b;
+	struct iou_pbuf_ring a, b;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &a, 4, 3, 0));
-	ASSERT_RES(-EEXIST, iou_pb_ring_setup(&self->r, &b, 4, 3, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &a, 4, 3, 0));
+	ASSERT_RES(-EEXIST, iou_pbuf_ring_setup(&self->r, &b, 4, 3, 0));
 	/* the first ring is still the one in use */
-	iou_pb_add(&a, self->bufs, 4096, 1, 0);
-	iou_pb_advance(&a, 1);
-	ASSERT_EQ(iou_pb_cqe_flags(1, 0),
+	iou_pbuf_add(&a, self->bufs, 4096, 1, 0);
+	iou_pbuf_advance(&a, 1);
+	ASSERT_EQ(iou_pbuf_cqe_flags(1, 0),
 		  read_select(_metadata, &self->r, self->fd, 8, 0, 3, 1).flags);
-	iou_pb_ring_free(&self->r, &a);
+	iou_pbuf_ring_free(&self->r, &a);
 }
 
 TEST_F(pbuf, group_id_reusable_after_unregister)
 {
-	struct iou_pb_ring a, b;
+	struct iou_pbuf_ring a, b;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &a, 4, 3, 0));
-	iou_pb_add(&a, self->bufs, 4096, 1, 0);
-	iou_pb_advance(&a, 1);
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 3));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &a, 4, 3, 0));
+	iou_pbuf_add(&a, self->bufs, 4096, 1, 0);
+	iou_pbuf_advance(&a, 1);
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 3));
 	a.registered = false;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &b, 4, 3, 0));
-	iou_pb_add(&b, self->bufs + 4096, 4096, 2, 0);
-	iou_pb_advance(&b, 1);
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &b, 4, 3, 0));
+	iou_pbuf_add(&b, self->bufs + 4096, 4096, 2, 0);
+	iou_pbuf_advance(&b, 1);
 	/* the new ring serves, not the buffer left in the old one */
 	cqe = read_select(_metadata, &self->r, self->fd, 64, 64, 3, 1);
 	ASSERT_RES(64, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(2, 0), cqe.flags);
+	ASSERT_EQ(iou_pbuf_cqe_flags(2, 0), cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(self->bufs + 4096, 64, 64));
-	iou_pb_ring_free(&self->r, &b);
-	iou_pb_ring_free(&self->r, &a);
+	iou_pbuf_ring_free(&self->r, &b);
+	iou_pbuf_ring_free(&self->r, &a);
 }
 
 TEST_F(pbuf, read_after_unregister_is_enobufs)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 5, 0));
-	iou_pb_add(&pb, self->bufs, 4096, 1, 0);
-	iou_pb_advance(&pb, 1);
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 5));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 5, 0));
+	iou_pbuf_add(&pb, self->bufs, 4096, 1, 0);
+	iou_pbuf_advance(&pb, 1);
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 5));
 	pb.registered = false;
 	cqe = read_select(_metadata, &self->r, self->fd, 64, 0, 5, 1);
 	ASSERT_RES(-ENOBUFS, cqe.res);
 	ASSERT_EQ(0, cqe.flags);
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(pbuf, groups_are_independent)
 {
-	struct iou_pb_ring a, b;
+	struct iou_pbuf_ring a, b;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &a, 4, 1, 0));
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &b, 4, 2, 0));
-	iou_pb_add(&a, self->bufs, 4096, 11, 0);
-	iou_pb_add(&b, self->bufs + 4096, 4096, 22, 0);
-	iou_pb_advance(&a, 1);
-	iou_pb_advance(&b, 1);
-	ASSERT_EQ(iou_pb_cqe_flags(22, 0),
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &a, 4, 1, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &b, 4, 2, 0));
+	iou_pbuf_add(&a, self->bufs, 4096, 11, 0);
+	iou_pbuf_add(&b, self->bufs + 4096, 4096, 22, 0);
+	iou_pbuf_advance(&a, 1);
+	iou_pbuf_advance(&b, 1);
+	ASSERT_EQ(iou_pbuf_cqe_flags(22, 0),
 		  read_select(_metadata, &self->r, self->fd, 8, 0, 2, 1).flags);
-	ASSERT_EQ(iou_pb_cqe_flags(11, 0),
+	ASSERT_EQ(iou_pbuf_cqe_flags(11, 0),
 		  read_select(_metadata, &self->r, self->fd, 8, 0, 1, 2).flags);
 	/* both are empty now */
 	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 2, 3).res);
 	ASSERT_RES(-ENOBUFS, read_select(_metadata, &self->r, self->fd, 8, 0, 1, 4).res);
-	iou_pb_ring_free(&self->r, &a);
-	iou_pb_ring_free(&self->r, &b);
+	iou_pbuf_ring_free(&self->r, &a);
+	iou_pbuf_ring_free(&self->r, &b);
 }
 
 TEST_F(pbuf, unregister_of_unknown_group_is_enoent)
 {
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 100));
+	ASSERT_RES(-ENOENT, iou_pbuf_unregister(&self->r, 100));
 }
 
 TEST_F(pbuf, unregister_twice_is_enoent)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 
 	/* an id above the fixed low-id array of kernels before 6.9 */
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 100, 0));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 100));
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 100));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 100, 0));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 100));
+	ASSERT_RES(-ENOENT, iou_pbuf_unregister(&self->r, 100));
 	pb.registered = false;
-	iou_pb_ring_free(&self->r, &pb);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_F(pbuf, group_with_legacy_buffers_is_eexist)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
 	REQUIRE_OPCODE(IORING_OP_PROVIDE_BUFFERS);
 	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 2, 4, 0);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_LE(0, cqe.res);
-	ASSERT_RES(-EEXIST, iou_pb_ring_setup(&self->r, &pb, 4, 4, 0));
+	ASSERT_RES(-EEXIST, iou_pbuf_ring_setup(&self->r, &pb, 4, 4, 0));
 }
 
 TEST_F(pbuf, unregister_of_legacy_group_is_einval)
@@ -260,7 +260,7 @@ TEST_F(pbuf, unregister_of_legacy_group_is_einval)
 	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 2, 4, 0);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_LE(0, cqe.res);
-	ASSERT_RES(-EINVAL, iou_pb_unregister(&self->r, 4));
+	ASSERT_RES(-EINVAL, iou_pbuf_unregister(&self->r, 4));
 	/* the legacy buffers are still there to be selected */
 	cqe = read_select(_metadata, &self->r, self->fd, 8, 0, 4, 1);
 	ASSERT_RES(8, cqe.res);
@@ -269,20 +269,20 @@ TEST_F(pbuf, unregister_of_legacy_group_is_einval)
 
 TEST_F(pbuf, unregister_frees_the_group_for_legacy_buffers)
 {
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
 
 	REQUIRE_OPCODE(IORING_OP_PROVIDE_BUFFERS);
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 6, 0));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 6));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 6, 0));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 6));
 	pb.registered = false;
 	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 1, 6, 77);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_LE(0, cqe.res);
 	cqe = read_select(_metadata, &self->r, self->fd, 8, 0, 6, 1);
 	ASSERT_RES(8, cqe.res);
-	ASSERT_EQ(iou_pb_cqe_flags(77, 0), cqe.flags);
-	iou_pb_ring_free(&self->r, &pb);
+	ASSERT_EQ(iou_pbuf_cqe_flags(77, 0), cqe.flags);
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 TEST_HARNESS_MAIN

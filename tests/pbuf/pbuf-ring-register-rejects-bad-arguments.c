@@ -70,7 +70,7 @@ FIXTURE_TEARDOWN(bad)
 TEST_F(bad, refused_with_errno_and_no_group_created)
 {
 	struct io_uring_buf_reg reg;
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 
 	memset(&reg, 0, sizeof(reg));
 	reg.ring_entries = variant->entries;
@@ -101,16 +101,16 @@ TEST_F(bad, refused_with_errno_and_no_group_created)
 	ASSERT_RES(-variant->err,
 		   iou_register(&self->r, IORING_REGISTER_PBUF_RING, &reg, 1));
 	/* nothing was left registered under the group id */
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 300));
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &pb, 4, 300, 0));
-	iou_pb_ring_free(&self->r, &pb);
+	ASSERT_RES(-ENOENT, iou_pbuf_unregister(&self->r, 300));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 300, 0));
+	iou_pbuf_ring_free(&self->r, &pb);
 }
 
 /* ---- the register(2) call itself ---------------------------------- */
 
 FIXTURE(call) {
 	struct iou_ring r;
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	struct io_uring_buf_reg reg;
 	void *mem;
 };
@@ -149,14 +149,14 @@ TEST_F(call, nr_args_zero_is_einval)
 {
 	ASSERT_SYSERR(EINVAL, sys_io_uring_register(self->r.fd,
 			IORING_REGISTER_PBUF_RING, &self->reg, 0));
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 1));
+	ASSERT_RES(-ENOENT, iou_pbuf_unregister(&self->r, 1));
 }
 
 TEST_F(call, nr_args_two_is_einval)
 {
 	ASSERT_SYSERR(EINVAL, sys_io_uring_register(self->r.fd,
 			IORING_REGISTER_PBUF_RING, &self->reg, 2));
-	ASSERT_RES(-ENOENT, iou_pb_unregister(&self->r, 1));
+	ASSERT_RES(-ENOENT, iou_pbuf_unregister(&self->r, 1));
 }
 
 TEST_F(call, non_ring_fd_is_eopnotsupp)
@@ -193,7 +193,7 @@ TEST_F(call, empty_registered_ring_index_is_ebadf)
 	ASSERT_SYSOK(sys_io_uring_register(0,
 			IORING_REGISTER_PBUF_RING |
 			IORING_REGISTER_USE_REGISTERED_RING, &self->reg, 1));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 1));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 1));
 }
 
 TEST_F(call, registered_ring_index_16_is_einval)
@@ -219,27 +219,27 @@ TEST_F(call, unregister_faulting_argument_is_efault)
 
 TEST_F(call, unregister_nr_args_two_is_einval)
 {
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &self->pb, 4, 1, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &self->pb, 4, 1, 0));
 	ASSERT_SYSERR(EINVAL, sys_io_uring_register(self->r.fd,
 			IORING_UNREGISTER_PBUF_RING, &self->reg, 2));
 	/* still registered */
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 1));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 1));
 	self->pb.registered = false;
-	iou_pb_ring_free(&self->r, &self->pb);
+	iou_pbuf_ring_free(&self->r, &self->pb);
 }
 
 TEST_F(call, unregister_with_reserved_word_set_is_einval)
 {
 	struct io_uring_buf_reg reg;
 
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &self->pb, 4, 1, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &self->pb, 4, 1, 0));
 	memset(&reg, 0, sizeof(reg));
 	reg.bgid = 1;
 	reg.resv[1] = 1;
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_UNREGISTER_PBUF_RING, &reg, 1));
-	ASSERT_RES(0, iou_pb_unregister(&self->r, 1));
+	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 1));
 	self->pb.registered = false;
-	iou_pb_ring_free(&self->r, &self->pb);
+	iou_pbuf_ring_free(&self->r, &self->pb);
 }
 
 TEST_HARNESS_MAIN

@@ -14,7 +14,7 @@
 
 FIXTURE(st) {
 	struct iou_ring r;
-	struct iou_pb_ring pb;
+	struct iou_pbuf_ring pb;
 	int fd;
 	char *bufs;
 };
@@ -41,7 +41,7 @@ FIXTURE_SETUP(st)
 	self->bufs = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bufs);
-	ASSERT_RES(0, iou_pb_ring_setup(&self->r, &self->pb, 8, 3, 0));
+	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &self->pb, 8, 3, 0));
 	self->fd = iou_scratch_file("data", 65536, 0);
 	ASSERT_LE(0, self->fd);
 }
@@ -50,7 +50,7 @@ FIXTURE_TEARDOWN(st)
 {
 	if (self->fd >= 0)
 		close(self->fd);
-	iou_pb_ring_free(&self->r, &self->pb);
+	iou_pbuf_ring_free(&self->r, &self->pb);
 	iou_ring_exit(&self->r);
 }
 
@@ -59,7 +59,7 @@ static int read_one(struct __test_metadata *_metadata, struct iou_ring *r,
 {
 	struct iou_cqe cqe = { 0 };
 
-	iou_pb_prep_read(iou_get_sqe(r), fd, 64, 0, bgid);
+	iou_pbuf_prep_read(iou_get_sqe(r), fd, 64, 0, bgid);
 	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
 	return cqe.res;
 }
@@ -68,7 +68,7 @@ TEST_F(st, fresh_ring_head_is_zero)
 {
 	unsigned int head = 99;
 
-	ASSERT_RES(0, iou_pb_status(&self->r, 3, &head));
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 3, &head));
 	ASSERT_EQ(0, head);
 }
 
@@ -77,13 +77,13 @@ TEST_F(st, head_counts_consumed_buffers_not_published_ones)
 	unsigned int head = 99;
 
 	for (unsigned int i = 0; i < 6; i++)
-		iou_pb_add(&self->pb, self->bufs + i * 4096, 4096, i, i);
-	iou_pb_advance(&self->pb, 6);
-	ASSERT_RES(0, iou_pb_status(&self->r, 3, &head));
+		iou_pbuf_add(&self->pb, self->bufs + i * 4096, 4096, i, i);
+	iou_pbuf_advance(&self->pb, 6);
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 3, &head));
 	ASSERT_EQ(0, head);
 	for (unsigned int i = 1; i <= 4; i++) {
 		ASSERT_RES(64, read_one(_metadata, &self->r, self->fd, 3));
-		ASSERT_RES(0, iou_pb_status(&self->r, 3, &head));
+		ASSERT_RES(0, iou_pbuf_status(&self->r, 3, &head));
 		ASSERT_EQ(i, head);
 	}
 }
@@ -92,13 +92,13 @@ TEST_F(st, head_meets_tail_when_ring_runs_dry)
 {
 	unsigned int head = 99;
 
-	iou_pb_add(&self->pb, self->bufs, 4096, 0, 0);
-	iou_pb_add(&self->pb, self->bufs + 4096, 4096, 1, 1);
-	iou_pb_advance(&self->pb, 2);
+	iou_pbuf_add(&self->pb, self->bufs, 4096, 0, 0);
+	iou_pbuf_add(&self->pb, self->bufs + 4096, 4096, 1, 1);
+	iou_pbuf_advance(&self->pb, 2);
 	ASSERT_RES(64, read_one(_metadata, &self->r, self->fd, 3));
 	ASSERT_RES(64, read_one(_metadata, &self->r, self->fd, 3));
 	ASSERT_RES(-ENOBUFS, read_one(_metadata, &self->r, self->fd, 3));
-	ASSERT_RES(0, iou_pb_status(&self->r, 3, &head));
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 3, &head));
 	ASSERT_EQ(2, head);
 	ASSERT_EQ(self->pb.tail, head);
 }
@@ -110,12 +110,12 @@ TEST_F(st, head_keeps_counting_past_the_ring_size)
 	/* 8 entries, 12 buffers through them: the head is not masked */
 	for (unsigned int round = 0; round < 3; round++) {
 		for (unsigned int i = 0; i < 4; i++)
-			iou_pb_add(&self->pb, self->bufs + i * 4096, 4096, i, i);
-		iou_pb_advance(&self->pb, 4);
+			iou_pbuf_add(&self->pb, self->bufs + i * 4096, 4096, i, i);
+		iou_pbuf_advance(&self->pb, 4);
 		for (unsigned int i = 0; i < 4; i++)
 			ASSERT_RES(64, read_one(_metadata, &self->r, self->fd, 3));
 	}
-	ASSERT_RES(0, iou_pb_status(&self->r, 3, &head));
+	ASSERT_RES(0, iou_pbuf_status(&self->r, 3, &head));
 	ASSERT_EQ(12, head);
 }
 
@@ -123,7 +123,7 @@ TEST_F(st, missing_group_is_enoent)
 {
 	unsigned int head;
 
-	ASSERT_RES(-ENOENT, iou_pb_status(&self->r, 4, &head));
+	ASSERT_RES(-ENOENT, iou_pbuf_status(&self->r, 4, &head));
 }
 
 TEST_F(st, legacy_group_is_einval)
@@ -135,7 +135,7 @@ TEST_F(st, legacy_group_is_einval)
 	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 2, 4, 0);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_LE(0, cqe.res);
-	ASSERT_RES(-EINVAL, iou_pb_status(&self->r, 4, &head));
+	ASSERT_RES(-EINVAL, iou_pbuf_status(&self->r, 4, &head));
 }
 
 TEST_F(st, reserved_word_set_is_einval)

@@ -20,7 +20,8 @@
  * Regression-test-for: 525916ce4966 ("io_uring/rsrc: fix lost entries after cloned range")
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
+#include "iou_versions.h"
 
 #define NBUF	4
 
@@ -38,12 +39,12 @@ FIXTURE_SETUP(clone)
 	REQUIRE_REGISTER_OP(IORING_REGISTER_CLONE_BUFFERS);
 	ASSERT_EQ(0, iou_ring_init(&self->src, 4, 0));
 	ASSERT_EQ(0, iou_ring_init(&self->dst, 4, 0));
-	self->mem = iou_rg_map(2 * NBUF * IOU_RG_PAGE);
+	self->mem = iou_map_nohuge(2 * NBUF * IOU_PAGE_SIZE);
 	ASSERT_NE(NULL, self->mem);
 	for (int i = 0; i < NBUF; i++)
-		iov[i] = (struct iovec){ self->mem + i * IOU_RG_PAGE, IOU_RG_PAGE };
+		iov[i] = (struct iovec){ self->mem + i * IOU_PAGE_SIZE, IOU_PAGE_SIZE };
 	ASSERT_RES(0, iou_register(&self->src, IORING_REGISTER_BUFFERS, iov, NBUF));
-	self->fd = iou_scratch_file("data", 16 * IOU_RG_PAGE, 0);
+	self->fd = iou_scratch_file("data", 16 * IOU_PAGE_SIZE, 0);
 	ASSERT_LE(0, self->fd);
 }
 
@@ -71,19 +72,19 @@ static int clone_from(struct iou_ring *dst, int src_fd, unsigned int flags,
 
 static unsigned char *srcbuf(FIXTURE_DATA(clone) *self, int i)
 {
-	return self->mem + i * IOU_RG_PAGE;
+	return self->mem + i * IOU_PAGE_SIZE;
 }
 
 static unsigned char *dstbuf(FIXTURE_DATA(clone) *self, int i)
 {
-	return self->mem + (NBUF + i) * IOU_RG_PAGE;
+	return self->mem + (NBUF + i) * IOU_PAGE_SIZE;
 }
 
 static int read_fixed(struct iou_ring *r, int fd, void *buf, unsigned int len,
 		      __u64 off, unsigned int index)
 {
 	iou_prep_read_fixed(iou_get_sqe(r), fd, buf, len, off, index);
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 /* ranged clones and DST_REPLACE (6.13); false on 6.12 */
@@ -94,19 +95,19 @@ static bool clone_ranges_supported(void)
 	struct iovec iov;
 	bool ok = false;
 
-	m = iou_rg_map(IOU_RG_PAGE);
+	m = iou_map_nohuge(IOU_PAGE_SIZE);
 	if (!m)
 		return false;
 	if (iou_ring_init(&a, 2, 0) == 0) {
 		if (iou_ring_init(&b, 2, 0) == 0) {
-			iov = (struct iovec){ m, IOU_RG_PAGE };
+			iov = (struct iovec){ m, IOU_PAGE_SIZE };
 			if (iou_register(&a, IORING_REGISTER_BUFFERS, &iov, 1) == 0)
 				ok = clone_from(&b, a.fd, 0, 0, 0, 1) == 0;
 			iou_ring_exit(&b);
 		}
 		iou_ring_exit(&a);
 	}
-	munmap(m, IOU_RG_PAGE);
+	munmap(m, IOU_PAGE_SIZE);
 	return ok;
 }
 
@@ -144,44 +145,44 @@ TEST_F(clone, clone_outlives_source_unregister_and_close)
 /*
  * The source lets go of its buffer by emptying the slot with
  * BUFFERS_UPDATE, which posts the tag on every kernel with tags: a table
- * unregister posts tags only since 6.13 (see iou_rg_unregister_posts_tags()),
+ * unregister posts tags only since 6.13 (see iou_unregister_posts_tags()),
  * and cloning came in 6.12.
  */
 TEST_F(clone, tags_stay_with_the_source)
 {
 	struct iou_ring tagged;
-	struct iovec iov = { srcbuf(self, 0), IOU_RG_PAGE }, none = { NULL, 0 };
+	struct iovec iov = { srcbuf(self, 0), IOU_PAGE_SIZE }, none = { NULL, 0 };
 	__u64 tag = 0x7a6;
 	struct iou_cqe cqe;
 
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, iou_ring_init(&tagged, 4, 0));
-	ASSERT_RES(0, iou_rg_buffers2(&tagged, &iov, &tag, 1, 0));
+	ASSERT_RES(0, iou_register_buffers2(&tagged, &iov, &tag, 1, 0));
 	ASSERT_RES(0, clone_from(&self->dst, tagged.fd, 0, 0, 0, 0));
 	/*
 	 * The source's slot goes while the clone still holds the buffer:
 	 * the source posts its tag, the clone nothing.
 	 */
-	ASSERT_RES(1, iou_rg_update2(&tagged, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(1, iou_rsrc_update2(&tagged, IORING_REGISTER_BUFFERS_UPDATE, 0,
 				     &none, NULL, 1));
 	ASSERT_EQ(1, iou_reap(&tagged, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x7a6, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
 	ASSERT_EQ(0, cqe.flags);
-	EXPECT_EQ(0, iou_rg_quiet(&self->dst, 50, NULL));
+	EXPECT_EQ(0, iou_reap_quiet(&self->dst, 50, NULL));
 	/* the clone still reads into that buffer */
 	ASSERT_RES(64, read_fixed(&self->dst, self->fd, srcbuf(self, 0), 64, 55, 0));
 	ASSERT_TRUE(iou_check_pattern(srcbuf(self, 0), 64, 55));
 	/* the clone's table goes: it carries no tag, nothing is posted anywhere */
 	ASSERT_RES(0, iou_register(&self->dst, IORING_UNREGISTER_BUFFERS, NULL, 0));
-	EXPECT_EQ(0, iou_rg_quiet(&self->dst, 50, NULL));
-	EXPECT_EQ(0, iou_rg_quiet(&tagged, 50, NULL));
+	EXPECT_EQ(0, iou_reap_quiet(&self->dst, 50, NULL));
+	EXPECT_EQ(0, iou_reap_quiet(&tagged, 50, NULL));
 	iou_ring_exit(&tagged);
 }
 
 TEST_F(clone, destination_with_buffers_fails_ebusy)
 {
-	struct iovec iov = { dstbuf(self, 0), IOU_RG_PAGE };
+	struct iovec iov = { dstbuf(self, 0), IOU_PAGE_SIZE };
 
 	ASSERT_RES(0, iou_register(&self->dst, IORING_REGISTER_BUFFERS, &iov, 1));
 	ASSERT_RES(-EBUSY, clone_from(&self->dst, self->src.fd, 0, 0, 0, 0));
@@ -279,7 +280,7 @@ TEST_F(clone, replace_keeps_destination_entries_outside_the_range)
 
 	REQUIRE_CLONE_RANGES();
 	for (int i = 0; i < NBUF; i++)
-		iov[i] = (struct iovec){ dstbuf(self, i), IOU_RG_PAGE };
+		iov[i] = (struct iovec){ dstbuf(self, i), IOU_PAGE_SIZE };
 	ASSERT_RES(0, iou_register(&self->dst, IORING_REGISTER_BUFFERS, iov, NBUF));
 	/* source buffer 0 into destination slot 1 only */
 	ASSERT_RES(0, clone_from(&self->dst, self->src.fd, IORING_REGISTER_DST_REPLACE,
@@ -298,7 +299,7 @@ TEST_F(clone, replace_keeps_destination_entries_outside_the_range)
 
 TEST_F(clone, replace_of_whole_table_swaps_all_buffers)
 {
-	struct iovec iov = { dstbuf(self, 0), IOU_RG_PAGE };
+	struct iovec iov = { dstbuf(self, 0), IOU_PAGE_SIZE };
 
 	REQUIRE_CLONE_RANGES();
 	ASSERT_RES(0, iou_register(&self->dst, IORING_REGISTER_BUFFERS, &iov, 1));

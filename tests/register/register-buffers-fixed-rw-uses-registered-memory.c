@@ -20,7 +20,7 @@
  * imported by an io-wq worker instead of the submitter.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define BUF0_LEN	(64 * 1024)
 #define BUF1_LEN	4096
@@ -47,8 +47,8 @@ FIXTURE_SETUP(fixed)
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	self->fd = iou_scratch_file("data", FILE_LEN, 0);
 	ASSERT_LE(0, self->fd);
-	self->buf0 = iou_rg_map(BUF0_LEN);
-	self->buf1 = iou_rg_map(BUF1_LEN);
+	self->buf0 = iou_map_nohuge(BUF0_LEN);
+	self->buf1 = iou_map_nohuge(BUF1_LEN);
 	ASSERT_NE(NULL, self->buf0);
 	ASSERT_NE(NULL, self->buf1);
 	iov[0] = (struct iovec){ self->buf0, BUF0_LEN };
@@ -73,7 +73,7 @@ static int fixed_rw(struct iou_ring *r, int op, int fd, void *addr,
 	sqe->buf_index = (__u16)index;
 	sqe->flags = (__u8)sqe_flags;
 	sqe->user_data = 0xf1;
-	return iou_rg_one(r, cqe);
+	return iou_run_one(r, cqe);
 }
 
 TEST_F(fixed, read_fixed_fills_the_registered_pages)
@@ -239,7 +239,7 @@ TEST_F(fixed, readv_ignores_registered_buffers)
 	memset(mem, 0, sizeof(mem));
 	iou_prep_readv(sqe, self->fd, &iov, 1, 20000);
 	sqe->flags = (__u8)variant->sqe_flags;
-	ASSERT_RES(4096, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(4096, iou_run_one(&self->r, NULL));
 	ASSERT_TRUE(iou_check_pattern(mem, sizeof(mem), 20000));
 }
 

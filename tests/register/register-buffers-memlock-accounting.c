@@ -25,14 +25,14 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define N_PAGES		16U
 #define CHILD_MS	10000
 
 static size_t pg(void)
 {
-	return IOU_RG_PAGE;
+	return IOU_PAGE_SIZE;
 }
 
 static int set_memlock_pages(unsigned long pages)
@@ -95,7 +95,7 @@ static void in_child(struct __test_metadata *_metadata, child_fn fn, bool drop)
 
 static void *pages(unsigned long n)
 {
-	return iou_rg_map(n * pg());
+	return iou_map_nohuge(n * pg());
 }
 
 static int reg_pages(struct iou_ring *r, void *mem, unsigned long n)
@@ -185,7 +185,7 @@ static int update_when_released(struct iou_ring *r, unsigned int slot,
 	uint64_t start = iou_now_ns();
 	int ret;
 
-	while ((ret = iou_rg_update2(r, IORING_REGISTER_BUFFERS_UPDATE, slot,
+	while ((ret = iou_rsrc_update2(r, IORING_REGISTER_BUFFERS_UPDATE, slot,
 				     iov, NULL, 1)) == -ENOMEM &&
 	       iou_ms_since(start) < 3000)
 		usleep(10000);
@@ -206,27 +206,27 @@ static void update_over(struct __test_metadata *_metadata)
 	iov[1] = (struct iovec){ NULL, 0 };
 	ASSERT_RES(0, iou_register(&r, IORING_REGISTER_BUFFERS, iov, 2));
 	upd = (struct iovec){ mem + (N_PAGES - 1) * pg(), 2 * pg() };
-	ASSERT_RES(-ENOMEM, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+	ASSERT_RES(-ENOMEM, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
 					   &upd, NULL, 1));
 	upd.iov_len = pg();
-	ASSERT_RES(1, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+	ASSERT_RES(1, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
 				     &upd, NULL, 1));
 	/*
 	 * A replacement is charged before the buffer it replaces is let go:
 	 * with the budget used up, even a smaller buffer does not fit.
 	 */
 	upd = (struct iovec){ mem, pg() };
-	ASSERT_RES(-ENOMEM, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(-ENOMEM, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 					   &upd, NULL, 1));
 	/* emptying the slot gives its pages back */
 	upd = (struct iovec){ NULL, 0 };
-	ASSERT_RES(1, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(1, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 				     &upd, NULL, 1));
 	upd = (struct iovec){ mem, (N_PAGES - 1) * pg() };
 	ASSERT_RES(1, update_when_released(&r, 0, &upd));
 	/* and the budget is full again */
 	upd = (struct iovec){ mem, pg() };
-	ASSERT_RES(-ENOMEM, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(-ENOMEM, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 					   &upd, NULL, 1));
 	iou_ring_exit(&r);
 }

@@ -30,7 +30,7 @@
 #include <linux/magic.h>
 
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define HPAGE		(2UL << 20)
 
@@ -65,13 +65,13 @@ static int read_fixed(struct iou_ring *r, int fd, void *buf, unsigned int len,
 		      __u64 off)
 {
 	iou_prep_read_fixed(iou_get_sqe(r), fd, buf, len, off, 0);
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 TEST_F(kinds, unaligned_base_and_length_bound_the_buffer_exactly)
 {
-	size_t map = 5 * IOU_RG_PAGE, len = 3 * IOU_RG_PAGE + 77;
-	unsigned char *mem = iou_rg_map(map), *base;
+	size_t map = 5 * IOU_PAGE_SIZE, len = 3 * IOU_PAGE_SIZE + 77;
+	unsigned char *mem = iou_map_nohuge(map), *base;
 
 	ASSERT_NE(NULL, mem);
 	base = mem + 123;
@@ -90,7 +90,7 @@ TEST_F(kinds, unaligned_base_and_length_bound_the_buffer_exactly)
 
 TEST_F(kinds, shared_memfd_memory_carries_fixed_io)
 {
-	size_t len = 4 * IOU_RG_PAGE;
+	size_t len = 4 * IOU_PAGE_SIZE;
 	unsigned char *a, *b;
 	int mfd;
 
@@ -124,7 +124,7 @@ static bool scratch_is_shmem(void)
 
 TEST_F(kinds, private_file_mapping_registers_where_gup_decides)
 {
-	size_t len = 2 * IOU_RG_PAGE;
+	size_t len = 2 * IOU_PAGE_SIZE;
 	unsigned char *m, back[64];
 
 	if (scratch_is_shmem())
@@ -148,7 +148,7 @@ TEST_F(kinds, private_file_mapping_registers_where_gup_decides)
 
 TEST_F(kinds, shared_file_mapping_is_refused)
 {
-	size_t len = 2 * IOU_RG_PAGE;
+	size_t len = 2 * IOU_PAGE_SIZE;
 	void *m;
 
 	if (scratch_is_shmem())
@@ -215,7 +215,7 @@ TEST_F(kinds, thp_buffer_at_odd_offset_reads_the_right_bytes)
 {
 	unsigned char *hp;
 	void *map;
-	size_t off = HPAGE - 3 * IOU_RG_PAGE + 100, len = HPAGE;
+	size_t off = HPAGE - 3 * IOU_PAGE_SIZE + 100, len = HPAGE;
 
 	hp = thp_area(&map);
 	if (!hp) {
@@ -246,7 +246,7 @@ TEST_F(kinds, thp_buffer_at_odd_offset_scatters_vectored_reads_right)
 {
 	unsigned char *hp;
 	void *map;
-	size_t off = HPAGE - 2 * IOU_RG_PAGE + 33, len = HPAGE;
+	size_t off = HPAGE - 2 * IOU_PAGE_SIZE + 33, len = HPAGE;
 	struct iovec seg[3];
 	struct io_uring_sqe *sqe;
 	int ret;
@@ -268,7 +268,7 @@ TEST_F(kinds, thp_buffer_at_odd_offset_scatters_vectored_reads_right)
 	seg[2] = (struct iovec){ hp + HPAGE + 70000, 4096 };
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_readv_fixed(sqe, self->fd, seg, 3, 4096, 0);
-	ASSERT_RES(8096, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(8096, iou_run_one(&self->r, NULL));
 	ASSERT_TRUE(iou_check_pattern(seg[0].iov_base, 1000, 4096));
 	ASSERT_TRUE(iou_check_pattern(seg[1].iov_base, 3000, 5096));
 	ASSERT_TRUE(iou_check_pattern(seg[2].iov_base, 4096, 8096));

@@ -28,7 +28,7 @@
 #include <sys/resource.h>
 
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define ONE_GIB		(1UL << 30)
 #define CHUNK		(2UL << 20)
@@ -136,15 +136,15 @@ TEST(exactly_one_gib_registers_and_its_last_page_carries_io)
 
 	memset(mem + ONE_GIB - 4096, 0, 4096);
 	iou_prep_read_fixed(iou_get_sqe(&r), fd, mem + ONE_GIB - 4096, 4096, 4096, 0);
-	ASSERT_RES(4096, iou_rg_one(&r, NULL));
+	ASSERT_RES(4096, iou_run_one(&r, NULL));
 	ASSERT_TRUE(iou_check_pattern(mem + ONE_GIB - 4096, 4096, 4096));
 
 	iou_prep_read_fixed(iou_get_sqe(&r), fd, mem + ONE_GIB - 4096, 4097, 0, 0);
-	ASSERT_RES(-EFAULT, iou_rg_one(&r, NULL));
+	ASSERT_RES(-EFAULT, iou_run_one(&r, NULL));
 
 	/* the start of the buffer works too */
 	iou_prep_read_fixed(iou_get_sqe(&r), fd, mem, 100, 0, 0);
-	ASSERT_RES(100, iou_rg_one(&r, NULL));
+	ASSERT_RES(100, iou_run_one(&r, NULL));
 	ASSERT_TRUE(iou_check_pattern(mem, 100, 0));
 
 	ASSERT_RES(0, iou_register(&r, IORING_UNREGISTER_BUFFERS, NULL, 0));
@@ -167,7 +167,7 @@ static int one_tib_plus_one_res(void)
 	void *page;
 	int ret;
 
-	page = mmap(NULL, IOU_RG_PAGE, PROT_READ | PROT_WRITE,
+	page = mmap(NULL, IOU_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)
 		return -ENOMEM;
@@ -177,7 +177,7 @@ static int one_tib_plus_one_res(void)
 		ret = iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1);
 		iou_ring_exit(&r);
 	}
-	munmap(page, IOU_RG_PAGE);
+	munmap(page, IOU_PAGE_SIZE);
 	return ret;
 }
 
@@ -201,7 +201,7 @@ TEST(one_gib_plus_one_byte_fails_efault)
 
 	REQUIRE_ONE_GIB_LIMIT();
 	/* address space only, never touched: the length is refused first */
-	mem = mmap(NULL, ONE_GIB + IOU_RG_PAGE, PROT_READ | PROT_WRITE,
+	mem = mmap(NULL, ONE_GIB + IOU_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(MAP_FAILED, mem);
 	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
@@ -209,7 +209,7 @@ TEST(one_gib_plus_one_byte_fails_efault)
 	ASSERT_RES(-EFAULT, iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1));
 	ASSERT_RES(-ENXIO, iou_register(&r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 	iou_ring_exit(&r);
-	munmap(mem, ONE_GIB + IOU_RG_PAGE);
+	munmap(mem, ONE_GIB + IOU_PAGE_SIZE);
 }
 
 TEST(one_gib_plus_one_byte_by_update_fails_efault)
@@ -218,18 +218,18 @@ TEST(one_gib_plus_one_byte_by_update_fails_efault)
 	struct iovec iov;
 	void *mem;
 
-	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_RSRC_SPARSE();
 	REQUIRE_ONE_GIB_LIMIT();
-	mem = mmap(NULL, ONE_GIB + IOU_RG_PAGE, PROT_READ | PROT_WRITE,
+	mem = mmap(NULL, ONE_GIB + IOU_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(MAP_FAILED, mem);
 	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
-	ASSERT_RES(0, iou_rg_buffers2(&r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_buffers2(&r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
 	iov = (struct iovec){ mem, ONE_GIB + 1 };
-	ASSERT_RES(-EFAULT, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+	ASSERT_RES(-EFAULT, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
 					   &iov, NULL, 1));
 	iou_ring_exit(&r);
-	munmap(mem, ONE_GIB + IOU_RG_PAGE);
+	munmap(mem, ONE_GIB + IOU_PAGE_SIZE);
 }
 
 TEST(one_tib_plus_one_byte_fails_einval)
@@ -240,14 +240,14 @@ TEST(one_tib_plus_one_byte_fails_einval)
 
 	REQUIRE_ONE_TIB_LIMIT();
 	/* one page of memory: the length alone is refused */
-	mem = iou_rg_map(IOU_RG_PAGE);
+	mem = iou_map_nohuge(IOU_PAGE_SIZE);
 	ASSERT_NE(NULL, mem);
 	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
 	iov = (struct iovec){ mem, (size_t)(ONE_TIB + 1) };
 	ASSERT_RES(-EINVAL, iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1));
 	ASSERT_RES(-ENXIO, iou_register(&r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 	iou_ring_exit(&r);
-	munmap(mem, IOU_RG_PAGE);
+	munmap(mem, IOU_PAGE_SIZE);
 }
 
 TEST(one_tib_plus_one_byte_by_update_fails_einval)
@@ -257,23 +257,23 @@ TEST(one_tib_plus_one_byte_by_update_fails_einval)
 	void *mem;
 	int fd;
 
-	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_RSRC_SPARSE();
 	REQUIRE_ONE_TIB_LIMIT();
-	mem = iou_rg_map(IOU_RG_PAGE);
+	mem = iou_map_nohuge(IOU_PAGE_SIZE);
 	ASSERT_NE(NULL, mem);
 	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
-	ASSERT_RES(0, iou_rg_buffers2(&r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_buffers2(&r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
 	iov = (struct iovec){ mem, (size_t)(ONE_TIB + 1) };
-	ASSERT_RES(-EINVAL, iou_rg_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+	ASSERT_RES(-EINVAL, iou_rsrc_update2(&r, IORING_REGISTER_BUFFERS_UPDATE, 1,
 					   &iov, NULL, 1));
 	/* the slot stayed empty */
 	fd = iou_scratch_file("data", 4096, 0);
 	ASSERT_LE(0, fd);
 	iou_prep_read_fixed(iou_get_sqe(&r), fd, mem, 1, 0, 1);
-	ASSERT_RES(-EFAULT, iou_rg_one(&r, NULL));
+	ASSERT_RES(-EFAULT, iou_run_one(&r, NULL));
 	close(fd);
 	iou_ring_exit(&r);
-	munmap(mem, IOU_RG_PAGE);
+	munmap(mem, IOU_PAGE_SIZE);
 }
 
 TEST_HARNESS_MAIN

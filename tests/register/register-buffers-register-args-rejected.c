@@ -16,7 +16,7 @@
  * valid registration succeeds and the failed one's buffers are unusable.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 FIXTURE(args) {
 	struct iou_ring r;
@@ -27,8 +27,8 @@ FIXTURE(args) {
 FIXTURE_SETUP(args)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-	self->len = 4 * IOU_RG_PAGE;
-	self->mem = iou_rg_map(self->len);
+	self->len = 4 * IOU_PAGE_SIZE;
+	self->mem = iou_map_nohuge(self->len);
 	ASSERT_NE(NULL, self->mem);
 }
 
@@ -75,15 +75,15 @@ TEST_F(args, unreadable_iovec_array_fails_efault)
 
 TEST_F(args, prot_none_memory_fails_efault)
 {
-	ASSERT_RES(-EFAULT, reg1(&self->r, iou_fault_ptr(), IOU_RG_PAGE));
+	ASSERT_RES(-EFAULT, reg1(&self->r, iou_fault_ptr(), IOU_PAGE_SIZE));
 }
 
 TEST_F(args, unmapped_memory_fails_efault)
 {
 	/* the last two pages of the mapping are given back first */
-	ASSERT_EQ(0, munmap(self->mem + 2 * IOU_RG_PAGE, 2 * IOU_RG_PAGE));
-	self->len = 2 * IOU_RG_PAGE;
-	ASSERT_RES(-EFAULT, reg1(&self->r, self->mem + IOU_RG_PAGE, 2 * IOU_RG_PAGE));
+	ASSERT_EQ(0, munmap(self->mem + 2 * IOU_PAGE_SIZE, 2 * IOU_PAGE_SIZE));
+	self->len = 2 * IOU_PAGE_SIZE;
+	ASSERT_RES(-EFAULT, reg1(&self->r, self->mem + IOU_PAGE_SIZE, 2 * IOU_PAGE_SIZE));
 }
 
 TEST_F(args, read_only_memory_fails_efault)
@@ -120,7 +120,7 @@ TEST_F(args, range_wrapping_the_address_space_fails_eoverflow)
 TEST_F(args, second_registration_fails_ebusy)
 {
 	ASSERT_RES(0, reg1(&self->r, self->mem, self->len));
-	ASSERT_RES(-EBUSY, reg1(&self->r, self->mem, IOU_RG_PAGE));
+	ASSERT_RES(-EBUSY, reg1(&self->r, self->mem, IOU_PAGE_SIZE));
 	/* EBUSY did not disturb the table in place */
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
@@ -144,9 +144,9 @@ TEST_F(args, unregister_with_argument_fails_einval)
 TEST_F(args, failed_registration_leaves_no_table)
 {
 	struct iovec iov[3] = {
-		{ self->mem, IOU_RG_PAGE },
-		{ self->mem + IOU_RG_PAGE, IOU_RG_PAGE },
-		{ iou_fault_ptr(), IOU_RG_PAGE },	/* fails to pin */
+		{ self->mem, IOU_PAGE_SIZE },
+		{ self->mem + IOU_PAGE_SIZE, IOU_PAGE_SIZE },
+		{ iou_fault_ptr(), IOU_PAGE_SIZE },	/* fails to pin */
 	};
 	struct io_uring_sqe *sqe;
 	int fd = iou_scratch_file("data", 8192, 0);
@@ -156,7 +156,7 @@ TEST_F(args, failed_registration_leaves_no_table)
 	/* the first two were unwound: no index 0 to read into */
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read_fixed(sqe, fd, self->mem, 64, 0, 0);
-	ASSERT_RES(-EFAULT, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(-EFAULT, iou_run_one(&self->r, NULL));
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_BUFFERS, iov, 2));
 	close(fd);
@@ -183,7 +183,7 @@ TEST_F(args, buffers2_nr_zero_fails_einval)
 	struct iovec iov = { self->mem, self->len };
 
 	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 0, 0));
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, &iov, NULL, 0, 0));
 }
 
 TEST_F(args, buffers2_nonzero_resv2_fails_einval)
@@ -202,16 +202,16 @@ TEST_F(args, buffers2_unknown_flag_fails_einval)
 	struct iovec iov = { self->mem, self->len };
 
 	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 1, 1U << 1));
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 1, 1U << 31));
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, &iov, NULL, 1, 1U << 1));
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, &iov, NULL, 1, 1U << 31));
 }
 
 TEST_F(args, buffers2_sparse_with_iovecs_fails_einval)
 {
 	struct iovec iov = { self->mem, self->len };
 
-	IOU_RG_REQUIRE_SPARSE();
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, &iov, NULL, 1,
+	REQUIRE_RSRC_SPARSE();
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, &iov, NULL, 1,
 					    IORING_RSRC_REGISTER_SPARSE));
 }
 
@@ -220,7 +220,7 @@ TEST_F(args, buffers2_unreadable_tags_fail_efault)
 	struct iovec iov = { self->mem, self->len };
 
 	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
-	ASSERT_RES(-EFAULT, iou_rg_buffers2(&self->r, &iov, iou_fault_ptr(), 1, 0));
+	ASSERT_RES(-EFAULT, iou_register_buffers2(&self->r, &iov, iou_fault_ptr(), 1, 0));
 	/* and nothing was left registered */
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 }
@@ -239,7 +239,7 @@ TEST_F(args, buffers2_after_buffers_fails_ebusy)
 
 	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
 	ASSERT_RES(0, reg1(&self->r, self->mem, self->len));
-	ASSERT_RES(-EBUSY, iou_rg_buffers2(&self->r, &iov, NULL, 1, 0));
+	ASSERT_RES(-EBUSY, iou_register_buffers2(&self->r, &iov, NULL, 1, 0));
 }
 
 TEST_HARNESS_MAIN

@@ -17,7 +17,7 @@
  * the most buffers IORING_REGISTER_BUFFERS takes; the kernel takes 16384.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define NR_MAX	IOU_MAX_REG_BUFFERS
 
@@ -33,7 +33,7 @@ FIXTURE_SETUP(table)
 	self->fd = -1;
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-	self->page = iou_rg_map(IOU_RG_PAGE);
+	self->page = iou_map_nohuge(IOU_PAGE_SIZE);
 	ASSERT_NE(NULL, self->page);
 	self->iov = calloc(NR_MAX + 1, sizeof(*self->iov));
 	ASSERT_NE(NULL, self->iov);
@@ -46,10 +46,10 @@ FIXTURE_SETUP(table)
 	for (unsigned int i = 0; i <= NR_MAX; i++) {
 		bool real = iou_has_cap(CAP_IPC_LOCK) || i == 0 || i >= NR_MAX - 1;
 
-		self->iov[i] = real ? (struct iovec){ self->page, IOU_RG_PAGE } :
+		self->iov[i] = real ? (struct iovec){ self->page, IOU_PAGE_SIZE } :
 				      (struct iovec){ NULL, 0 };
 	}
-	self->fd = iou_scratch_file("data", 3 * IOU_RG_PAGE, 0);
+	self->fd = iou_scratch_file("data", 3 * IOU_PAGE_SIZE, 0);
 	ASSERT_LE(0, self->fd);
 }
 
@@ -65,18 +65,18 @@ static int read_fixed(struct iou_ring *r, int fd, void *buf, unsigned int len,
 		      __u64 off, unsigned int index)
 {
 	iou_prep_read_fixed(iou_get_sqe(r), fd, buf, len, off, index);
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 TEST_F(table, exactly_16384_buffers_register_and_the_last_one_works)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_BUFFERS, self->iov, NR_MAX));
 	ASSERT_RES(512, read_fixed(&self->r, self->fd, self->page, 512,
-				   IOU_RG_PAGE, NR_MAX - 1));
-	ASSERT_TRUE(iou_check_pattern(self->page, 512, IOU_RG_PAGE));
+				   IOU_PAGE_SIZE, NR_MAX - 1));
+	ASSERT_TRUE(iou_check_pattern(self->page, 512, IOU_PAGE_SIZE));
 	ASSERT_RES(512, read_fixed(&self->r, self->fd, self->page + 512, 512,
-				   2 * IOU_RG_PAGE, 0));
-	ASSERT_TRUE(iou_check_pattern(self->page + 512, 512, 2 * IOU_RG_PAGE));
+				   2 * IOU_PAGE_SIZE, 0));
+	ASSERT_TRUE(iou_check_pattern(self->page + 512, 512, 2 * IOU_PAGE_SIZE));
 	/* one past the table */
 	ASSERT_RES(-EFAULT, read_fixed(&self->r, self->fd, self->page, 512, 0, NR_MAX));
 }
@@ -92,22 +92,22 @@ TEST_F(table, buffers_16385_fail_einval)
 TEST_F(table, buffers2_16384_register_and_16385_fail_einval)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_BUFFERS2);
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, self->iov, NULL, NR_MAX + 1, 0));
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, self->iov, NULL, NR_MAX, 0));
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, self->iov, NULL, NR_MAX + 1, 0));
+	ASSERT_RES(0, iou_register_buffers2(&self->r, self->iov, NULL, NR_MAX, 0));
 	ASSERT_RES(100, read_fixed(&self->r, self->fd, self->page, 100, 0, NR_MAX - 1));
 	ASSERT_TRUE(iou_check_pattern(self->page, 100, 0));
 }
 
 TEST_F(table, sparse_16384_table_fills_its_last_slot_by_update)
 {
-	IOU_RG_REQUIRE_SPARSE();
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, NULL, NULL, NR_MAX + 1,
+	REQUIRE_RSRC_SPARSE();
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, NULL, NULL, NR_MAX + 1,
 					    IORING_RSRC_REGISTER_SPARSE));
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, NULL, NULL, NR_MAX,
+	ASSERT_RES(0, iou_register_buffers2(&self->r, NULL, NULL, NR_MAX,
 				      IORING_RSRC_REGISTER_SPARSE));
 	/* sparse: no slot holds a buffer yet */
 	ASSERT_RES(-EFAULT, read_fixed(&self->r, self->fd, self->page, 64, 0, NR_MAX - 1));
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
 				     NR_MAX - 1, self->iov, NULL, 1));
 	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->page, 64, 4096, NR_MAX - 1));
 	ASSERT_TRUE(iou_check_pattern(self->page, 64, 4096));
@@ -115,13 +115,13 @@ TEST_F(table, sparse_16384_table_fills_its_last_slot_by_update)
 
 TEST_F(table, update_past_the_last_slot_fails_einval)
 {
-	IOU_RG_REQUIRE_SPARSE();
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, NULL, NULL, NR_MAX,
+	REQUIRE_RSRC_SPARSE();
+	ASSERT_RES(0, iou_register_buffers2(&self->r, NULL, NULL, NR_MAX,
 				      IORING_RSRC_REGISTER_SPARSE));
-	ASSERT_RES(-EINVAL, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
+	ASSERT_RES(-EINVAL, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
 					   NR_MAX, self->iov, NULL, 1));
 	/* a range that starts inside but ends outside is refused whole */
-	ASSERT_RES(-EINVAL, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
+	ASSERT_RES(-EINVAL, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE,
 					   NR_MAX - 1, self->iov, NULL, 2));
 	ASSERT_RES(-EFAULT, read_fixed(&self->r, self->fd, self->page, 64, 0, NR_MAX - 1));
 }

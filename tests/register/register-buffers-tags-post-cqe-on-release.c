@@ -19,12 +19,13 @@
  * 6.13 (7029acd8a950, "io_uring/rsrc: get rid of per-ring io_rsrc_node
  * list", made every buffer a node that posts its tag when freed); 5.13 to
  * 6.12 free the table silently and post tags for updates only.  That is
- * probed (iou_rg_unregister_posts_tags()); a case about the unregister
+ * probed (iou_unregister_posts_tags()); a case about the unregister
  * itself skips without it, and one that only ends with an unregister
  * asserts the behaviour of the kernel found: its tags, or no CQE at all.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
+#include "iou_versions.h"
 
 #define QUIET_MS	50
 
@@ -40,10 +41,10 @@ FIXTURE_SETUP(tags)
 	self->fd = -1;
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
-	self->len = 4 * IOU_RG_PAGE;
-	self->mem = iou_rg_map(self->len);
+	self->len = 4 * IOU_PAGE_SIZE;
+	self->mem = iou_map_nohuge(self->len);
 	ASSERT_NE(NULL, self->mem);
-	self->fd = iou_scratch_file("data", 4 * IOU_RG_PAGE, 0);
+	self->fd = iou_scratch_file("data", 4 * IOU_PAGE_SIZE, 0);
 	ASSERT_LE(0, self->fd);
 }
 
@@ -56,14 +57,14 @@ FIXTURE_TEARDOWN(tags)
 
 static struct iovec page_iov(FIXTURE_DATA(tags) *self, unsigned int i)
 {
-	return (struct iovec){ self->mem + i * IOU_RG_PAGE, IOU_RG_PAGE };
+	return (struct iovec){ self->mem + i * IOU_PAGE_SIZE, IOU_PAGE_SIZE };
 }
 
 static int read_fixed(struct iou_ring *r, int fd, void *buf, unsigned int len,
 		      unsigned int index)
 {
 	iou_prep_read_fixed(iou_get_sqe(r), fd, buf, len, 0, index);
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 /* true if cqe is a tag CQE for one of want[0..n) not seen before */
@@ -86,10 +87,10 @@ TEST_F(tags, unregister_posts_one_cqe_per_nonzero_tag)
 	bool seen[2] = { false, false };
 	struct iou_cqe cqe[2];
 
-	IOU_RG_REQUIRE_UNREGISTER_TAGS(IORING_REGISTER_BUFFERS2);
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, iov, tag, 3, 0));
+	REQUIRE_UNREGISTER_POSTS_TAGS();
+	ASSERT_RES(0, iou_register_buffers2(&self->r, iov, tag, 3, 0));
 	/* registering posts nothing */
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	for (int i = 0; i < 2; i++) {
@@ -99,7 +100,7 @@ TEST_F(tags, unregister_posts_one_cqe_per_nonzero_tag)
 			       cqe[i].flags);
 	}
 	/* the zero tag stays silent */
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 }
 
 TEST_F(tags, update_replacing_a_buffer_posts_the_old_tag)
@@ -109,24 +110,24 @@ TEST_F(tags, update_replacing_a_buffer_posts_the_old_tag)
 	__u64 tag[2] = { 0x11, 0x22 }, new_tag = 0x44;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, iov, tag, 2, 0));
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(0, iou_register_buffers2(&self->r, iov, tag, 2, 0));
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 				     &repl, &new_tag, 1));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x11, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
 	ASSERT_EQ(0, cqe.flags);
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 
 	/* slot 0 now is page 2: page 0's address no longer belongs to it */
-	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + 2 * IOU_RG_PAGE, 64, 0));
+	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + 2 * IOU_PAGE_SIZE, 64, 0));
 	ASSERT_RES(-EFAULT, read_fixed(&self->r, self->fd, self->mem, 64, 0));
 
 	/* and the new tag is the one posted when it goes */
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
-	if (!iou_rg_unregister_posts_tags(IORING_REGISTER_BUFFERS2)) {
+	if (!iou_unregister_posts_tags()) {
 		/* before 6.13 the unregister posts nothing at all */
-		ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+		ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	} else {
 		__u64 want[2] = { 0x44, 0x22 };
 		bool seen[2] = { false, false };
@@ -144,8 +145,8 @@ TEST_F(tags, update_emptying_a_slot_posts_its_tag)
 	__u64 tag = 0x5150;
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, &iov, &tag, 1, 0));
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(0, iou_register_buffers2(&self->r, &iov, &tag, 1, 0));
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 				     &none, NULL, 1));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x5150, cqe.user_data);
@@ -154,7 +155,7 @@ TEST_F(tags, update_emptying_a_slot_posts_its_tag)
 	ASSERT_RES(-EFAULT, read_fixed(&self->r, self->fd, self->mem, 64, 0));
 	/* the emptied slot has no tag left to post */
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 }
 
 TEST_F(tags, tag_for_an_empty_slot_fails_einval)
@@ -163,48 +164,48 @@ TEST_F(tags, tag_for_an_empty_slot_fails_einval)
 	__u64 tag[2] = { 0, 0x77 }, upd_tag = 0x78;
 	struct iovec none = { NULL, 0 };
 
-	ASSERT_RES(-EINVAL, iou_rg_buffers2(&self->r, iov, tag, 2, 0));
+	ASSERT_RES(-EINVAL, iou_register_buffers2(&self->r, iov, tag, 2, 0));
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_BUFFERS, NULL, 0));
 
 	tag[1] = 0;
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, iov, tag, 2, 0));
-	ASSERT_RES(-EINVAL, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+	ASSERT_RES(0, iou_register_buffers2(&self->r, iov, tag, 2, 0));
+	ASSERT_RES(-EINVAL, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 1,
 					   &none, &upd_tag, 1));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 }
 
 TEST_F(tags, failed_registration_posts_no_tags)
 {
 	struct iovec iov[3] = { page_iov(self, 0), page_iov(self, 1),
-				{ iou_fault_ptr(), IOU_RG_PAGE } };
+				{ iou_fault_ptr(), IOU_PAGE_SIZE } };
 	__u64 tag[3] = { 0x1, 0x2, 0x3 };
 
-	ASSERT_RES(-EFAULT, iou_rg_buffers2(&self->r, iov, tag, 3, 0));
+	ASSERT_RES(-EFAULT, iou_register_buffers2(&self->r, iov, tag, 3, 0));
 	/* the two pinned buffers were unwound without announcing it */
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 }
 
 TEST_F(tags, update_stops_at_the_first_bad_entry_and_returns_the_count)
 {
 	struct iovec iov[3] = { page_iov(self, 0), page_iov(self, 1), page_iov(self, 2) };
-	struct iovec upd[3] = { page_iov(self, 3), { iou_fault_ptr(), IOU_RG_PAGE },
+	struct iovec upd[3] = { page_iov(self, 3), { iou_fault_ptr(), IOU_PAGE_SIZE },
 				page_iov(self, 3) };
 	__u64 tag[3] = { 0xa, 0xb, 0xc };
 	struct iou_cqe cqe;
 
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, iov, tag, 3, 0));
+	ASSERT_RES(0, iou_register_buffers2(&self->r, iov, tag, 3, 0));
 	/* entry 0 is applied, entry 1 cannot be pinned: 1 is returned */
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 				     upd, NULL, 3));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0xa, cqe.user_data);
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	/* slots 1 and 2 still hold pages 1 and 2 */
-	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + IOU_RG_PAGE, 64, 1));
-	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + 2 * IOU_RG_PAGE, 64, 2));
-	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + 3 * IOU_RG_PAGE, 64, 0));
+	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + IOU_PAGE_SIZE, 64, 1));
+	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + 2 * IOU_PAGE_SIZE, 64, 2));
+	ASSERT_RES(64, read_fixed(&self->r, self->fd, self->mem + 3 * IOU_PAGE_SIZE, 64, 0));
 	/* a bad first entry returns its errno */
-	ASSERT_RES(-EFAULT, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 1,
+	ASSERT_RES(-EFAULT, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 1,
 					   &upd[1], NULL, 1));
 }
 
@@ -218,19 +219,19 @@ TEST_F(tags, release_waits_for_the_request_using_the_buffer)
 	int pfd[2];
 
 	ASSERT_EQ(0, pipe(pfd));
-	ASSERT_RES(0, iou_rg_buffers2(&self->r, &iov, &tag, 1, 0));
+	ASSERT_RES(0, iou_register_buffers2(&self->r, &iov, &tag, 1, 0));
 
 	/* a fixed read from an empty pipe: it waits, holding slot 0's buffer */
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read_fixed(sqe, pfd[0], self->mem, 100, 0, 0);
 	sqe->user_data = 0x7ead;
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 
 	/* the slot is emptied at once, but the buffer lives on */
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_BUFFERS_UPDATE, 0,
 				     &none, NULL, 1));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 
 	iou_fill_pattern(src, sizeof(src), 4242);
 	ASSERT_EQ(100, write(pfd[1], src, sizeof(src)));

@@ -12,7 +12,7 @@
  * Each case runs inline and with IOSQE_ASYNC (import in an io-wq worker).
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define BUF_LEN		(16 * 4096)
 
@@ -37,8 +37,8 @@ FIXTURE_SETUP(vfixed)
 
 	self->fd = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-	self->buf0 = iou_rg_map(BUF_LEN);
-	self->buf1 = iou_rg_map(BUF_LEN);
+	self->buf0 = iou_map_nohuge(BUF_LEN);
+	self->buf1 = iou_map_nohuge(BUF_LEN);
 	ASSERT_NE(NULL, self->buf0);
 	ASSERT_NE(NULL, self->buf1);
 	iov[0] = (struct iovec){ self->buf0, BUF_LEN };
@@ -64,7 +64,7 @@ static int vfixed(struct iou_ring *r, int op, int fd, const struct iovec *iov,
 	iou_prep_rw(sqe, op, fd, iov, nr, off);
 	sqe->buf_index = (__u16)index;
 	sqe->flags = (__u8)sqe_flags;
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 TEST_F(vfixed, readv_fixed_scatters_in_segment_order)

@@ -17,7 +17,7 @@
  * the kernel lacks it.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 /* Arguments valid for each opcode on a ring prepared by prepare(). */
 struct call {
@@ -58,11 +58,11 @@ FIXTURE_SETUP(matrix)
 	e->file = -1;
 	ASSERT_EQ(0, iou_ring_init(&e->r, 4, flags));
 	ASSERT_EQ(0, iou_ring_init(&e->src, 4, 0));
-	e->mem = iou_rg_map(2 * IOU_RG_PAGE);
+	e->mem = iou_map_nohuge(2 * IOU_PAGE_SIZE);
 	ASSERT_NE(NULL, e->mem);
 	e->file = iou_scratch_file("data", 64, 0);
 	ASSERT_LE(0, e->file);
-	e->iov = (struct iovec){ e->mem, IOU_RG_PAGE };
+	e->iov = (struct iovec){ e->mem, IOU_PAGE_SIZE };
 	ASSERT_RES(0, iou_register(&e->src, IORING_REGISTER_BUFFERS, &e->iov, 1));
 	e->fds[0] = e->file;
 	e->fds[1] = -1;
@@ -187,7 +187,7 @@ TEST_F(matrix, each_opcode_works_through_a_registered_ring_index)
 	if (iou_register_op_supported(IORING_REGISTER_CLONE_BUFFERS)) {
 		iou_prep_read_fixed(iou_get_sqe(&self->e.r), self->e.file, self->e.mem,
 				    16, 0, 0);
-		ASSERT_RES(16, iou_rg_one(&self->e.r, NULL));
+		ASSERT_RES(16, iou_run_one(&self->e.r, NULL));
 	}
 }
 

@@ -14,7 +14,7 @@
  * worker).
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 FIXTURE(ffile) {
 	struct iou_ring r;
@@ -66,7 +66,7 @@ static int fixed_rw(struct iou_ring *r, int op, int index, void *buf,
 	iou_prep_rw(sqe, op, index, buf, len, off);
 	sqe->flags = (__u8)(IOSQE_FIXED_FILE | sqe_flags);
 	sqe->user_data = 0xf17e;
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 TEST_F(ffile, read_through_index_reaches_the_registered_file)

@@ -17,7 +17,7 @@
  * behind.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 FIXTURE(fargs) {
 	struct iou_ring r;
@@ -168,15 +168,15 @@ TEST_F(fargs, files2_bad_struct_fields_fail_einval)
 
 TEST_F(fargs, files2_sparse_with_fd_array_fails_einval)
 {
-	IOU_RG_REQUIRE_SPARSE();
-	ASSERT_RES(-EINVAL, iou_rg_files2(&self->r, self->fd, NULL, 2,
+	REQUIRE_RSRC_SPARSE();
+	ASSERT_RES(-EINVAL, iou_register_files2(&self->r, self->fd, NULL, 2,
 					  IORING_RSRC_REGISTER_SPARSE));
 }
 
 TEST_F(fargs, files2_unreadable_tags_fail_efault)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
-	ASSERT_RES(-EFAULT, iou_rg_files2(&self->r, self->fd, iou_fault_ptr(), 2, 0));
+	ASSERT_RES(-EFAULT, iou_register_files2(&self->r, self->fd, iou_fault_ptr(), 2, 0));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
@@ -194,15 +194,15 @@ TEST_F(fargs, files2_tag_on_empty_slot_fails_einval)
 	__u64 tags[2] = { 0, 0x99 };
 
 	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
-	ASSERT_RES(-EINVAL, iou_rg_files2(&self->r, fds, tags, 2, 0));
+	ASSERT_RES(-EINVAL, iou_register_files2(&self->r, fds, tags, 2, 0));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
-	EXPECT_EQ(0, iou_rg_quiet(&self->r, 50, NULL));
+	EXPECT_EQ(0, iou_reap_quiet(&self->r, 50, NULL));
 }
 
 TEST_F(fargs, files2_more_than_2_pow_20_files_fail_emfile)
 {
-	IOU_RG_REQUIRE_SPARSE();
-	ASSERT_RES(-EMFILE, iou_rg_files2(&self->r, NULL, NULL, IOU_MAX_FIXED_FILES + 1,
+	REQUIRE_RSRC_SPARSE();
+	ASSERT_RES(-EMFILE, iou_register_files2(&self->r, NULL, NULL, IOU_MAX_FIXED_FILES + 1,
 					  IORING_RSRC_REGISTER_SPARSE));
 }
 

@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define LIMIT	64U
 
@@ -112,15 +112,15 @@ static void sparse2_at_limit(struct __test_metadata *_metadata)
 
 	ASSERT_EQ(0, iou_ring_init(&r, 2, 0));
 	ASSERT_EQ(0, set_nofile(LIMIT));
-	ASSERT_RES(-EMFILE, iou_rg_files2(&r, NULL, NULL, LIMIT + 1,
+	ASSERT_RES(-EMFILE, iou_register_files2(&r, NULL, NULL, LIMIT + 1,
 					  IORING_RSRC_REGISTER_SPARSE));
-	ASSERT_RES(0, iou_rg_files2(&r, NULL, NULL, LIMIT, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&r, NULL, NULL, LIMIT, IORING_RSRC_REGISTER_SPARSE));
 	iou_ring_exit(&r);
 }
 
 TEST(sparse_files2_table_is_capped_the_same_way)
 {
-	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_RSRC_SPARSE();
 	in_child(_metadata, sparse2_at_limit);
 }
 
@@ -150,19 +150,19 @@ static void max_table(struct __test_metadata *_metadata)
 	char c;
 
 	ASSERT_EQ(0, iou_ring_init(&r, 2, 0));
-	ASSERT_RES(-EMFILE, iou_rg_files2(&r, NULL, NULL, IOU_MAX_FIXED_FILES + 1,
+	ASSERT_RES(-EMFILE, iou_register_files2(&r, NULL, NULL, IOU_MAX_FIXED_FILES + 1,
 					  IORING_RSRC_REGISTER_SPARSE));
-	ASSERT_RES(0, iou_rg_files2(&r, NULL, NULL, IOU_MAX_FIXED_FILES,
+	ASSERT_RES(0, iou_register_files2(&r, NULL, NULL, IOU_MAX_FIXED_FILES,
 				    IORING_RSRC_REGISTER_SPARSE));
 	/* the last slot is usable */
 	fd = iou_scratch_file("data", 16, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_RES(1, iou_rg_update2(&r, IORING_REGISTER_FILES_UPDATE2, (unsigned int)slot,
+	ASSERT_RES(1, iou_rsrc_update2(&r, IORING_REGISTER_FILES_UPDATE2, (unsigned int)slot,
 				     &fd, NULL, 1));
 	sqe = iou_get_sqe(&r);
 	iou_prep_read(sqe, slot, &c, 1, 5);
 	sqe->flags = IOSQE_FIXED_FILE;
-	ASSERT_RES(1, iou_rg_one(&r, NULL));
+	ASSERT_RES(1, iou_run_one(&r, NULL));
 	ASSERT_TRUE(iou_check_pattern(&c, 1, 5));
 	iou_ring_exit(&r);
 	close(fd);
@@ -172,7 +172,7 @@ TEST(table_of_2_pow_20_registers_where_rlimit_allows)
 {
 	struct rlimit rl;
 
-	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_RSRC_SPARSE();
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < IOU_MAX_FIXED_FILES &&
 	    !iou_has_cap(CAP_SYS_RESOURCE))

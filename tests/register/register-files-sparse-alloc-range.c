@@ -18,7 +18,7 @@
  * Regression-test-for: a6bded921ed3 ("io_uring/filetable: clamp alloc_hint to the configured alloc range")
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 FIXTURE(alloc) {
 	struct iou_ring r;
@@ -29,7 +29,7 @@ FIXTURE_SETUP(alloc)
 {
 	int fd;
 
-	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_RSRC_SPARSE();
 	REQUIRE_REGISTER_OP(IORING_REGISTER_FILE_ALLOC_RANGE);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	fd = iou_scratch_file("data", 4096, 0);
@@ -55,7 +55,7 @@ static int set_range(struct iou_ring *r, unsigned int off, unsigned int len)
 static int open_direct(struct iou_ring *r, const char *path, unsigned int slot)
 {
 	iou_prep_openat_direct(iou_get_sqe(r), AT_FDCWD, path, O_RDONLY, 0, slot);
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 static int read_slot(struct iou_ring *r, int slot)
@@ -65,19 +65,19 @@ static int read_slot(struct iou_ring *r, int slot)
 
 	iou_prep_read(sqe, slot, &c, 1, 0);
 	sqe->flags = IOSQE_FIXED_FILE;
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 static int remove_slot(struct iou_ring *r, unsigned int slot)
 {
 	int none = -1;
 
-	return iou_rg_files_update(r, slot, &none, 1);
+	return iou_register_files_update(r, slot, &none, 1);
 }
 
 TEST_F(alloc, sparse_slots_are_empty_until_installed)
 {
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
 	for (int i = 0; i < 8; i++)
 		ASSERT_RES(-EBADF, read_slot(&self->r, i));
 	ASSERT_RES(0, open_direct(&self->r, self->path, 3));
@@ -87,7 +87,7 @@ TEST_F(alloc, sparse_slots_are_empty_until_installed)
 
 TEST_F(alloc, default_range_is_the_whole_table_lowest_slot_first)
 {
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 3, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 3, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(0, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 	ASSERT_RES(1, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 	ASSERT_RES(2, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
@@ -99,7 +99,7 @@ TEST_F(alloc, default_range_is_the_whole_table_lowest_slot_first)
 
 TEST_F(alloc, range_confines_automatic_slots)
 {
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(0, set_range(&self->r, 4, 2));
 	ASSERT_RES(4, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 	ASSERT_RES(5, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
@@ -112,7 +112,7 @@ TEST_F(alloc, range_confines_automatic_slots)
 
 TEST_F(alloc, removal_below_the_range_does_not_pull_allocation_out)
 {
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 32, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 32, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(0, set_range(&self->r, 10, 10));
 	/* install and remove an explicit slot below the range */
 	ASSERT_RES(0, open_direct(&self->r, self->path, 2));
@@ -132,7 +132,7 @@ TEST_F(alloc, range_errors)
 
 	/* no table yet */
 	ASSERT_RES(-EINVAL, set_range(&self->r, 0, 1));
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(-EINVAL, set_range(&self->r, 0, 9));
 	ASSERT_RES(-EINVAL, set_range(&self->r, 8, 1));
 	ASSERT_RES(-EOVERFLOW, set_range(&self->r, 0xffffffffu, 2));
@@ -151,10 +151,10 @@ TEST_F(alloc, range_errors)
 
 TEST_F(alloc, unregister_resets_the_range)
 {
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(0, set_range(&self->r, 6, 2));
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_FILES, NULL, 0));
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 8, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(0, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 }
 
@@ -162,12 +162,12 @@ TEST_F(alloc, close_direct_frees_the_slot_for_allocation)
 {
 	struct io_uring_sqe *sqe;
 
-	ASSERT_RES(0, iou_rg_files2(&self->r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
+	ASSERT_RES(0, iou_register_files2(&self->r, NULL, NULL, 2, IORING_RSRC_REGISTER_SPARSE));
 	ASSERT_RES(0, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 	ASSERT_RES(1, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_close_direct(sqe, 0);
-	ASSERT_RES(0, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(0, iou_run_one(&self->r, NULL));
 	ASSERT_RES(-EBADF, read_slot(&self->r, 0));
 	ASSERT_RES(0, open_direct(&self->r, self->path, IORING_FILE_INDEX_ALLOC));
 }

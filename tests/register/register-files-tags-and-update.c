@@ -21,10 +21,11 @@
  * unregister of the whole table posts the remaining tags only since 6.13
  * (7029acd8a950, "io_uring/rsrc: get rid of per-ring io_rsrc_node list");
  * 5.13 to 6.12 drop the table silently, so that case is probed
- * (iou_rg_unregister_posts_tags()) and skips without it.
+ * (iou_unregister_posts_tags()) and skips without it.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
+#include "iou_versions.h"
 
 #define QUIET_MS	50
 
@@ -76,7 +77,7 @@ static int read_slot(struct iou_ring *r, int slot, char *out)
 	iou_prep_read(sqe, slot, out, 8, 0);
 	sqe->flags = IOSQE_FIXED_FILE;
 	sqe->user_data = 0x5107;
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 #define ASSERT_SLOT_HOLDS(slot, name) do {				\
@@ -106,7 +107,7 @@ TEST_F(fup, legacy_update_installs_empties_and_skips)
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);	/* FILES_SKIP */
 	mark_files(_metadata, self);
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, fds, 3));
-	ASSERT_RES(3, iou_rg_files_update(&self->r, 0, upd, 3));
+	ASSERT_RES(3, iou_register_files_update(&self->r, 0, upd, 3));
 	ASSERT_SLOT_HOLDS(0, "file0");
 	ASSERT_SLOT_HOLDS(1, "file2");
 	ASSERT_SLOT_EMPTY(2);
@@ -120,9 +121,9 @@ TEST_F(fup, tags_post_on_unregister_for_nonzero_tags_only)
 	bool seen10 = false, seen30 = false;
 
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
-	IOU_RG_REQUIRE_UNREGISTER_TAGS(IORING_REGISTER_FILES2);
-	ASSERT_RES(0, iou_rg_files2(&self->r, fds, tags, 3, 0));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	REQUIRE_UNREGISTER_POSTS_TAGS();
+	ASSERT_RES(0, iou_register_files2(&self->r, fds, tags, 3, 0));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_FILES, NULL, 0));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	for (int i = 0; i < 2; i++) {
@@ -135,7 +136,7 @@ TEST_F(fup, tags_post_on_unregister_for_nonzero_tags_only)
 		else
 			ASSERT_EQ(0, cqe[i].user_data);
 	}
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 }
 
 TEST_F(fup, update2_replacing_a_file_posts_the_old_tag)
@@ -145,18 +146,18 @@ TEST_F(fup, update2_replacing_a_file_posts_the_old_tag)
 
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
 	mark_files(_metadata, self);
-	ASSERT_RES(0, iou_rg_files2(&self->r, fds, tags, 2, 0));
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
+	ASSERT_RES(0, iou_register_files2(&self->r, fds, tags, 2, 0));
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
 				     &self->f[2], &new_tag, 1));
 	ASSERT_TRUE(wait_tag(&self->r, 0x10));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	ASSERT_SLOT_HOLDS(0, "file2");
 	ASSERT_SLOT_HOLDS(1, "file1");
 	/* removing it posts the new tag */
 	{
 		int none = -1;
 
-		ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
+		ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
 					     &none, NULL, 1));
 	}
 	ASSERT_TRUE(wait_tag(&self->r, 0x20));
@@ -171,11 +172,11 @@ TEST_F(fup, skipped_slot_keeps_its_file_and_tag)
 
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
 	mark_files(_metadata, self);
-	ASSERT_RES(0, iou_rg_files2(&self->r, fds, tags, 2, 0));
-	ASSERT_RES(2, iou_rg_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
+	ASSERT_RES(0, iou_register_files2(&self->r, fds, tags, 2, 0));
+	ASSERT_RES(2, iou_rsrc_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
 				     upd, NULL, 2));
 	ASSERT_TRUE(wait_tag(&self->r, 0x11));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	ASSERT_SLOT_HOLDS(0, "file0");
 	ASSERT_SLOT_HOLDS(1, "file2");
 }
@@ -187,10 +188,10 @@ TEST_F(fup, tag_with_minus_one_or_skip_fails_einval)
 	__u64 tag = 0x42;
 
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
-	ASSERT_RES(0, iou_rg_files2(&self->r, fds, NULL, 2, 0));
-	ASSERT_RES(-EINVAL, iou_rg_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
+	ASSERT_RES(0, iou_register_files2(&self->r, fds, NULL, 2, 0));
+	ASSERT_RES(-EINVAL, iou_rsrc_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
 					   &none, &tag, 1));
-	ASSERT_RES(-EINVAL, iou_rg_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
+	ASSERT_RES(-EINVAL, iou_rsrc_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
 					   &skip, &tag, 1));
 }
 
@@ -202,14 +203,14 @@ TEST_F(fup, update_errors)
 
 	ASSERT_LE(0, closed);
 	close(closed);
-	ASSERT_RES(-ENXIO, iou_rg_files_update(&self->r, 0, fds, 1));
+	ASSERT_RES(-ENXIO, iou_register_files_update(&self->r, 0, fds, 1));
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, fds, 2));
-	ASSERT_RES(-EINVAL, iou_rg_files_update(&self->r, 0, fds, 0));
-	ASSERT_RES(-EINVAL, iou_rg_files_update(&self->r, 2, fds, 1));
-	ASSERT_RES(-EINVAL, iou_rg_files_update(&self->r, 1, fds, 2));
-	ASSERT_RES(-EBADF, iou_rg_files_update(&self->r, 0, &closed, 1));
-	ASSERT_RES(-EBADF, iou_rg_files_update(&self->r, 0, &self->r.fd, 1));
-	ASSERT_RES(-EFAULT, iou_rg_files_update(&self->r, 0, iou_fault_ptr(), 1));
+	ASSERT_RES(-EINVAL, iou_register_files_update(&self->r, 0, fds, 0));
+	ASSERT_RES(-EINVAL, iou_register_files_update(&self->r, 2, fds, 1));
+	ASSERT_RES(-EINVAL, iou_register_files_update(&self->r, 1, fds, 2));
+	ASSERT_RES(-EBADF, iou_register_files_update(&self->r, 0, &closed, 1));
+	ASSERT_RES(-EBADF, iou_register_files_update(&self->r, 0, &self->r.fd, 1));
+	ASSERT_RES(-EFAULT, iou_register_files_update(&self->r, 0, iou_fault_ptr(), 1));
 	memset(&up, 0, sizeof(up));
 	up.resv = 1;
 	up.data = (__u64)(uintptr_t)fds;
@@ -230,7 +231,7 @@ TEST_F(fup, update_stops_at_the_first_bad_entry)
 	close(upd[1]);
 	upd[2] = self->f[1];
 	/* entry 0 applied, entry 1 is a closed fd: 1, and entry 2 untouched */
-	ASSERT_RES(1, iou_rg_files_update(&self->r, 0, upd, 3));
+	ASSERT_RES(1, iou_register_files_update(&self->r, 0, upd, 3));
 	ASSERT_SLOT_HOLDS(0, "file2");
 	ASSERT_SLOT_EMPTY(2);
 }
@@ -248,14 +249,14 @@ TEST_F(fup, files_update_request_updates_the_table)
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_files_update(sqe, upd, 2, 0);
 	sqe->user_data = 0xf11e;
-	ASSERT_RES(2, iou_rg_one(&self->r, &cqe));
+	ASSERT_RES(2, iou_run_one(&self->r, &cqe));
 	ASSERT_EQ(0xf11e, cqe.user_data);
 	ASSERT_SLOT_EMPTY(0);
 	ASSERT_SLOT_HOLDS(1, "file1");
 	/* no table range: the request fails like the register call */
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_files_update(sqe, upd, 2, 1);
-	ASSERT_RES(-EINVAL, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(-EINVAL, iou_run_one(&self->r, NULL));
 }
 
 TEST_F(fup, files_update_request_allocates_free_slots)
@@ -265,12 +266,12 @@ TEST_F(fup, files_update_request_allocates_free_slots)
 	struct io_uring_sqe *sqe;
 
 	/* IORING_FILE_INDEX_ALLOC here came with sparse tables (5.19) */
-	IOU_RG_REQUIRE_SPARSE();
+	REQUIRE_RSRC_SPARSE();
 	mark_files(_metadata, self);
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, fds, 3));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_files_update(sqe, upd, 2, (int)IORING_FILE_INDEX_ALLOC);
-	ASSERT_RES(2, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(2, iou_run_one(&self->r, NULL));
 	/* the chosen slots are written back over the fds */
 	ASSERT_EQ(1, upd[0]);
 	ASSERT_EQ(2, upd[1]);
@@ -280,7 +281,7 @@ TEST_F(fup, files_update_request_allocates_free_slots)
 	upd[0] = self->f[0];
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_files_update(sqe, upd, 1, (int)IORING_FILE_INDEX_ALLOC);
-	ASSERT_RES(-ENFILE, iou_rg_one(&self->r, NULL));
+	ASSERT_RES(-ENFILE, iou_run_one(&self->r, NULL));
 }
 
 TEST_F(fup, request_in_flight_keeps_the_old_file_and_delays_its_tag)
@@ -293,18 +294,18 @@ TEST_F(fup, request_in_flight_keeps_the_old_file_and_delays_its_tag)
 
 	REQUIRE_FEATURE(IORING_FEAT_RSRC_TAGS);
 	ASSERT_EQ(0, pipe2(pfd, O_CLOEXEC));
-	ASSERT_RES(0, iou_rg_files2(&self->r, &pfd[0], &tag, 1, 0));
+	ASSERT_RES(0, iou_register_files2(&self->r, &pfd[0], &tag, 1, 0));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_read(sqe, 0, buf, sizeof(buf), 0);
 	sqe->flags = IOSQE_FIXED_FILE;
 	sqe->user_data = 0x7ead;
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 
 	/* the slot is emptied; the pending read still holds the pipe */
-	ASSERT_RES(1, iou_rg_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
+	ASSERT_RES(1, iou_rsrc_update2(&self->r, IORING_REGISTER_FILES_UPDATE2, 0,
 				     &none, NULL, 1));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, QUIET_MS, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 	ASSERT_EQ(4, write(pfd[1], "pipe", 4));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_EQ(0x7ead, cqe[0].user_data);

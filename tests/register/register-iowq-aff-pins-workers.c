@@ -78,7 +78,7 @@ static void worker_affinity(struct __test_metadata *_metadata,
 	sqe->flags |= IOSQE_ASYNC;
 	sqe->user_data = 0x42;
 	ASSERT_EQ(1, iou_submit(&self->r));
-	n = iou_pb_wait_iowq_workers(1, tids, 16, IOU_WAIT_MS);
+	n = iou_wait_iowq_workers(1, tids, 16, IOU_WAIT_MS);
 	ASSERT_LE(1, n);
 	ASSERT_GE(16, n);
 	/* every worker of this task now has the new affinity */

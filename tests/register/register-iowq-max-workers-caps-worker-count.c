@@ -111,7 +111,7 @@ static int blocked_opens_workers(struct __test_metadata *_metadata,
 		sqe->user_data = 10 + i;
 	}
 	EXPECT_EQ(3, iou_submit(&self->r));
-	n = iou_pb_wait_iowq_workers(expect, NULL, 0, IOU_WAIT_MS);
+	n = iou_wait_iowq_workers(expect, NULL, 0, IOU_WAIT_MS);
 	/*
 	 * Give a worker beyond the limit the chance to appear: workers are
 	 * created from the submitting task right away, 100 ms is plenty on

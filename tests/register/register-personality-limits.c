@@ -15,7 +15,7 @@
  * IORING_FEAT_NATIVE_WORKERS); before, an IDR allowed one id less.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define MAX_ID	65535
 
@@ -50,7 +50,7 @@ static int nop_as(struct iou_ring *r, unsigned int id)
 
 	iou_prep_nop(sqe, 0x9e75);
 	sqe->personality = (__u16)id;
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 TEST_F(pid, ids_start_at_one_and_grow)
@@ -126,7 +126,7 @@ TEST_F(pid, request_keeps_its_personality_when_unregistered_meanwhile)
 	sqe->personality = (__u16)id;
 	sqe->user_data = 0x1ea;
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_EQ(0, iou_rg_quiet(&self->r, 50, NULL));
+	ASSERT_EQ(0, iou_reap_quiet(&self->r, 50, NULL));
 	ASSERT_RES(0, unreg(&self->r, (unsigned int)id));
 	ASSERT_EQ(4, write(pfd[1], "pers", 4));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));

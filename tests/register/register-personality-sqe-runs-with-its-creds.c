@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 FIXTURE(pers) {
 	unsigned int uid_a, uid_b;
@@ -89,7 +89,7 @@ static int try_open(struct iou_ring *r, const char *name, unsigned int id,
 	iou_prep_openat(sqe, scratch_dir_fd, name, O_RDONLY | O_CLOEXEC, 0);
 	sqe->personality = (__u16)id;
 	sqe->flags = (__u8)sqe_flags;
-	res = iou_rg_one(r, NULL);
+	res = iou_run_one(r, NULL);
 	if (res >= 0)
 		close(res);
 	return res;

@@ -19,7 +19,7 @@
  * older behaviour.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #define NR_MAX	256
 

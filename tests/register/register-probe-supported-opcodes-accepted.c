@@ -27,7 +27,7 @@
 #include <linux/openat2.h>
 
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 #ifndef FUTEX2_SIZE_U32
 #define FUTEX2_SIZE_U32		0x02
@@ -85,9 +85,9 @@ FIXTURE_SETUP(op)
 	snprintf(self->dir, sizeof(self->dir), "%s", iou_scratch_dir());
 	ASSERT_EQ(0, pipe2(self->pipe, O_CLOEXEC | O_NONBLOCK));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, self->sock));
-	self->buf = iou_rg_map(4 * IOU_RG_PAGE);
+	self->buf = iou_map_nohuge(4 * IOU_PAGE_SIZE);
 	ASSERT_NE(NULL, self->buf);
-	iov = (struct iovec){ self->buf, 4 * IOU_RG_PAGE };
+	iov = (struct iovec){ self->buf, 4 * IOU_PAGE_SIZE };
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_BUFFERS, &iov, 1));
 	fds[0] = self->file;
 	fds[1] = -1;
@@ -173,42 +173,42 @@ TEST_F(op, supported_opcode_is_accepted)
 	switch (op) {
 	case IORING_OP_NOP:
 		iou_prep_nop(sqe_for(&self->r), UD);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_READV:
 		iou_prep_readv(sqe_for(&self->r), self->file, &iov, 1, 100);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		ASSERT_TRUE(iou_check_pattern(self->buf, 16, 100));
 		break;
 	case IORING_OP_WRITEV:
 		iou_prep_writev(sqe_for(&self->r), self->file, &iov, 1, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_FSYNC:
 		iou_prep_fsync(sqe_for(&self->r), self->file, 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_READ_FIXED:
 		iou_prep_read_fixed(sqe_for(&self->r), self->file, self->buf, 16, 200, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		ASSERT_TRUE(iou_check_pattern(self->buf, 16, 200));
 		break;
 	case IORING_OP_WRITE_FIXED:
 		iou_prep_write_fixed(sqe_for(&self->r), self->file, self->buf, 16, 0, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_POLL_ADD:
 		/* an empty pipe's write end is writable at once */
 		iou_prep_poll_add(sqe_for(&self->r), self->pipe[1], POLLOUT);
-		ASSERT_RES(POLLOUT, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(POLLOUT, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_POLL_REMOVE:
 		iou_prep_poll_remove(sqe_for(&self->r), NOT_THERE);
-		ASSERT_RES(-ENOENT, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ENOENT, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_SYNC_FILE_RANGE:
 		iou_prep_sync_file_range(sqe_for(&self->r), self->file, 4096, 0, 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_SENDMSG:
 	case IORING_OP_RECVMSG: {
@@ -218,12 +218,12 @@ TEST_F(op, supported_opcode_is_accepted)
 		if (op == IORING_OP_SENDMSG) {
 			memcpy(small, "smsg", 4);
 			iou_prep_sendmsg(sqe_for(&self->r), self->sock[0], &msg, 0);
-			ASSERT_RES(4, iou_rg_one(&self->r, &cqe));
+			ASSERT_RES(4, iou_run_one(&self->r, &cqe));
 			ASSERT_EQ(4, recv(self->sock[1], small, sizeof(small), MSG_DONTWAIT));
 		} else {
 			ASSERT_EQ(4, send(self->sock[0], "rmsg", 4, 0));
 			iou_prep_recvmsg(sqe_for(&self->r), self->sock[1], &msg, 0);
-			ASSERT_RES(4, iou_rg_one(&self->r, &cqe));
+			ASSERT_RES(4, iou_run_one(&self->r, &cqe));
 			ASSERT_EQ(0, memcmp(small, "rmsg", 4));
 		}
 		break;
@@ -232,20 +232,20 @@ TEST_F(op, supported_opcode_is_accepted)
 		struct __kernel_timespec ts = iou_ts_ms(1);
 
 		iou_prep_timeout(sqe_for(&self->r), &ts, 0, 0);
-		ASSERT_RES(-ETIME, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ETIME, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_TIMEOUT_REMOVE:
 		iou_prep_timeout_remove(sqe_for(&self->r), NOT_THERE, 0);
-		ASSERT_RES(-ENOENT, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ENOENT, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_ACCEPT:
 		iou_prep_accept(sqe_for(&self->r), self->file, NULL, NULL, 0);
-		ASSERT_RES(-ENOTSOCK, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ENOTSOCK, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_ASYNC_CANCEL:
 		iou_prep_cancel(sqe_for(&self->r), NOT_THERE, 0);
-		ASSERT_RES(-ENOENT, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ENOENT, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_LINK_TIMEOUT: {
 		struct __kernel_timespec ts = iou_ts_ms(10000);
@@ -270,24 +270,24 @@ TEST_F(op, supported_opcode_is_accepted)
 
 		iou_prep_connect(sqe_for(&self->r), self->file, (struct sockaddr *)&sun,
 				 sizeof(sun));
-		ASSERT_RES(-ENOTSOCK, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ENOTSOCK, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_FALLOCATE:
 		iou_prep_fallocate(sqe_for(&self->r), self->file, 0, 0, 4096);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_OPENAT:
 		iou_prep_openat(sqe_for(&self->r), AT_FDCWD, path_in(self, "data"),
 				O_RDONLY | O_CLOEXEC, 0);
-		ASSERT_NEW_FD(iou_rg_one(&self->r, &cqe));
+		ASSERT_NEW_FD(iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_CLOSE: {
 		int fd = dup(self->file);
 
 		ASSERT_LE(0, fd);
 		iou_prep_close(sqe_for(&self->r), fd);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(-1, fcntl(fd, F_GETFD));
 		break;
 	}
@@ -295,7 +295,7 @@ TEST_F(op, supported_opcode_is_accepted)
 		int none = -1;
 
 		iou_prep_files_update(sqe_for(&self->r), &none, 1, 1);
-		ASSERT_RES(1, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(1, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_STATX: {
@@ -304,36 +304,36 @@ TEST_F(op, supported_opcode_is_accepted)
 		memset(&stx, 0, sizeof(stx));
 		iou_prep_statx(sqe_for(&self->r), AT_FDCWD, path_in(self, "data"), 0,
 			       STATX_SIZE, &stx);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(8192, stx.stx_size);
 		break;
 	}
 	case IORING_OP_READ:
 		iou_prep_read(sqe_for(&self->r), self->file, small, 16, 300);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		ASSERT_TRUE(iou_check_pattern(small, 16, 300));
 		break;
 	case IORING_OP_WRITE:
 		iou_prep_write(sqe_for(&self->r), self->file, "0123456789abcdef", 16, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_FADVISE:
 		iou_prep_fadvise(sqe_for(&self->r), self->file, 0, 4096, POSIX_FADV_NORMAL);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_MADVISE:
 		iou_prep_madvise(sqe_for(&self->r), self->buf, 4096, MADV_NORMAL);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_SEND:
 		iou_prep_send(sqe_for(&self->r), self->sock[0], "send", 4, 0);
-		ASSERT_RES(4, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(4, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(4, recv(self->sock[1], small, sizeof(small), MSG_DONTWAIT));
 		break;
 	case IORING_OP_RECV:
 		ASSERT_EQ(4, send(self->sock[0], "recv", 4, 0));
 		iou_prep_recv(sqe_for(&self->r), self->sock[1], small, sizeof(small), 0);
-		ASSERT_RES(4, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(4, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(0, memcmp(small, "recv", 4));
 		break;
 	case IORING_OP_OPENAT2: {
@@ -341,7 +341,7 @@ TEST_F(op, supported_opcode_is_accepted)
 
 		iou_prep_openat2(sqe_for(&self->r), AT_FDCWD, path_in(self, "data"),
 				 &how, sizeof(how));
-		ASSERT_NEW_FD(iou_rg_one(&self->r, &cqe));
+		ASSERT_NEW_FD(iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_EPOLL_CTL:
@@ -353,7 +353,7 @@ TEST_F(op, supported_opcode_is_accepted)
 		if (op == IORING_OP_EPOLL_CTL) {
 			iou_prep_epoll_ctl(sqe_for(&self->r), ep, self->pipe[0],
 					   EPOLL_CTL_ADD, &ev);
-			ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+			ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 			/* it was really added: a second add is EEXIST */
 			ASSERT_EQ(-1, epoll_ctl(ep, EPOLL_CTL_ADD, self->pipe[0], &ev));
 		} else {
@@ -361,7 +361,7 @@ TEST_F(op, supported_opcode_is_accepted)
 			ASSERT_EQ(1, write(self->pipe[1], "e", 1));
 			memset(&ev, 0, sizeof(ev));
 			iou_prep_epoll_wait(sqe_for(&self->r), ep, &ev, 1, 0);
-			ASSERT_RES(1, iou_rg_one(&self->r, &cqe));
+			ASSERT_RES(1, iou_run_one(&self->r, &cqe));
 			ASSERT_EQ(77, ev.data.u64);
 		}
 		close(ep);
@@ -369,7 +369,7 @@ TEST_F(op, supported_opcode_is_accepted)
 	}
 	case IORING_OP_SPLICE:
 		iou_prep_splice(sqe_for(&self->r), self->file, 400, self->pipe[1], -1, 16, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(16, read(self->pipe[0], small, sizeof(small)));
 		ASSERT_TRUE(iou_check_pattern(small, 16, 400));
 		break;
@@ -384,10 +384,10 @@ TEST_F(op, supported_opcode_is_accepted)
 		 * that creates the group gives the 0 of inserting it.
 		 */
 		iou_prep_provide_buffers(sqe_for(&self->r), self->buf, 64, 2, 7, 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		/* both are there: removing them counts 2 */
 		iou_prep_remove_buffers(sqe_for(&self->r), 2, 7);
-		ASSERT_RES(2, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(2, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_TEE: {
 		int q[2];
@@ -395,7 +395,7 @@ TEST_F(op, supported_opcode_is_accepted)
 		ASSERT_EQ(0, pipe2(q, O_CLOEXEC | O_NONBLOCK));
 		ASSERT_EQ(4, write(self->pipe[1], "teed", 4));
 		iou_prep_tee(sqe_for(&self->r), self->pipe[0], q[1], 4, 0);
-		ASSERT_RES(4, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(4, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(4, read(q[0], small, sizeof(small)));
 		ASSERT_EQ(0, memcmp(small, "teed", 4));
 		close(q[0]);
@@ -404,36 +404,36 @@ TEST_F(op, supported_opcode_is_accepted)
 	}
 	case IORING_OP_SHUTDOWN:
 		iou_prep_shutdown(sqe_for(&self->r), self->sock[0], SHUT_WR);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(0, recv(self->sock[1], small, sizeof(small), MSG_DONTWAIT));
 		break;
 	case IORING_OP_RENAMEAT:
 		close(iou_scratch_file("old", 1, 0));
 		iou_prep_renameat(sqe_for(&self->r), AT_FDCWD, path_in(self, "old"),
 				  AT_FDCWD, path_in(self, "new"), 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(0, access(path_in(self, "new"), F_OK));
 		break;
 	case IORING_OP_UNLINKAT:
 		close(iou_scratch_file("gone", 1, 0));
 		iou_prep_unlinkat(sqe_for(&self->r), AT_FDCWD, path_in(self, "gone"), 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(-1, access(path_in(self, "gone"), F_OK));
 		break;
 	case IORING_OP_MKDIRAT:
 		iou_prep_mkdirat(sqe_for(&self->r), AT_FDCWD, path_in(self, "d"), 0755);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(0, access(path_in(self, "d"), F_OK));
 		break;
 	case IORING_OP_SYMLINKAT:
 		iou_prep_symlinkat(sqe_for(&self->r), "data", AT_FDCWD, path_in(self, "sym"));
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(0, access(path_in(self, "sym"), F_OK));
 		break;
 	case IORING_OP_LINKAT:
 		iou_prep_linkat(sqe_for(&self->r), AT_FDCWD, path_in(self, "data"),
 				AT_FDCWD, path_in(self, "hard"), 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(0, access(path_in(self, "hard"), F_OK));
 		break;
 	case IORING_OP_MSG_RING: {
@@ -442,7 +442,7 @@ TEST_F(op, supported_opcode_is_accepted)
 
 		ASSERT_EQ(0, iou_ring_init(&other, 2, 0));
 		iou_prep_msg_ring(sqe_for(&self->r), other.fd, 0x55, 0x66, 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(1, iou_reap(&other, &got, 1, IOU_WAIT_MS));
 		ASSERT_EQ(0x66, got.user_data);
 		ASSERT_RES(0x55, got.res);
@@ -481,17 +481,17 @@ TEST_F(op, supported_opcode_is_accepted)
 				iou_prep_getxattr(sqe_for(&self->r), "user.iou", val,
 						  path_in(self, "data"), sizeof(val));
 		}
-		ASSERT_RES(want, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(want, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_SOCKET:
 		iou_prep_socket(sqe_for(&self->r), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, 0);
-		ASSERT_NEW_FD(iou_rg_one(&self->r, &cqe));
+		ASSERT_NEW_FD(iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_URING_CMD:
 		/* a regular file has no ->uring_cmd */
 		iou_prep_uring_cmd(sqe_for(&self->r), self->file, 0);
-		ASSERT_RES(-EOPNOTSUPP, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-EOPNOTSUPP, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_SEND_ZC:
 	case IORING_OP_SENDMSG_ZC: {
@@ -522,14 +522,14 @@ TEST_F(op, supported_opcode_is_accepted)
 		/* a group without buffers: accepted, then nothing to read into */
 		ASSERT_EQ(1, write(self->pipe[1], "m", 1));
 		iou_prep_read_multishot(sqe_for(&self->r), self->pipe[0], 0, 0, 9);
-		ASSERT_RES(-ENOBUFS, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ENOBUFS, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_WAITID: {
 		siginfo_t si;
 
 		/* pid 1 is not our child */
 		iou_prep_waitid(sqe_for(&self->r), P_PID, 1, &si, WEXITED, 0);
-		ASSERT_RES(-ECHILD, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-ECHILD, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_FUTEX_WAIT: {
@@ -538,7 +538,7 @@ TEST_F(op, supported_opcode_is_accepted)
 		/* the word is 1, not the expected 0: no wait */
 		iou_prep_futex_wait(sqe_for(&self->r), &futex, 0, FUTEX_BITSET_MATCH_ANY,
 				    FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0);
-		ASSERT_RES(-EAGAIN, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-EAGAIN, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_FUTEX_WAKE: {
@@ -546,7 +546,7 @@ TEST_F(op, supported_opcode_is_accepted)
 
 		iou_prep_futex_wake(sqe_for(&self->r), &futex, 1, FUTEX_BITSET_MATCH_ANY,
 				    FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_FUTEX_WAITV: {
@@ -558,16 +558,16 @@ TEST_F(op, supported_opcode_is_accepted)
 		};
 
 		iou_prep_futex_waitv(sqe_for(&self->r), &wv, 1, 0);
-		ASSERT_RES(-EAGAIN, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(-EAGAIN, iou_run_one(&self->r, &cqe));
 		break;
 	}
 	case IORING_OP_FIXED_FD_INSTALL:
 		iou_prep_fixed_fd_install(sqe_for(&self->r), 0, 0);
-		ASSERT_NEW_FD(iou_rg_one(&self->r, &cqe));
+		ASSERT_NEW_FD(iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_FTRUNCATE:
 		iou_prep_ftruncate(sqe_for(&self->r), self->file, 4096);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_EQ(4096, lseek(self->file, 0, SEEK_END));
 		break;
 	case IORING_OP_BIND:
@@ -587,24 +587,24 @@ TEST_F(op, supported_opcode_is_accepted)
 			ASSERT_EQ(0, bind(s, (struct sockaddr *)&sun, len));
 			iou_prep_listen(sqe_for(&self->r), s, 4);
 		}
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		close(s);
 		break;
 	}
 	case IORING_OP_READV_FIXED:
 		iou_prep_readv_fixed(sqe_for(&self->r), self->file, &iov, 1, 500, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		ASSERT_TRUE(iou_check_pattern(self->buf, 16, 500));
 		break;
 	case IORING_OP_WRITEV_FIXED:
 		iou_prep_writev_fixed(sqe_for(&self->r), self->file, &iov, 1, 0, 0);
-		ASSERT_RES(16, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(16, iou_run_one(&self->r, &cqe));
 		break;
 	case IORING_OP_PIPE: {
 		int p[2] = { -1, -1 };
 
 		iou_prep_pipe(sqe_for(&self->r), p, O_CLOEXEC);
-		ASSERT_RES(0, iou_rg_one(&self->r, &cqe));
+		ASSERT_RES(0, iou_run_one(&self->r, &cqe));
 		ASSERT_NEW_FD(p[0]);
 		ASSERT_NEW_FD(p[1]);
 		break;

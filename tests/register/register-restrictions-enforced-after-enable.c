@@ -14,7 +14,7 @@
  * then, and used afterwards.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_R_DISABLED);
 
@@ -90,7 +90,7 @@ static int one(struct iou_ring *r, int op, int fd, void *buf, unsigned int len,
 	iou_prep_rw(sqe, op, fd, buf, len, 0);
 	sqe->flags = (__u8)flags;
 	sqe->user_data = 0xacce55;
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 /* the flags every SQE of this variant must carry */

@@ -18,7 +18,7 @@
  * and the exact-boundary case skips elsewhere.
  */
 #include "iou.h"
-#include "iou_register.h"
+#include "iou_rsrc.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_R_DISABLED);
 
@@ -60,7 +60,7 @@ static int enable(struct iou_ring *r)
 static int nop(struct iou_ring *r)
 {
 	iou_prep_nop(iou_get_sqe(r), 0x40);
-	return iou_rg_one(r, NULL);
+	return iou_run_one(r, NULL);
 }
 
 TEST_F(rsetup, disabled_ring_refuses_submission_until_enabled)

@@ -27,7 +27,6 @@
 #include <sys/mman.h>
 
 #include "iou.h"
-#include "iou_enter.h"
 
 IOU_REQUIRES(.features = IORING_FEAT_NODROP);
 
@@ -188,8 +187,8 @@ TEST_F(ovf, wait_on_a_full_ring_with_backlog_returns_zero)
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
 	ASSERT_RES(CQ, submit_nops(self, CQ));
 	ASSERT_RES(2, submit_nops(self, 2));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, 1, 0, IOU_WAIT_MS));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, CQ, 0, IOU_WAIT_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 1, 0, IOU_WAIT_MS));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, CQ, 0, IOU_WAIT_MS));
 	ASSERT_EQ(CQ, iou_cq_ready(&self->r));
 	ASSERT_EQ(IORING_SQ_CQ_OVERFLOW, sq_flags(&self->r) & IORING_SQ_CQ_OVERFLOW);
 }
@@ -269,7 +268,7 @@ TEST_F(ovf, completion_during_a_backlog_queues_behind_it)
 
 	if (!cqes_keep_order())
 		SKIP(return, "kernel older than 6.1 (lacks setup flag IORING_SETUP_DEFER_TASKRUN): CQEs were reordered before aa1df3a360a0");
-	tfd = iou_en_timerfd_ms(100);
+	tfd = iou_timerfd_ms(100);
 	ASSERT_LE(0, tfd);
 	iou_queue_poll(&self->r, tfd, 0x7777);
 	ASSERT_RES(1, iou_submit(&self->r));

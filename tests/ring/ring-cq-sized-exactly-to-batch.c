@@ -8,7 +8,6 @@
  * twice the SQ size, which two full SQ batches fill exactly.
  */
 #include "iou.h"
-#include "iou_enter.h"
 
 FIXTURE(fit) {
 	struct iou_ring r;
@@ -82,8 +81,8 @@ TEST_F(fit, wait_for_the_whole_ring_returns_at_once)
 	fill(_metadata, self);
 	/* a 4 s timeout that a full ring must not wait for (0 either way) */
 	start = iou_now_ns();
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, self->n, 0, 4000));
-	ASSERT_RES(0, iou_en_wait_ms(&self->r, 0, self->n + 1, 0, 4000));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, self->n, 0, 4000));
+	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, self->n + 1, 0, 4000));
 	ASSERT_GT(2000, iou_ms_since(start));
 	ASSERT_EQ(self->n, iou_cq_ready(&self->r));
 }

@@ -9,7 +9,6 @@
  * 32-byte CQE ring the extra 16 bytes of a NOP's CQE are zero.
  */
 #include "iou.h"
-#include "iou_enter.h"
 
 #define NPAT	(2 * 64 + 8)
 
@@ -100,7 +99,7 @@ TEST_F(ud, failed_requests_return_every_pattern)
 
 TEST_F(ud, asynchronous_completions_return_every_pattern)
 {
-	int tfd = iou_en_timerfd_ms(0);
+	int tfd = iou_timerfd_ms(0);
 
 	ASSERT_LE(0, tfd);
 	for (unsigned int base = 0; base < NPAT; base += 8) {

@@ -19,7 +19,6 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_setup.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_ATTACH_WQ);
 
@@ -59,7 +58,7 @@ static void nop_round_trip(struct __test_metadata *_metadata,
 /* a descriptor number that is certainly not open */
 static int closed_fd(void)
 {
-	int fd = iou_su_next_fd();
+	int fd = iou_lowest_free_fd();
 
 	return fd < 0 ? 1000 : fd;
 }
@@ -74,7 +73,7 @@ TEST(sqpoll_rings_share_one_thread)
 	nop_round_trip(_metadata, &a, 0xa);
 	nop_round_trip(_metadata, &b, 0xb);
 	if (iou_features() & IORING_FEAT_NATIVE_WORKERS)
-		ASSERT_EQ(1, iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
+		ASSERT_EQ(1, iou_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
 	/* the shared thread stays for the ring still attached */
 	iou_ring_exit(&a);
 	nop_round_trip(_metadata, &b, 0xb2);
@@ -91,7 +90,7 @@ TEST(other_process_gets_a_thread_of_its_own)
 	REQUIRE_SETUP_FLAG(IORING_SETUP_SQPOLL);
 	REQUIRE_FEATURE(IORING_FEAT_NATIVE_WORKERS);
 	ASSERT_RES(0, sqpoll_ring(&a));
-	ASSERT_EQ(1, iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
+	ASSERT_EQ(1, iou_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -99,7 +98,7 @@ TEST(other_process_gets_a_thread_of_its_own)
 
 		/* the parent's thread belongs to the parent: a new one here */
 		ASSERT_RES(0, ring_attached(&b, IORING_SETUP_SQPOLL, a.fd));
-		ASSERT_EQ(1, iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
+		ASSERT_EQ(1, iou_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
 		nop_round_trip(_metadata, &b, 0xc);
 		iou_ring_exit(&b);
 		_exit(0);

@@ -8,7 +8,6 @@
  * once: on an enabled ring it fails with EBADFD.
  */
 #include "iou.h"
-#include "iou_setup.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_R_DISABLED);
 
@@ -121,7 +120,7 @@ TEST(restrictions_register_only_while_disabled)
 	iou_prep_rw(sqe, IORING_OP_READ, 0, NULL, 0, 0);
 	sqe->user_data = 2;
 	ASSERT_EQ(2, iou_submit_reap(&r, cqe, 2));
-	iou_su_sort_cqes(cqe, 2);
+	iou_cqe_sort(cqe, 2);
 	ASSERT_EQ(1, cqe[0].user_data);
 	ASSERT_RES(0, cqe[0].res);
 	ASSERT_EQ(2, cqe[1].user_data);

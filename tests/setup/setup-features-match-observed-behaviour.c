@@ -26,7 +26,6 @@
 #include <sys/uio.h>
 
 #include "iou.h"
-#include "iou_setup.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;
@@ -167,7 +166,7 @@ TEST_F(ring, fast_poll_parks_waiting_read_without_worker)
 	self->r.sqes[1].user_data = 2;
 	self->r.sqes[1].flags = IOSQE_ASYNC;
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_EQ(1, iou_su_wait_threads("iou-wrk-", 1, IOU_WAIT_MS));
+	ASSERT_EQ(1, iou_wait_threads("iou-wrk-", 1, IOU_WAIT_MS));
 	ASSERT_EQ(8, write(fds[1], "12345678", 8));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_RES(4, cqe.res);
@@ -238,7 +237,7 @@ TEST_F(ring, linked_file_resolved_when_the_request_runs)
 	ASSERT_LE(0, src);
 	close(src);
 	/* the descriptor OPENAT will get is not open when READ is queued */
-	fd = iou_su_next_fd();
+	fd = iou_lowest_free_fd();
 	ASSERT_LE(0, fd);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_openat(sqe, AT_FDCWD, iou_scratch_path("linked"), O_RDONLY, 0);

@@ -18,7 +18,7 @@
 #include <sys/sysmacros.h>
 
 #include "iou.h"
-#include "iou_setup.h"
+#include "iou_versions.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_IOPOLL);
 
@@ -74,7 +74,7 @@ TEST_F(ring, nop_completes)
 {
 	struct iou_cqe cqe;
 
-	if (!iou_su_iopoll_takes_nop())
+	if (!iou_iopoll_takes_nop())
 		SKIP(return, "kernel before 6.0 refuses NOP on an IOPOLL ring");
 	iou_prep_nop(iou_get_sqe(&self->r), 0x1010);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));

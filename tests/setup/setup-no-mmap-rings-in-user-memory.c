@@ -15,7 +15,7 @@
  * ("io_uring/memmap: return -EINVAL from get_unmapped_area() on bad
  * mmap", 7.2) made it pass on the validation's EINVAL (7.3 does).  The
  * case probes which one this kernel gives for an offset no ring maps
- * (iou_su_bad_mmap_errno()) and expects exactly that for the NO_MMAP
+ * (iou_mmap_refusal_errno()) and expects exactly that for the NO_MMAP
  * ring's three offsets.
  *
  * Doc discrepancy: the commit that added NO_MMAP (03d89a2de25b, "io_uring:
@@ -28,7 +28,7 @@
 #include <sys/mman.h>
 
 #include "iou.h"
-#include "iou_setup.h"
+#include "iou_versions.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_NO_MMAP);
 
@@ -49,7 +49,7 @@ static struct io_uring_params nommap_params(void *rings, void *sqes)
 }
 
 FIXTURE(mem) {
-	struct iou_su_mem m;
+	struct iou_ring_mem m;
 };
 
 FIXTURE_SETUP(mem)
@@ -60,19 +60,19 @@ FIXTURE_SETUP(mem)
 	 * 6.18-stable) leave stale head/tail words of the caller's memory
 	 * as they were, so nothing here depends on the kernel clearing them.
 	 */
-	ASSERT_EQ(0, iou_su_mem_alloc(&self->m, 4, 8, 0));
+	ASSERT_EQ(0, iou_ring_mem_alloc(&self->m, 4, 8, 0));
 }
 
 FIXTURE_TEARDOWN(mem)
 {
-	iou_su_mem_free(&self->m);
+	iou_ring_mem_free(&self->m);
 }
 
 TEST_F(mem, kernel_uses_the_memory_given)
 {
-	struct io_uring_params p = nommap_params(self->m.rings, self->m.sqes);
-	char *base = self->m.rings;
-	struct io_uring_sqe *sqes = self->m.sqes;
+	struct io_uring_params p = nommap_params(self->m.opts.mem, self->m.opts.sqe_mem);
+	char *base = self->m.opts.mem;
+	struct io_uring_sqe *sqes = self->m.opts.sqe_mem;
 	struct iou_ring r;
 	struct iou_cqe cqe;
 	int fd;
@@ -80,8 +80,8 @@ TEST_F(mem, kernel_uses_the_memory_given)
 	fd = sys_io_uring_setup(4, &p);
 	ASSERT_LE(0, fd) TH_LOG("setup: %s", iou_errno_name(errno));
 	/* the addresses come back as given */
-	ASSERT_EQ((__u64)(uintptr_t)self->m.rings, p.cq_off.user_addr);
-	ASSERT_EQ((__u64)(uintptr_t)self->m.sqes, p.sq_off.user_addr);
+	ASSERT_EQ((__u64)(uintptr_t)self->m.opts.mem, p.cq_off.user_addr);
+	ASSERT_EQ((__u64)(uintptr_t)self->m.opts.sqe_mem, p.sq_off.user_addr);
 	/* the header was written into our memory */
 	ASSERT_EQ(4, *(__u32 *)(base + p.sq_off.ring_entries));
 	ASSERT_EQ(3, *(__u32 *)(base + p.sq_off.ring_mask));
@@ -90,8 +90,7 @@ TEST_F(mem, kernel_uses_the_memory_given)
 	ASSERT_EQ(0, *(__u32 *)(base + p.sq_off.head));
 	ASSERT_EQ(0, *(__u32 *)(base + p.cq_off.tail));
 
-	iou_su_wire_user_rings(&r, fd, &p, self->m.rings, self->m.rings_sz,
-			       self->m.sqes, self->m.sqes_sz);
+	ASSERT_EQ(0, iou_ring_map(&r, fd, &p, &self->m.opts));
 	ASSERT_EQ(sqes, r.sqes);
 	iou_prep_nop(iou_get_sqe(&r), 0x0a11);
 	ASSERT_EQ(1, iou_submit_reap(&r, &cqe, 1));
@@ -105,7 +104,7 @@ TEST_F(mem, kernel_uses_the_memory_given)
 
 TEST_F(mem, ring_fd_cannot_be_mmapped)
 {
-	struct io_uring_params p = nommap_params(self->m.rings, self->m.sqes);
+	struct io_uring_params p = nommap_params(self->m.opts.mem, self->m.opts.sqe_mem);
 	static const off_t offs[] = { IORING_OFF_SQ_RING, IORING_OFF_CQ_RING,
 				      IORING_OFF_SQES };
 	/*
@@ -113,7 +112,7 @@ TEST_F(mem, ring_fd_cannot_be_mmapped)
 	 * this kernel gives for an unmapped offset, and nothing else, is
 	 * expected below
 	 */
-	int expected = iou_su_bad_mmap_errno();
+	int expected = iou_mmap_refusal_errno();
 	int fd;
 
 	ASSERT_TRUE(expected == ENOMEM || expected == EINVAL)
@@ -140,18 +139,18 @@ TEST_F(mem, unaligned_memory_gives_einval)
 {
 	struct io_uring_params p;
 
-	p = nommap_params((char *)self->m.rings + 64, self->m.sqes);
+	p = nommap_params((char *)self->m.opts.mem + 64, self->m.opts.sqe_mem);
 	ASSERT_SYSERR(EINVAL, sys_io_uring_setup(4, &p));
-	p = nommap_params(self->m.rings, (char *)self->m.sqes + 8);
+	p = nommap_params(self->m.opts.mem, (char *)self->m.opts.sqe_mem + 8);
 	ASSERT_SYSERR(EINVAL, sys_io_uring_setup(4, &p));
 }
 
 TEST_F(mem, missing_sqe_memory_gives_efault)
 {
-	struct io_uring_params p = nommap_params(self->m.rings, NULL);
+	struct io_uring_params p = nommap_params(self->m.opts.mem, NULL);
 
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
-	p = nommap_params(NULL, self->m.sqes);
+	p = nommap_params(NULL, self->m.opts.sqe_mem);
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
 }
 
@@ -161,24 +160,24 @@ TEST_F(mem, memory_shorter_than_the_ring_gives_efault)
 	char *two = mmap(NULL, 2 * (size_t)ps(), PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct io_uring_params p;
-	struct iou_su_mem big;
+	struct iou_ring_mem big;
 
 	ASSERT_NE(MAP_FAILED, two);
 	ASSERT_EQ(0, munmap(two + ps(), (size_t)ps()));
-	ASSERT_EQ(0, iou_su_mem_alloc(&big, 128, 256, 0));
-	p = nommap_params(big.rings, two);
+	ASSERT_EQ(0, iou_ring_mem_alloc(&big, 128, 256, 0));
+	p = nommap_params(big.opts.mem, two);
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(128, &p));
 	munmap(two, (size_t)ps());
-	iou_su_mem_free(&big);
+	iou_ring_mem_free(&big);
 }
 
 TEST_F(mem, read_only_memory_gives_efault)
 {
-	struct io_uring_params p = nommap_params(self->m.rings, self->m.sqes);
+	struct io_uring_params p = nommap_params(self->m.opts.mem, self->m.opts.sqe_mem);
 
-	ASSERT_EQ(0, mprotect(self->m.rings, self->m.rings_sz, PROT_READ));
+	ASSERT_EQ(0, mprotect(self->m.opts.mem, self->m.opts.mem_size, PROT_READ));
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
-	ASSERT_EQ(0, mprotect(self->m.rings, self->m.rings_sz,
+	ASSERT_EQ(0, mprotect(self->m.opts.mem, self->m.opts.mem_size,
 			      PROT_READ | PROT_WRITE));
 }
 

@@ -9,7 +9,6 @@
  * drops the last reference: the slot is empty afterwards (EBADF).
  */
 #include "iou.h"
-#include "iou_setup.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_REGISTERED_FD_ONLY);
 
@@ -17,29 +16,29 @@ IOU_REQUIRES(.setup_flags = IORING_SETUP_REGISTERED_FD_ONLY);
 
 FIXTURE(ring) {
 	struct iou_ring r;
-	struct iou_su_mem m;
+	struct iou_ring_mem m;
 	bool up;
 };
 
 FIXTURE_SETUP(ring)
 {
 	struct io_uring_params p;
-	int next = iou_su_next_fd();
+	int next = iou_lowest_free_fd();
 
 	memset(&p, 0, sizeof(p));
 	p.flags = FLAGS;
-	ASSERT_EQ(0, iou_su_mem_alloc(&self->m, 4, 8, FLAGS));
-	ASSERT_RES(0, iou_su_user_ring(&self->r, 4, &p, &self->m));
+	ASSERT_EQ(0, iou_ring_mem_alloc(&self->m, 4, 8, FLAGS));
+	ASSERT_RES(0, iou_ring_init_opts(&self->r, 4, &p, &self->m.opts));
 	self->up = true;
 	/* no descriptor was installed */
-	ASSERT_EQ(next, iou_su_next_fd());
+	ASSERT_EQ(next, iou_lowest_free_fd());
 }
 
 FIXTURE_TEARDOWN(ring)
 {
 	if (self->up)
 		iou_ring_exit(&self->r);
-	iou_su_mem_free(&self->m);
+	iou_ring_mem_free(&self->m);
 }
 
 TEST_F(ring, setup_returns_an_index_usable_with_registered_ring)
@@ -89,7 +88,7 @@ TEST_F(ring, unregistering_the_index_releases_the_ring)
 
 TEST(seventeenth_ring_gives_ebusy)
 {
-	struct iou_su_mem m[IOU_RINGFD_REG_MAX + 1];
+	struct iou_ring_mem m[IOU_RINGFD_REG_MAX + 1];
 	struct iou_ring r[IOU_RINGFD_REG_MAX];
 	unsigned int seen = 0;
 
@@ -99,14 +98,14 @@ TEST(seventeenth_ring_gives_ebusy)
 
 		memset(&p, 0, sizeof(p));
 		p.flags = FLAGS;
-		ASSERT_EQ(0, iou_su_mem_alloc(&m[i], 4, 8, FLAGS));
+		ASSERT_EQ(0, iou_ring_mem_alloc(&m[i], 4, 8, FLAGS));
 		if (i == IOU_RINGFD_REG_MAX) {
 			struct iou_ring extra;
 
-			ASSERT_RES(-EBUSY, iou_su_user_ring(&extra, 4, &p, &m[i]));
+			ASSERT_RES(-EBUSY, iou_ring_init_opts(&extra, 4, &p, &m[i].opts));
 			break;
 		}
-		ret = iou_su_user_ring(&r[i], 4, &p, &m[i]);
+		ret = iou_ring_init_opts(&r[i], 4, &p, &m[i].opts);
 		ASSERT_RES(0, ret);
 		ASSERT_LE(0, r[i].enter_fd);
 		ASSERT_GT(IOU_RINGFD_REG_MAX, r[i].enter_fd);
@@ -118,7 +117,7 @@ TEST(seventeenth_ring_gives_ebusy)
 	for (unsigned int i = 0; i < IOU_RINGFD_REG_MAX; i++)
 		iou_ring_exit(&r[i]);
 	for (unsigned int i = 0; i <= IOU_RINGFD_REG_MAX; i++)
-		iou_su_mem_free(&m[i]);
+		iou_ring_mem_free(&m[i]);
 }
 
 TEST_HARNESS_MAIN

@@ -18,7 +18,6 @@
 #include <sys/mman.h>
 
 #include "iou.h"
-#include "iou_setup.h"
 
 /*
  * The setup flags this kernel knows: IORING_REGISTER_QUERY says so from
@@ -58,12 +57,12 @@ static void expect_refused(struct __test_metadata *_metadata,
 			   int err)
 {
 	struct io_uring_params before = *p;
-	int next = iou_su_next_fd();
+	int next = iou_lowest_free_fd();
 
 	ASSERT_SYSERR(err, sys_io_uring_setup(entries, p));
 	ASSERT_EQ(0, memcmp(&before, p, sizeof(before)))
 		TH_LOG("a refused setup wrote to params");
-	ASSERT_EQ(next, iou_su_next_fd());
+	ASSERT_EQ(next, iou_lowest_free_fd());
 }
 
 static struct io_uring_params params_with(unsigned int flags)
@@ -233,10 +232,10 @@ TEST(sq_thread_cpu_ignored_without_sq_aff)
 
 TEST(null_params_gives_efault)
 {
-	int next = iou_su_next_fd();
+	int next = iou_lowest_free_fd();
 
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, NULL));
-	ASSERT_EQ(next, iou_su_next_fd());
+	ASSERT_EQ(next, iou_lowest_free_fd());
 }
 
 TEST(unreadable_params_give_efault)
@@ -245,7 +244,7 @@ TEST(unreadable_params_give_efault)
 	char *m = mmap(NULL, 2 * (size_t)ps, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct io_uring_params *tail;
-	int next = iou_su_next_fd();
+	int next = iou_lowest_free_fd();
 
 	ASSERT_NE(MAP_FAILED, m);
 	ASSERT_EQ(0, mprotect(m + ps, (size_t)ps, PROT_NONE));
@@ -254,7 +253,7 @@ TEST(unreadable_params_give_efault)
 	tail = (void *)(m + ps - 64);
 	memset(tail, 0, 64);
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, tail));
-	ASSERT_EQ(next, iou_su_next_fd());
+	ASSERT_EQ(next, iou_lowest_free_fd());
 	munmap(m, 2 * (size_t)ps);
 }
 
@@ -268,13 +267,13 @@ TEST(read_only_params_give_efault_and_no_ring)
 	long ps = sysconf(_SC_PAGESIZE);
 	struct io_uring_params *p = mmap(NULL, (size_t)ps, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int next = iou_su_next_fd();
+	int next = iou_lowest_free_fd();
 
 	ASSERT_NE(MAP_FAILED, p);
 	memset(p, 0, sizeof(*p));
 	ASSERT_EQ(0, mprotect(p, (size_t)ps, PROT_READ));
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, p));
-	ASSERT_EQ(next, iou_su_next_fd());
+	ASSERT_EQ(next, iou_lowest_free_fd());
 	/* nothing was written either */
 	ASSERT_EQ(0, p->sq_entries);
 	ASSERT_EQ(0, p->features);

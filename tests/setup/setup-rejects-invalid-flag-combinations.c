@@ -18,7 +18,7 @@
 #include <sched.h>
 
 #include "iou.h"
-#include "iou_setup.h"
+#include "iou_versions.h"
 
 FIXTURE(bad) {
 	int unused;
@@ -71,19 +71,19 @@ FIXTURE_TEARDOWN(bad)
 TEST_F(bad, refused_with_exact_errno)
 {
 	struct io_uring_params p;
-	int next = iou_su_next_fd();
+	int next = iou_lowest_free_fd();
 
 	memset(&p, 0, sizeof(p));
 	p.flags = variant->flags;
 	ASSERT_SYSERR(variant->err, sys_io_uring_setup(4, &p));
-	ASSERT_EQ(next, iou_su_next_fd());
+	ASSERT_EQ(next, iou_lowest_free_fd());
 }
 
 /* ---- the allowed combinations of the same flags ---------------------- */
 
 FIXTURE(good) {
 	struct iou_ring r;
-	struct iou_su_mem m;
+	struct iou_ring_mem m;
 	bool up;
 };
 
@@ -140,7 +140,7 @@ FIXTURE_TEARDOWN(good)
 {
 	if (self->up)
 		iou_ring_exit(&self->r);
-	iou_su_mem_free(&self->m);
+	iou_ring_mem_free(&self->m);
 }
 
 TEST_F(good, accepted_and_ring_works)
@@ -155,8 +155,8 @@ TEST_F(good, accepted_and_ring_works)
 	if (p.flags & IORING_SETUP_SQ_AFF)
 		p.sq_thread_cpu = (unsigned int)sched_getcpu();
 	if (p.flags & IORING_SETUP_NO_MMAP) {
-		ASSERT_EQ(0, iou_su_mem_alloc(&self->m, 4, 8, p.flags));
-		ret = iou_su_user_ring(&self->r, 4, &p, &self->m);
+		ASSERT_EQ(0, iou_ring_mem_alloc(&self->m, 4, 8, p.flags));
+		ret = iou_ring_init_opts(&self->r, 4, &p, &self->m.opts);
 	} else {
 		ret = iou_ring_init_params(&self->r, 4, &p);
 	}
@@ -166,7 +166,7 @@ TEST_F(good, accepted_and_ring_works)
 	if (p.flags & IORING_SETUP_R_DISABLED)
 		ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_ENABLE_RINGS,
 					   NULL, 0));
-	if ((p.flags & IORING_SETUP_IOPOLL) && !iou_su_iopoll_takes_nop())
+	if ((p.flags & IORING_SETUP_IOPOLL) && !iou_iopoll_takes_nop())
 		return;	/* before 6.0: nothing can complete inline there */
 	/* a NOP is one of the opcodes an IOPOLL ring accepts (6.0+) */
 	iou_prep_nop(iou_get_sqe(&self->r), 0x5e7);

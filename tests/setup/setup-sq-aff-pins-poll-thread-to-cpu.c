@@ -9,7 +9,6 @@
 #include <sched.h>
 
 #include "iou.h"
-#include "iou_setup.h"
 
 /* the thread must be visible as a thread of ours (5.12+) */
 IOU_REQUIRES(.setup_flags = IORING_SETUP_SQ_AFF,
@@ -31,7 +30,7 @@ static int poll_thread(void)
 {
 	int tid = -1;
 
-	if (iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS) != 1)
+	if (iou_wait_threads("iou-sqp-", 1, IOU_WAIT_MS) != 1)
 		return -1;
 	iou_threads("iou-sqp-", &tid, 1);
 	return tid;
@@ -73,10 +72,10 @@ TEST(thread_bound_to_each_cpu_asked)
 		ASSERT_EQ(1, CPU_COUNT(&set)) TH_LOG("cpu %d", cpu);
 		ASSERT_TRUE(CPU_ISSET(cpu, &set)) TH_LOG("cpu %d", cpu);
 		/* and it last ran on that CPU */
-		ASSERT_EQ(0, iou_su_task_stat(tid, NULL, &last));
+		ASSERT_EQ(0, iou_task_stat(tid, NULL, &last));
 		ASSERT_EQ(cpu, last);
 		iou_ring_exit(&r);
-		ASSERT_EQ(0, iou_su_wait_threads("iou-sqp-", 0, IOU_WAIT_MS));
+		ASSERT_EQ(0, iou_wait_threads("iou-sqp-", 0, IOU_WAIT_MS));
 		tried++;
 	}
 	ASSERT_LT(0, tried);

@@ -11,7 +11,6 @@
  *    IORING_CQE_F_32 is set: every entry is big.
  */
 #include "iou.h"
-#include "iou_setup.h"
 
 /* NOP_CQE32 came with CQE_MIXED in 6.18: probe by that flag */
 #define REQUIRE_NOP_CQE32() do {					\
@@ -59,7 +58,7 @@ TEST(plain_ring_reads_64_byte_sqes)
 	iou_prep_nop(iou_get_sqe(&r), 0xbad);
 	r.sqes[1].opcode = 0xff;
 	ASSERT_EQ(2, iou_submit_reap(&r, cqe, 2));
-	iou_su_sort_cqes(cqe, 2);
+	iou_cqe_sort(cqe, 2);
 	ASSERT_EQ(1, cqe[0].user_data);
 	ASSERT_RES(0, cqe[0].res);
 	ASSERT_EQ(0xbad, cqe[1].user_data);

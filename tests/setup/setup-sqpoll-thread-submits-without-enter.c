@@ -18,7 +18,6 @@
 #include <fcntl.h>
 
 #include "iou.h"
-#include "iou_setup.h"
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_SQPOLL);
 
@@ -175,7 +174,7 @@ TEST(poll_thread_is_a_thread_of_this_process)
 	REQUIRE_FEATURE(IORING_FEAT_NATIVE_WORKERS);
 	ASSERT_EQ(0, iou_threads("iou-sqp-", NULL, 0));
 	ASSERT_RES(0, sqpoll_ring(&a, 10));
-	ASSERT_EQ(1, iou_su_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
+	ASSERT_EQ(1, iou_wait_threads("iou-sqp-", 1, IOU_WAIT_MS));
 	ASSERT_EQ(1, iou_threads("iou-sqp-", tids, 4));
 	snprintf(want, sizeof(want), "iou-sqp-%d", (int)getpid());
 	{
@@ -194,11 +193,11 @@ TEST(poll_thread_is_a_thread_of_this_process)
 	}
 	/* a second ring without ATTACH_WQ gets a thread of its own */
 	ASSERT_RES(0, sqpoll_ring(&b, 10));
-	ASSERT_EQ(2, iou_su_wait_threads("iou-sqp-", 2, IOU_WAIT_MS));
+	ASSERT_EQ(2, iou_wait_threads("iou-sqp-", 2, IOU_WAIT_MS));
 	iou_ring_exit(&b);
 	iou_ring_exit(&a);
 	/* the threads exit with their rings (asynchronously: bounded wait) */
-	ASSERT_EQ(0, iou_su_wait_threads("iou-sqp-", 0, IOU_WAIT_MS));
+	ASSERT_EQ(0, iou_wait_threads("iou-sqp-", 0, IOU_WAIT_MS));
 }
 
 TEST(thread_reads_plain_file_descriptors)

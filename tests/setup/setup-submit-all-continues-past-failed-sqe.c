@@ -11,7 +11,6 @@
  * user_data.)
  */
 #include "iou.h"
-#include "iou_setup.h"
 
 /* NOP 1, <bad> 2, NOP 3, NOP 4 */
 static void queue_batch(struct iou_ring *r, bool bad_flags)
@@ -63,7 +62,7 @@ TEST_F(ring, with_submit_all_every_sqe_is_submitted)
 	ASSERT_RES(4, iou_enter(&self->r, 4, 0, 0, NULL, 0));
 	ASSERT_EQ(4, *self->r.sq_khead);
 	ASSERT_EQ(4, iou_reap(&self->r, cqe, 4, IOU_WAIT_MS));
-	iou_su_sort_cqes(cqe, 4);
+	iou_cqe_sort(cqe, 4);
 	for (unsigned int i = 0; i < 4; i++) {
 		ASSERT_EQ(i + 1, cqe[i].user_data);
 		ASSERT_RES(i == 1 ? -EINVAL : 0, cqe[i].res);
@@ -83,7 +82,7 @@ TEST_F(ring, without_submit_all_submission_stops_after_failed_sqe)
 	ASSERT_RES(2, iou_enter(&self->r, 4, 0, 0, NULL, 0));
 	ASSERT_EQ(2, *self->r.sq_khead);
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
-	iou_su_sort_cqes(cqe, 2);
+	iou_cqe_sort(cqe, 2);
 	ASSERT_EQ(1, cqe[0].user_data);
 	ASSERT_RES(0, cqe[0].res);
 	ASSERT_EQ(2, cqe[1].user_data);
@@ -92,7 +91,7 @@ TEST_F(ring, without_submit_all_submission_stops_after_failed_sqe)
 	/* the next enter picks up where the last one stopped */
 	ASSERT_RES(2, iou_enter(&self->r, 2, 0, 0, NULL, 0));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
-	iou_su_sort_cqes(cqe, 2);
+	iou_cqe_sort(cqe, 2);
 	ASSERT_EQ(3, cqe[0].user_data);
 	ASSERT_RES(0, cqe[0].res);
 	ASSERT_EQ(4, cqe[1].user_data);
@@ -118,7 +117,7 @@ TEST_F(ring, submit_all_with_several_failures)
 	}
 	ASSERT_EQ(8, iou_submit(&self->r));
 	ASSERT_EQ(8, iou_reap(&self->r, cqe, 8, IOU_WAIT_MS));
-	iou_su_sort_cqes(cqe, 8);
+	iou_cqe_sort(cqe, 8);
 	for (unsigned int i = 0; i < 8; i++) {
 		ASSERT_EQ(0x100 + i, cqe[i].user_data);
 		ASSERT_RES(i % 2 ? -EINVAL : 0, cqe[i].res);

@@ -21,7 +21,6 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_setup.h"
 
 #define UD 0xc00b
 
@@ -144,7 +143,7 @@ static void *helper(void *arg)
 	struct scene *s = arg;
 
 	/* the submitter must be inside read(2) before the wakeup fires */
-	s->asleep = iou_su_wait_sleeping(s->submitter_tid, IOU_WAIT_MS);
+	s->asleep = iou_wait_task_sleeping(s->submitter_tid, IOU_WAIT_MS);
 	if (s->asleep && write(s->data[1], "x", 1) == 1) {
 		/* bounded: the CQE must show while the submitter sleeps */
 		for (unsigned int i = 0; i < IOU_WAIT_MS; i++) {

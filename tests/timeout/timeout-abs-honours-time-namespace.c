@@ -28,7 +28,6 @@
 #include <sys/wait.h>
 
 #include "iou.h"
-#include "iou_timeout.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME	0x00000080

@@ -14,7 +14,6 @@
 #include <fcntl.h>
 
 #include "iou.h"
-#include "iou_timeout.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;

@@ -20,7 +20,6 @@
 #include <sys/mman.h>
 
 #include "iou.h"
-#include "iou_timeout.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;

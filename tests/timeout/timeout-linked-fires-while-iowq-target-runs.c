@@ -41,6 +41,7 @@
 
 #include "iou.h"
 #include "iou_cancel.h"
+#include "iou_iowq_busy.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;
