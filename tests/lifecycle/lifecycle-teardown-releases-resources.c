@@ -85,7 +85,7 @@ static int rings_charged(unsigned int uid)
 	REQUIRE_ROOT();							\
 	__c = rings_charged(uid);					\
 	if (__c == NOT_CHARGED)						\
-		SKIP(return, "kernel does not charge rings to RLIMIT_MEMLOCK (5.12 to 6.13)"); \
+		SKIP(return, "kernel does not charge rings to RLIMIT_MEMLOCK (5.12 to 6.13, and since 7.3 and 7.2.11: b59cabf9b4ac)"); \
 	ASSERT_EQ(OK, __c);						\
 	} while (0)
 
