@@ -731,10 +731,26 @@ enum iou_have iou_have_register_op(unsigned int op, char *why, size_t len)
 			       iou_errno_name(pr.query_err));
 	if (iou_have_unless_newer(IOU_V(6, 18), "IORING_REGISTER_QUERY", why, len) == IOU_BROKEN)
 		return IOU_BROKEN;
-	if (op == IORING_REGISTER_PROBE && pr.have_probe)
-		return IOU_PRESENT;
 	if (op >= 64 || op >= IORING_REGISTER_QUERY)
 		return iou_have_unless_newer(since, iou_register_op_name(op), why, len);
+	/*
+	 * The opcodes of 5.1 to 5.6 came with PROBE (several refuse any
+	 * argument before reading it); RESTRICTIONS and ENABLE_RINGS came with
+	 * R_DISABLED (5.10) and refuse an enabled ring with EBADFD first.
+	 */
+	if (op < IORING_REGISTER_RESTRICTIONS) {
+		if (pr.have_probe)
+			return IOU_PRESENT;
+		return iou_have_unless_newer(since, iou_register_op_name(op), why, len);
+	}
+	if (op == IORING_REGISTER_RESTRICTIONS || op == IORING_REGISTER_ENABLE_RINGS) {
+		enum iou_have have = iou_have_setup_flags(IORING_SETUP_R_DISABLED, why, len);
+
+		if (have == IOU_ABSENT)
+			return verdict(IOU_ABSENT, why, len, "kernel lacks %s (no IORING_SETUP_R_DISABLED)",
+				       iou_register_op_name(op));
+		return have;
+	}
 	if (!(tried & (1ULL << op))) {
 		tried |= 1ULL << op;
 		errs[op] = try_register_op(op);
