@@ -31,6 +31,7 @@ FIXTURE_SETUP(msg_ring)
 	if (variant->target_flags)
 		REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
 	ASSERT_EQ(0, iou_ring_init(&self->target, 4, variant->target_flags));
+	ASSERT_MODE_PROVEN(&self->target);
 }
 
 FIXTURE_TEARDOWN(msg_ring)

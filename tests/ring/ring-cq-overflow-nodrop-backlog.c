@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 
 #include "iou.h"
+#include "iou_versions.h"
 
 IOU_REQUIRES(.features = IORING_FEAT_NODROP,
 	     .fixes = IOU_FIXES(IOU_FIX("aa1df3a360a0", "", "",
@@ -58,6 +59,7 @@ FIXTURE_SETUP(overflow)
 	p.flags = variant->flags | IORING_SETUP_CQSIZE;
 	p.cq_entries = CQ;
 	ASSERT_EQ(0, iou_ring_init_params(&self->r, CQ, &p));
+	ASSERT_MODE_PROVEN(&self->r);
 	ASSERT_EQ(CQ, self->r.cq_entries);
 	memset(self->r.cqes, 0xa5, (size_t)CQ * sizeof(struct io_uring_cqe) << self->r.cqe_shift);
 	self->next = 0x1000;
@@ -196,14 +198,11 @@ TEST_F(overflow, wait_on_a_full_ring_with_backlog_returns_zero)
 }
 
 /*
- * Kernels from before aa1df3a360a0 (6.1, which also brought
- * IORING_SETUP_DEFER_TASKRUN: that is how they are told apart) may post
- * the new CQE ahead of the backlog; there only its arrival is checked.
+ * Kernels from before aa1df3a360a0 (6.1) may post the new CQE ahead of
+ * the backlog; there only its arrival is checked.  No flag tells: the
+ * release decides (iou_versions.h).
  */
-static bool cqes_keep_order(void)
-{
-	return iou_setup_flag_supported(IORING_SETUP_DEFER_TASKRUN);
-}
+#define cqes_keep_order()	iou_overflow_keeps_cqe_order()
 
 TEST_F(overflow, submission_with_a_backlog)
 {
@@ -269,7 +268,7 @@ TEST_F(overflow, completion_during_a_backlog_queues_behind_it)
 	int tfd;
 
 	if (!cqes_keep_order())
-		SKIP(return, "kernel older than 6.1 (lacks setup flag IORING_SETUP_DEFER_TASKRUN): CQEs were reordered before aa1df3a360a0");
+		SKIP(return, "kernel older than 6.1: CQEs were reordered before aa1df3a360a0");
 	tfd = iou_timerfd_ms(100);
 	ASSERT_LE(0, tfd);
 	iou_queue_poll(&self->r, tfd, 0x7777);
