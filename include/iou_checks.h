@@ -533,6 +533,19 @@ static inline bool iou_task_sleeps_in(int tid, long nr)
 	return buf[0] >= '0' && buf[0] <= '9' && strtol(buf, NULL, 10) == nr;
 }
 
+/* wait (bounded) until task tid sleeps inside system call nr; true if it did */
+static inline bool iou_wait_sleeps_in(int tid, long nr, unsigned int timeout_ms)
+{
+	uint64_t start = iou_now_ns();
+
+	while (!iou_task_sleeps_in(tid, nr)) {
+		if (iou_ms_since(start) > timeout_ms)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
 /* ---- -errno wrappers and descriptors ------------------------------------------------ */
 
 /* io_uring_setup(): the fd (or registered index) or -errno */

@@ -120,14 +120,9 @@ struct signal_in_wait {
 static void *send_when_asleep(void *arg)
 {
 	struct signal_in_wait *s = arg;
-	uint64_t start = iou_now_ns();
 
-	while (!iou_task_sleeps_in(s->tid, __NR_io_uring_enter)) {
-		if (iou_ms_since(start) > IOU_WAIT_MS)
-			return NULL;
-		usleep(1000);
-	}
-	s->sent = syscall(SYS_tgkill, getpid(), s->tid, s->sig) == 0;
+	if (iou_wait_sleeps_in(s->tid, __NR_io_uring_enter, IOU_WAIT_MS))
+		s->sent = syscall(SYS_tgkill, getpid(), s->tid, s->sig) == 0;
 	return NULL;
 }
 
@@ -355,12 +350,7 @@ TEST(wait_without_timeout_is_killable)
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	close(ready[0]);
 	/* let it reach the wait, then kill it there */
-	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_WAIT_MS;) {
-		if (iou_task_sleeps_in(pid, __NR_io_uring_enter))
-			break;
-		usleep(1000);
-	}
-	ASSERT_TRUE(iou_task_sleeps_in(pid, __NR_io_uring_enter));
+	ASSERT_TRUE(iou_wait_sleeps_in(pid, __NR_io_uring_enter, IOU_WAIT_MS));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(128 + SIGKILL, iou_wait_child(pid, IOU_WAIT_MS));
 }
