@@ -10,7 +10,8 @@
  *  - time: the quiet window and timer lateness, both scaled by the
  *    harness's timeout scale; absolute deadlines on a clock;
  *  - completions that come later without a TIMEOUT request (a timerfd);
- *  - waits with IORING_ENTER_EXT_ARG;
+ *  - waits with IORING_ENTER_EXT_ARG; a ring used through its registered
+ *    index proving it;
  *  - synchronous cancellation (IORING_REGISTER_SYNC_CANCEL);
  *  - tasks and threads seen through /proc: io_uring's own threads
  *    (iou-sqp-*, iou-wrk-*), a task's state and the system call it sleeps in;
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +39,7 @@
 #include "iou_abi.h"
 #include "iou_ring.h"
 #include "iou_harness.h"
+#include "iou_modes.h"
 
 /* ---- time --------------------------------------------------------------- */
 
@@ -326,6 +329,75 @@ static inline int iou_wait_ext_ms(struct iou_ring *r, unsigned int to_submit,
 			 &a, sizeof(a));
 }
 
+/* ---- a ring used through its registered index ------------------------------ */
+
+/*
+ * A ring set up with iou_ring_opts.register_ring_fd proves that its
+ * system calls go through the registered-ring table: io_uring_enter (and,
+ * where the ring uses it, io_uring_register) succeeds on the index with
+ * the flag, while the index as a plain descriptor is not this ring.  0,
+ * or -1 with why filled in.
+ */
+static inline int iou_prove_ring_index(const struct iou_ring *r, char *why, size_t len)
+{
+	unsigned char probe[sizeof(struct io_uring_probe) + 8 * sizeof(struct io_uring_probe_op)];
+	struct stat idx, ring;
+	int ret;
+
+	if (!(r->enter_flags & IORING_ENTER_REGISTERED_RING) || r->enter_fd == r->fd) {
+		snprintf(why, len, "the ring is not entered through a registered index");
+		return -1;
+	}
+	ret = sys_io_uring_enter(r->enter_fd, 0, 0, r->enter_flags, NULL, 0);
+	if (ret) {
+		snprintf(why, len, "io_uring_enter on registered index %d: %s",
+			 r->enter_fd, ret < 0 ? iou_errno_name(errno) : "not 0");
+		return -1;
+	}
+	if (r->register_flags) {
+		memset(probe, 0, sizeof(probe));
+		ret = sys_io_uring_register(r->enter_fd, IORING_REGISTER_PROBE | r->register_flags,
+					    probe, 8);
+		if (ret) {
+			snprintf(why, len, "io_uring_register(PROBE) on registered index %d: %s",
+				 r->enter_fd, ret < 0 ? iou_errno_name(errno) : "not 0");
+			return -1;
+		}
+	}
+	/* the number as a descriptor: none, or another file than the ring */
+	if (fstat(r->enter_fd, &idx) == 0 && fstat(r->fd, &ring) == 0 &&
+	    idx.st_dev == ring.st_dev && idx.st_ino == ring.st_ino)
+		return 0;	/* cannot be told apart; the flag above worked */
+	ret = sys_io_uring_enter(r->enter_fd, 0, 0, 0, NULL, 0);
+	if (ret >= 0) {
+		snprintf(why, len, "index %d entered as a plain descriptor succeeded: the index is not what was used",
+			 r->enter_fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* the ring's calls go through its registered index (a variant's proof) */
+#define ASSERT_RING_INDEX_USED(r) do {					\
+	char __rwhy[200];						\
+	int __rp = iou_prove_ring_index((r), __rwhy, sizeof(__rwhy));	\
+	if (__rp)							\
+		TH_LOG("%s", __rwhy);					\
+	ASSERT_EQ(0, __rp);						\
+	} while (0)
+
+/*
+ * A ring of a mode's setup flags built otherwise than by
+ * IOU_RING_INIT_MODE() (other params, say) proves the mode took effect.
+ */
+#define ASSERT_MODE_PROVEN(r) do {					\
+	char __mwhy[256];						\
+	int __mp = iou_prove_mode((r), __mwhy, sizeof(__mwhy));		\
+	if (__mp)							\
+		TH_LOG("%s", __mwhy);					\
+	ASSERT_EQ(0, __mp);						\
+	} while (0)
+
 /* ---- synchronous cancellation --------------------------------------------------- */
 
 /* a sync-cancel argument that waits without a time limit */
@@ -459,6 +531,19 @@ static inline bool iou_task_sleeps_in(int tid, long nr)
 	if (iou_read_file(path, buf, sizeof(buf)) <= 0)
 		return false;
 	return buf[0] >= '0' && buf[0] <= '9' && strtol(buf, NULL, 10) == nr;
+}
+
+/* wait (bounded) until task tid sleeps inside system call nr; true if it did */
+static inline bool iou_wait_sleeps_in(int tid, long nr, unsigned int timeout_ms)
+{
+	uint64_t start = iou_now_ns();
+
+	while (!iou_task_sleeps_in(tid, nr)) {
+		if (iou_ms_since(start) > timeout_ms)
+			return false;
+		usleep(1000);
+	}
+	return true;
 }
 
 /* ---- -errno wrappers and descriptors ------------------------------------------------ */

@@ -74,4 +74,24 @@ static inline int iou_mmap_refusal_errno(void)
 	return iou_kernel_version() >= IOU_KVER(7, 2, 0) ? EINVAL : ENOMEM;
 }
 
+/*
+ * A ring's fdinfo shows its shared indexes, the SQE and CQE lists and the
+ * overflow list (SqHead ... CqOverflowList) since 83f84356bc8f
+ * ("io_uring: add more uring info to fdinfo for debug", 5.16).
+ */
+static inline bool iou_fdinfo_has_ring_state(void)
+{
+	return iou_kernel_version() >= IOU_KVER(5, 16, 0);
+}
+
+/*
+ * A completion made while the CQ overflow backlog is not empty queues
+ * behind it since aa1df3a360a0 ("io_uring: fix CQE reordering", 6.1);
+ * before, it could be posted ahead of the older CQEs.
+ */
+static inline bool iou_overflow_keeps_cqe_order(void)
+{
+	return iou_kernel_version() >= IOU_KVER(6, 1, 0);
+}
+
 #endif /* IOU_VERSIONS_H */

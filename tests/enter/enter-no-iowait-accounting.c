@@ -45,26 +45,26 @@ TEST(flag_is_refused_where_the_feature_is_missing)
 	iou_ring_exit(&r);
 }
 
-FIXTURE(nw) {
+FIXTURE(no_iowait) {
 	struct iou_ring r;
 	int tfd;
 };
 
-FIXTURE_SETUP(nw)
+FIXTURE_SETUP(no_iowait)
 {
 	self->tfd = -1;
 	REQUIRE_FEATURE(IORING_FEAT_NO_IOWAIT);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(nw)
+FIXTURE_TEARDOWN(no_iowait)
 {
 	iou_ring_exit(&self->r);
 	if (self->tfd >= 0)
 		close(self->tfd);
 }
 
-TEST_F(nw, wait_times_out_as_without_the_flag)
+TEST_F(no_iowait, wait_times_out_as_without_the_flag)
 {
 	uint64_t start = iou_now_ns();
 
@@ -72,7 +72,7 @@ TEST_F(nw, wait_times_out_as_without_the_flag)
 	ASSERT_LE(20, iou_ms_since(start));
 }
 
-TEST_F(nw, wait_returns_completions_as_without_the_flag)
+TEST_F(no_iowait, wait_returns_completions_as_without_the_flag)
 {
 	uint64_t start = iou_now_ns();
 
@@ -84,11 +84,10 @@ TEST_F(nw, wait_returns_completions_as_without_the_flag)
 				     IOU_WAIT_MS));
 	ASSERT_LE(20, iou_ms_since(start));
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
-	ASSERT_EQ(0x10, iou_cqe_at(&self->r, 0)->user_data);
-	ASSERT_EQ(POLLIN, iou_cqe_at(&self->r, 0)->res);
+	IOU_EXPECT_CQES(&self->r, IOU_CQE(0x10, POLLIN));
 }
 
-TEST_F(nw, submission_is_unchanged)
+TEST_F(no_iowait, submission_is_unchanged)
 {
 	iou_prep_nop(iou_get_sqe(&self->r), 1);
 	iou_prep_nop(iou_get_sqe(&self->r), 2);
@@ -96,13 +95,14 @@ TEST_F(nw, submission_is_unchanged)
 	ASSERT_RES(2, iou_enter(&self->r, 2, 2, IORING_ENTER_GETEVENTS |
 				IORING_ENTER_NO_IOWAIT, NULL, 0));
 	ASSERT_EQ(2, iou_cq_ready(&self->r));
+	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0));
 	/* and without GETEVENTS there is no wait for it to change */
 	ASSERT_RES(0, iou_enter(&self->r, 0, 0, IORING_ENTER_NO_IOWAIT, NULL, 0));
 }
 
 /*
  * A child with a request in flight (a poll on a pipe nobody writes) that
- * waits up to 5 s for it; it says when it is about to wait.
+ * waits up to IOU_WAIT_MS for it; it says when it is about to wait.
  */
 static int start_waiter(unsigned int flags, int *pid)
 {
@@ -125,7 +125,7 @@ static int start_waiter(unsigned int flags, int *pid)
 			_exit(3);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(4);
-		iou_wait_ext_ms(&r, 0, 1, flags, 5000);
+		iou_wait_ext_ms(&r, 0, 1, flags, IOU_WAIT_MS);
 		_exit(0);
 	}
 	close(ready[1]);
@@ -180,7 +180,7 @@ static int min_blocked_while_waiting(unsigned int flags, int n)
 	return ok ? lowest : -1;
 }
 
-TEST_F(nw, waiting_with_requests_in_flight_counts_as_iowait)
+TEST_F(no_iowait, waiting_with_requests_in_flight_counts_as_iowait)
 {
 	int lowest;
 
@@ -190,7 +190,7 @@ TEST_F(nw, waiting_with_requests_in_flight_counts_as_iowait)
 	ASSERT_LE(K, lowest);
 }
 
-TEST_F(nw, waiting_with_no_iowait_is_not_counted)
+TEST_F(no_iowait, waiting_with_no_iowait_is_not_counted)
 {
 	int lowest;
 

@@ -189,7 +189,7 @@ TEST_F(ring, ext_arg_is_not_read_without_getevents)
 	iou_sq_flush(&self->r);
 	ASSERT_RES(1, iou_enter(&self->r, 1, 1, IORING_ENTER_EXT_ARG, NULL, 3));
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
-	ASSERT_EQ(0x51, iou_cqe_at(&self->r, *self->r.cq_khead)->user_data);
+	IOU_EXPECT_CQES(&self->r, IOU_CQE(0x51, 0));
 }
 
 /*
@@ -210,6 +210,7 @@ TEST_F(ring, bad_wait_argument_after_submission_returns_the_count)
 	ASSERT_RES(1, iou_enter(&self->r, 1, 4, IOU_GETEVENTS_EXT, &a, sizeof(a)));
 	ASSERT_EQ(3, iou_cq_ready(&self->r));
 	ASSERT_EQ(3, *self->r.sq_khead);
+	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0), IOU_CQE(3, 0));
 }
 
 TEST_HARNESS_MAIN

@@ -14,11 +14,13 @@
  *    sleeps;
  *  - a wait with no timeout can always be killed.
  *
- * Timing tolerance: the interrupting timer fires 20 ms into a 5 s wait;
- * the wait must end between those two, which a busy CPU cannot break.
+ * Timing: a signal meant to arrive during a wait is sent by a helper
+ * thread once the caller is seen asleep in io_uring_enter (a timer armed
+ * before the call could fire before the wait on a loaded machine); the
+ * wait it must not end lasts 200 ms times the timeout scale.
  */
 #include <pthread.h>
-#include <sys/time.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "iou.h"
@@ -79,18 +81,18 @@ static int wait_masked(struct iou_ring *r, unsigned int min_complete,
 	return iou_enter(r, 0, min_complete, IOU_GETEVENTS_EXT, &a, sizeof(a));
 }
 
-FIXTURE(sig) {
+FIXTURE(signal) {
 	struct iou_ring r;
 };
 
-FIXTURE_VARIANT(sig) {
+FIXTURE_VARIANT(signal) {
 	int sa_flags;
 };
 
-FIXTURE_VARIANT_ADD(sig, plain_handler) { .sa_flags = 0 };
-FIXTURE_VARIANT_ADD(sig, sa_restart_handler) { .sa_flags = SA_RESTART };
+FIXTURE_VARIANT_ADD(signal, plain_handler) { .sa_flags = 0 };
+FIXTURE_VARIANT_ADD(signal, sa_restart_handler) { .sa_flags = SA_RESTART };
 
-FIXTURE_SETUP(sig)
+FIXTURE_SETUP(signal)
 {
 	caught = 0;
 	catch(SIGALRM, variant->sa_flags);
@@ -98,37 +100,59 @@ FIXTURE_SETUP(sig)
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(sig)
+FIXTURE_TEARDOWN(signal)
 {
-	struct itimerval off;
-
-	memset(&off, 0, sizeof(off));
-	setitimer(ITIMER_REAL, &off, NULL);
 	iou_ring_exit(&self->r);
 }
 
-static void alarm_in_ms(unsigned int ms)
-{
-	struct itimerval it;
+/*
+ * A signal for the calling thread, sent by a helper thread only once the
+ * caller sleeps in io_uring_enter: a timer armed before the call could
+ * fire before the wait starts on a loaded machine.
+ */
+struct signal_in_wait {
+	pthread_t thread;
+	pid_t tid;
+	int sig;
+	bool sent;
+};
 
-	memset(&it, 0, sizeof(it));
-	it.it_value.tv_usec = (long)ms * 1000;
-	setitimer(ITIMER_REAL, &it, NULL);
+static void *send_when_asleep(void *arg)
+{
+	struct signal_in_wait *s = arg;
+
+	if (iou_wait_sleeps_in(s->tid, __NR_io_uring_enter, IOU_WAIT_MS))
+		s->sent = syscall(SYS_tgkill, getpid(), s->tid, s->sig) == 0;
+	return NULL;
 }
 
-TEST_F(sig, signal_during_the_wait_is_eintr)
+static int signal_in_wait_start(struct signal_in_wait *s, int sig)
 {
-	uint64_t start = iou_now_ns();
+	s->tid = (pid_t)syscall(SYS_gettid);
+	s->sig = sig;
+	s->sent = false;
+	return pthread_create(&s->thread, NULL, send_when_asleep, s);
+}
 
-	alarm_in_ms(20);
+/* joined: was the signal sent while the caller slept in the wait? */
+static bool signal_in_wait_sent(struct signal_in_wait *s)
+{
+	pthread_join(s->thread, NULL);
+	return s->sent;
+}
+
+TEST_F(signal, signal_during_the_wait_is_eintr)
+{
+	struct signal_in_wait s;
+
+	ASSERT_EQ(0, signal_in_wait_start(&s, SIGALRM));
 	ASSERT_RES(-EINTR, wait_masked(&self->r, 1, NULL, IOU_WAIT_MS));
-	ASSERT_LE(20, iou_ms_since(start));
-	ASSERT_GT(IOU_WAIT_MS / 2, iou_ms_since(start));
+	ASSERT_TRUE(signal_in_wait_sent(&s));
 	ASSERT_EQ(1, caught);
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 }
 
-TEST_F(sig, pending_signal_unblocked_by_the_wait_mask_interrupts_at_once)
+TEST_F(signal, pending_signal_unblocked_by_the_wait_mask_interrupts_at_once)
 {
 	sigset_t none;
 
@@ -143,7 +167,7 @@ TEST_F(sig, pending_signal_unblocked_by_the_wait_mask_interrupts_at_once)
 	ASSERT_FALSE(is_pending(SIGUSR1));
 }
 
-TEST_F(sig, signal_blocked_by_the_wait_mask_does_not_interrupt)
+TEST_F(signal, signal_blocked_by_the_wait_mask_does_not_interrupt)
 {
 	sigset_t usr1;
 	uint64_t start = iou_now_ns();
@@ -161,21 +185,24 @@ TEST_F(sig, signal_blocked_by_the_wait_mask_does_not_interrupt)
 }
 
 /* blocked only during the wait: delivered on the way out of the call */
-TEST_F(sig, signal_held_off_by_the_wait_mask_arrives_after_the_call)
+TEST_F(signal, signal_held_off_by_the_wait_mask_arrives_after_the_call)
 {
+	struct signal_in_wait s;
+	unsigned int ms = iou_scaled_ms(200);
 	sigset_t alrm;
 	uint64_t start = iou_now_ns();
 
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
-	alarm_in_ms(10);
-	ASSERT_RES(-ETIME, wait_masked(&self->r, 1, &alrm, 60));
-	ASSERT_LE(60, iou_ms_since(start));
+	ASSERT_EQ(0, signal_in_wait_start(&s, SIGALRM));
+	ASSERT_RES(-ETIME, wait_masked(&self->r, 1, &alrm, ms));
+	ASSERT_LE(ms, iou_ms_since(start));
+	ASSERT_TRUE(signal_in_wait_sent(&s));
 	ASSERT_EQ(1, caught);
 	ASSERT_FALSE(is_blocked(SIGALRM));
 }
 
-TEST_F(sig, original_sigmask_argument_behaves_the_same)
+TEST_F(signal, original_sigmask_argument_behaves_the_same)
 {
 	sigset_t none;
 
@@ -188,7 +215,7 @@ TEST_F(sig, original_sigmask_argument_behaves_the_same)
 	ASSERT_TRUE(is_blocked(SIGUSR1));
 }
 
-TEST_F(sig, signal_with_cqes_ready_returns_zero)
+TEST_F(signal, signal_with_cqes_ready_returns_zero)
 {
 	sigset_t none;
 
@@ -200,6 +227,7 @@ TEST_F(sig, signal_with_cqes_ready_returns_zero)
 	ASSERT_RES(0, wait_masked(&self->r, 2, &none, IOU_WAIT_MS));
 	ASSERT_EQ(1, caught);
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
+	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 }
 
 static void *sleeper(void *arg)
@@ -211,7 +239,7 @@ static void *sleeper(void *arg)
 }
 
 /* only the waiting thread blocks SIGUSR1: the process's signal goes elsewhere */
-TEST_F(sig, signal_taken_by_another_thread_does_not_interrupt)
+TEST_F(signal, signal_taken_by_another_thread_does_not_interrupt)
 {
 	uint64_t start;
 	pthread_t t;
@@ -322,12 +350,7 @@ TEST(wait_without_timeout_is_killable)
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	close(ready[0]);
 	/* let it reach the wait, then kill it there */
-	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_WAIT_MS;) {
-		if (iou_task_sleeps_in(pid, __NR_io_uring_enter))
-			break;
-		usleep(1000);
-	}
-	ASSERT_TRUE(iou_task_sleeps_in(pid, __NR_io_uring_enter));
+	ASSERT_TRUE(iou_wait_sleeps_in(pid, __NR_io_uring_enter, IOU_WAIT_MS));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(128 + SIGKILL, iou_wait_child(pid, IOU_WAIT_MS));
 }

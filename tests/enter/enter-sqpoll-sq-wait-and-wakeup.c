@@ -50,21 +50,22 @@ static bool wait_thread_asleep(struct iou_ring *r)
 	return false;
 }
 
-FIXTURE(sqp) {
+FIXTURE(sqpoll) {
 	struct iou_ring r;
 };
 
-FIXTURE_SETUP(sqp)
+FIXTURE_SETUP(sqpoll)
 {
 	ASSERT_EQ(0, sqpoll_ring(&self->r, 10));
+	ASSERT_MODE_PROVEN(&self->r);
 }
 
-FIXTURE_TEARDOWN(sqp)
+FIXTURE_TEARDOWN(sqpoll)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(sqp, enter_returns_to_submit_as_given)
+TEST_F(sqpoll, enter_returns_to_submit_as_given)
 {
 	ASSERT_RES(1000, iou_enter(&self->r, 1000, 0, 0, NULL, 0));
 	ASSERT_RES(5, iou_enter(&self->r, 5, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
@@ -73,7 +74,7 @@ TEST_F(sqp, enter_returns_to_submit_as_given)
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 }
 
-TEST_F(sqp, wait_error_is_hidden_by_a_nonzero_to_submit)
+TEST_F(sqpoll, wait_error_is_hidden_by_a_nonzero_to_submit)
 {
 	uint64_t start = iou_now_ns();
 
@@ -85,7 +86,7 @@ TEST_F(sqp, wait_error_is_hidden_by_a_nonzero_to_submit)
 	ASSERT_LE(20, iou_ms_since(start));
 }
 
-TEST_F(sqp, sq_wait_with_room_returns_at_once)
+TEST_F(sqpoll, sq_wait_with_room_returns_at_once)
 {
 	uint64_t start = iou_now_ns();
 
@@ -96,7 +97,7 @@ TEST_F(sqp, sq_wait_with_room_returns_at_once)
 	ASSERT_GT(IOU_WAIT_MS / 2, iou_ms_since(start));
 }
 
-TEST_F(sqp, sq_wait_with_wakeup_returns_once_the_full_sq_has_room)
+TEST_F(sqpoll, sq_wait_with_wakeup_returns_once_the_full_sq_has_room)
 {
 	struct iou_cqe cqe[SQ_ENTRIES];
 
@@ -111,13 +112,11 @@ TEST_F(sqp, sq_wait_with_wakeup_returns_once_the_full_sq_has_room)
 	ASSERT_NE(*self->r.sq_ktail - SQ_ENTRIES, iou_load_acquire(self->r.sq_khead));
 	ASSERT_LT(0, iou_sq_space_left(&self->r));
 	ASSERT_EQ(SQ_ENTRIES, iou_reap(&self->r, cqe, SQ_ENTRIES, IOU_WAIT_MS));
-	for (unsigned int i = 0; i < SQ_ENTRIES; i++) {
-		ASSERT_EQ(0x100 + i, cqe[i].user_data);
-		ASSERT_RES(0, cqe[i].res);
-	}
+	for (unsigned int i = 0; i < SQ_ENTRIES; i++)
+		ASSERT_CQE_AT(cqe, i, 0x100 + i, 0, 0);
 }
 
-TEST_F(sqp, getevents_waits_for_the_threads_completions)
+TEST_F(sqpoll, getevents_waits_for_the_threads_completions)
 {
 	unsigned int flags = 0;
 
@@ -130,8 +129,7 @@ TEST_F(sqp, getevents_waits_for_the_threads_completions)
 		flags |= IORING_ENTER_SQ_WAKEUP;
 	ASSERT_RES(0, iou_wait_ext_ms(&self->r, 0, 2, flags, IOU_WAIT_MS));
 	ASSERT_EQ(2, iou_cq_ready(&self->r));
-	ASSERT_EQ(7, iou_cqe_at(&self->r, 0)->user_data);
-	ASSERT_EQ(8, iou_cqe_at(&self->r, 1)->user_data);
+	IOU_EXPECT_CQES(&self->r, IOU_CQE(7, 0), IOU_CQE(8, 0));
 }
 
 TEST(sq_wakeup_of_an_awake_thread_changes_nothing)
@@ -157,7 +155,7 @@ TEST(sq_wakeup_of_an_awake_thread_changes_nothing)
 	if (thread_sleeps(&r))
 		ASSERT_RES(0, iou_enter(&r, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
 	ASSERT_EQ(1, iou_reap(&r, &cqe, 1, IOU_WAIT_MS));
-	ASSERT_EQ(8, cqe.user_data);
+	ASSERT_CQE_AT(&cqe, 0, 8, 0, 0);
 	ASSERT_FALSE(thread_sleeps(&r));
 
 	ASSERT_RES(0, iou_enter(&r, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
@@ -167,7 +165,7 @@ TEST(sq_wakeup_of_an_awake_thread_changes_nothing)
 	iou_prep_nop(iou_get_sqe(&r), 9);
 	iou_sq_flush(&r);
 	ASSERT_EQ(1, iou_reap(&r, &cqe, 1, IOU_WAIT_MS));
-	ASSERT_EQ(9, cqe.user_data);
+	ASSERT_CQE_AT(&cqe, 0, 9, 0, 0);
 	iou_ring_exit(&r);
 }
 
@@ -191,6 +189,7 @@ TEST(wakeup_flags_are_ignored_without_sqpoll)
 				IORING_ENTER_SQ_WAIT, NULL, 0));
 	ASSERT_EQ(2, *r.sq_khead);
 	ASSERT_EQ(2, iou_cq_ready(&r));
+	IOU_EXPECT_CQES(&r, IOU_CQE(0, 0), IOU_CQE(1, 0));
 	iou_ring_exit(&r);
 }
 

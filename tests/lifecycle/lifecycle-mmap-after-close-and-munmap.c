@@ -25,21 +25,21 @@
 
 #define TEARDOWN_MS	2000
 
-FIXTURE(mm) {
+FIXTURE(mapping) {
 	struct iou_ring r;
 	struct io_uring_params p;
 	int pp[2];
 	bool gone;
 };
 
-FIXTURE_VARIANT(mm) {
+FIXTURE_VARIANT(mapping) {
 	bool separately;
 };
 
-FIXTURE_VARIANT_ADD(mm, single_mapping) { .separately = false };
-FIXTURE_VARIANT_ADD(mm, separate_mappings) { .separately = true };
+FIXTURE_VARIANT_ADD(mapping, single_mapping) { .separately = false };
+FIXTURE_VARIANT_ADD(mapping, separate_mappings) { .separately = true };
 
-FIXTURE_SETUP(mm)
+FIXTURE_SETUP(mapping)
 {
 	struct iou_ring_opts o = { .map_separately = variant->separately };
 
@@ -49,7 +49,7 @@ FIXTURE_SETUP(mm)
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 4, &self->p, &o));
 }
 
-FIXTURE_TEARDOWN(mm)
+FIXTURE_TEARDOWN(mapping)
 {
 	if (!self->gone)
 		iou_ring_exit(&self->r);
@@ -66,7 +66,7 @@ static void unmap_all(struct iou_ring *r)
 	munmap(r->sq_ring_ptr, r->sq_ring_sz);
 }
 
-TEST_F(mm, kernel_keeps_working_after_everything_is_unmapped)
+TEST_F(mapping, kernel_keeps_working_after_everything_is_unmapped)
 {
 	struct iou_ring again;
 	struct iou_ring_opts o = { .map_separately = variant->separately };
@@ -84,18 +84,20 @@ TEST_F(mm, kernel_keeps_working_after_everything_is_unmapped)
 	for (unsigned int i = 0; i < 3; i++) {
 		ASSERT_EQ(500 + i, iou_cqe_at(&again, i)->user_data);
 		ASSERT_RES(0, iou_cqe_at(&again, i)->res);
+		ASSERT_EQ(0, iou_cqe_at(&again, i)->flags);
 	}
 	/* the new mapping is a working ring */
 	again.sqe_head = again.sqe_tail = 3;
 	iou_prep_nop(iou_get_sqe(&again), 503);
 	ASSERT_RES(1, iou_submit(&again));
 	ASSERT_EQ(4, iou_load_acquire(again.cq_ktail));
-	ASSERT_EQ(503, iou_cqe_at(&again, 3)->user_data);
+	IOU_EXPECT_CQES(&again, IOU_CQE(500, 0), IOU_CQE(501, 0), IOU_CQE(502, 0),
+			IOU_CQE(503, 0));
 	iou_ring_exit(&again);
 	self->gone = true;
 }
 
-TEST_F(mm, two_mappings_are_the_same_memory)
+TEST_F(mapping, two_mappings_are_the_same_memory)
 {
 	struct iou_ring twin;
 	struct iou_ring_opts o = { .map_separately = variant->separately };
@@ -106,6 +108,8 @@ TEST_F(mm, two_mappings_are_the_same_memory)
 	ASSERT_RES(1, iou_submit(&self->r));
 	ASSERT_EQ(1, iou_load_acquire(twin.cq_ktail));
 	ASSERT_EQ(7, iou_cqe_at(&twin, 0)->user_data);
+	ASSERT_RES(0, iou_cqe_at(&twin, 0)->res);
+	ASSERT_EQ(0, iou_cqe_at(&twin, 0)->flags);
 	/* a head published through one mapping is read through the other */
 	iou_cq_advance(&twin, 1);
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
@@ -113,7 +117,7 @@ TEST_F(mm, two_mappings_are_the_same_memory)
 	iou_ring_exit(&twin);
 }
 
-TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
+TEST_F(mapping, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 {
 	int q[2];
 
@@ -125,7 +129,7 @@ TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	ASSERT_EQ(0, close(self->r.fd));
 	self->r.fd = self->r.enter_fd = -1;
 	/* the poll on q still holds its file: the ring is alive */
-	ASSERT_FALSE(iou_wait_pipe_reader_gone(q[1], 50));
+	ASSERT_FALSE(iou_wait_pipe_reader_gone(q[1], IOU_QUIET_MS));
 	/* and the poll on the other pipe still completes into the mapping */
 	ASSERT_EQ(1, write(self->pp[1], "x", 1));
 	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_WAIT_MS;) {
@@ -136,6 +140,7 @@ TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
 	ASSERT_EQ(0x11, iou_cqe_at(&self->r, 0)->user_data);
 	ASSERT_EQ(POLLIN, iou_cqe_at(&self->r, 0)->res);
+	ASSERT_EQ(0, iou_cqe_at(&self->r, 0)->flags);
 	/* with no descriptor nobody submits what is published now */
 	iou_prep_nop(iou_get_sqe(&self->r), 0x33);
 	iou_sq_flush(&self->r);
@@ -150,7 +155,7 @@ TEST_F(mm, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	close(q[1]);
 }
 
-TEST_F(mm, mmap_of_a_closed_descriptor_is_ebadf)
+TEST_F(mapping, mmap_of_a_closed_descriptor_is_ebadf)
 {
 	int fd = self->r.fd;
 

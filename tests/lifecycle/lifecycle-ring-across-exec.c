@@ -56,31 +56,31 @@ static void exec_helper_mode(const char *mode, int fd)
 	_exit(98);
 }
 
-FIXTURE(ex) {
+FIXTURE(exec) {
 	struct iou_ring r;
 	int p[2];
 };
 
-FIXTURE_SETUP(ex)
+FIXTURE_SETUP(exec)
 {
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, pipe2(self->p, O_CLOEXEC));
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 }
 
-FIXTURE_TEARDOWN(ex)
+FIXTURE_TEARDOWN(exec)
 {
 	iou_ring_exit(&self->r);
 	close(self->p[0]);
 	close(self->p[1]);
 }
 
-TEST_F(ex, ring_descriptor_is_close_on_exec)
+TEST_F(exec, ring_descriptor_is_close_on_exec)
 {
 	ASSERT_EQ(FD_CLOEXEC, fcntl(self->r.fd, F_GETFD));
 }
 
-TEST_F(ex, exec_closes_the_ring_descriptor)
+TEST_F(exec, exec_closes_the_ring_descriptor)
 {
 	int pid = fork();
 
@@ -90,7 +90,7 @@ TEST_F(ex, exec_closes_the_ring_descriptor)
 	ASSERT_EQ(0, iou_wait_child(pid, IOU_WAIT_MS));
 }
 
-TEST_F(ex, descriptor_without_cloexec_is_a_working_ring_after_exec)
+TEST_F(exec, descriptor_without_cloexec_is_a_working_ring_after_exec)
 {
 	struct iou_cqe c;
 	int d = dup(self->r.fd), pid;
@@ -108,11 +108,10 @@ TEST_F(ex, descriptor_without_cloexec_is_a_working_ring_after_exec)
 	ASSERT_EQ(0, iou_wait_child(pid, IOU_WAIT_MS));
 	ASSERT_EQ(1, iou_load_acquire(self->r.sq_khead));
 	ASSERT_EQ(1, iou_reap(&self->r, &c, 1, IOU_WAIT_MS));
-	ASSERT_EQ(0x5e, c.user_data);
-	ASSERT_RES(0, c.res);
+	ASSERT_CQE_AT(&c, 0, 0x5e, 0, 0);
 }
 
-TEST_F(ex, exec_cancels_only_the_execing_tasks_requests)
+TEST_F(exec, exec_cancels_only_the_execing_tasks_requests)
 {
 	struct iou_cqe c;
 	int hold[2], pid;
@@ -137,14 +136,12 @@ TEST_F(ex, exec_cancels_only_the_execing_tasks_requests)
 	close(hold[0]);
 	self->r.sqe_head = self->r.sqe_tail = *self->r.sq_ktail;
 	ASSERT_EQ(1, iou_reap(&self->r, &c, 1, IOU_WAIT_MS));
-	ASSERT_EQ(0xc4, c.user_data);
-	ASSERT_RES(-ECANCELED, c.res);
+	ASSERT_CQE_AT(&c, 0, 0xc4, -ECANCELED, 0);
 	/* and the parent's poll is still armed */
-	ASSERT_EQ(0, iou_reap(&self->r, &c, 1, 50));
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(1, write(self->p[1], "x", 1));
 	ASSERT_EQ(1, iou_reap(&self->r, &c, 1, IOU_WAIT_MS));
-	ASSERT_EQ(0xa1, c.user_data);
-	ASSERT_EQ(POLLIN, c.res);
+	ASSERT_CQE_AT(&c, 0, 0xa1, POLLIN, 0);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(128 + SIGKILL, iou_wait_child(pid, IOU_WAIT_MS));
 }

@@ -20,15 +20,25 @@
 #include "iou_versions.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_PROVIDE_BUFFERS,
-				IORING_OP_REMOVE_BUFFERS));
+				IORING_OP_REMOVE_BUFFERS),
+	     .fixes = IOU_FIXES(IOU_FIX("ab69838e7c75", "", "limits.ids_running_past_65535_are_einval",
+			"io_uring/kbuf: Fix check of BID wrapping in provided buffers"),
+		IOU_FIX("f74c746e476b", "", "limits.provide_65536_buffers_fills_the_whole_id_space",
+			"io_uring/kbuf: Allow the full buffer id space for provided buffers"),
+		IOU_FIX("c0921e51dab7", "", "",
+			"io_uring: fix return value when removing provided buffers"),
+		IOU_FIX("cf960726eb65", "", "limits.zero_length_is_einval",
+			"io_uring/kbuf: reject zero sized provided buffers"),
+		IOU_FIX("ca55f98d6ff1", "", "limits.provide_65536_buffers_fills_the_whole_id_space",
+			"io_uring/kbuf: align legacy buffer add limit with MAX_BIDS_PER_BGID")));
 
-FIXTURE(lim) {
+FIXTURE(limits) {
 	struct iou_ring r;
 	char *mem;		/* 1 MiB */
 	int fd;
 };
 
-FIXTURE_SETUP(lim)
+FIXTURE_SETUP(limits)
 {
 	self->fd = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
@@ -39,7 +49,7 @@ FIXTURE_SETUP(lim)
 	ASSERT_LE(0, self->fd);
 }
 
-FIXTURE_TEARDOWN(lim)
+FIXTURE_TEARDOWN(limits)
 {
 	if (self->fd >= 0)
 		close(self->fd);
@@ -90,7 +100,7 @@ static int remove_bufs(struct __test_metadata *_metadata, struct iou_ring *r,
  * MAX_BIDS_PER_BGID").  Kernels without f74c746e476b (6.7; in 6.1.y, not
  * in 5.10.y) refuse 65536 with E2BIG.  Both are in tests/known-issues.
  */
-TEST_F(lim, provide_65536_buffers_fills_the_whole_id_space)
+TEST_F(limits, provide_65536_buffers_fills_the_whole_id_space)
 {
 	ASSERT_RES(0,
 		   provide(_metadata, &self->r, self->mem, 1, 65536, 1, 0));
@@ -98,18 +108,18 @@ TEST_F(lim, provide_65536_buffers_fills_the_whole_id_space)
 	ASSERT_RES(65536, remove_bufs(_metadata, &self->r, 65536, 1));
 }
 
-TEST_F(lim, provide_65537_buffers_is_e2big)
+TEST_F(limits, provide_65537_buffers_is_e2big)
 {
 	ASSERT_RES(-E2BIG, provide(_metadata, &self->r, self->mem, 1, 65537, 1, 0));
 	ASSERT_RES(-ENOENT, remove_bufs(_metadata, &self->r, 1, 1));
 }
 
-TEST_F(lim, provide_zero_buffers_is_e2big)
+TEST_F(limits, provide_zero_buffers_is_e2big)
 {
 	ASSERT_RES(-E2BIG, provide(_metadata, &self->r, self->mem, 1, 0, 1, 0));
 }
 
-TEST_F(lim, last_buffer_id_65535_is_usable)
+TEST_F(limits, last_buffer_id_65535_is_usable)
 {
 	struct iou_cqe cqe;
 
@@ -122,7 +132,7 @@ TEST_F(lim, last_buffer_id_65535_is_usable)
 	ASSERT_TRUE(iou_check_pattern(self->mem, 64, 0));
 }
 
-TEST_F(lim, ids_up_to_65535_inclusive_accepted)
+TEST_F(limits, ids_up_to_65535_inclusive_accepted)
 {
 	/* 65534 + 2 == 65536 buffers ids: the last two ids */
 	ASSERT_RES(0,
@@ -130,37 +140,37 @@ TEST_F(lim, ids_up_to_65535_inclusive_accepted)
 	ASSERT_RES(2, remove_bufs(_metadata, &self->r, 2, 3));
 }
 
-TEST_F(lim, buffer_id_65536_is_e2big)
+TEST_F(limits, buffer_id_65536_is_e2big)
 {
 	ASSERT_RES(-E2BIG, provide(_metadata, &self->r, self->mem, 1, 1, 3, 65536));
 }
 
-TEST_F(lim, ids_running_past_65535_are_einval)
+TEST_F(limits, ids_running_past_65535_are_einval)
 {
 	ASSERT_RES(-EINVAL, provide(_metadata, &self->r, self->mem, 1, 2, 3, 65535));
 	ASSERT_RES(-ENOENT, remove_bufs(_metadata, &self->r, 1, 3));
 }
 
-TEST_F(lim, zero_length_is_einval)
+TEST_F(limits, zero_length_is_einval)
 {
 	ASSERT_RES(-EINVAL, provide(_metadata, &self->r, self->mem, 0, 1, 3, 0));
 }
 
-TEST_F(lim, wrapping_range_is_eoverflow)
+TEST_F(limits, wrapping_range_is_eoverflow)
 {
 	ASSERT_RES(-EOVERFLOW, provide(_metadata, &self->r,
 				       (void *)(uintptr_t)0xfffffffffffff000ULL,
 				       0x1000, 2, 3, 0));
 }
 
-TEST_F(lim, kernel_address_range_is_efault)
+TEST_F(limits, kernel_address_range_is_efault)
 {
 	ASSERT_RES(-EFAULT, provide(_metadata, &self->r,
 				    (void *)(uintptr_t)0xffff800000000000ULL,
 				    16, 1, 3, 0));
 }
 
-TEST_F(lim, reserved_fields_set_are_einval)
+TEST_F(limits, reserved_fields_set_are_einval)
 {
 	struct io_uring_sqe *sqe;
 
@@ -178,7 +188,7 @@ TEST_F(lim, reserved_fields_set_are_einval)
 	ASSERT_RES(-EINVAL, submit_one(_metadata, &self->r, sqe).res);
 }
 
-TEST_F(lim, remove_zero_or_65537_is_einval)
+TEST_F(limits, remove_zero_or_65537_is_einval)
 {
 	ASSERT_RES(0, provide(_metadata, &self->r, self->mem, 1, 4, 4, 0));
 	ASSERT_RES(-EINVAL, remove_bufs(_metadata, &self->r, 0, 4));
@@ -186,7 +196,7 @@ TEST_F(lim, remove_zero_or_65537_is_einval)
 	ASSERT_RES(4, remove_bufs(_metadata, &self->r, 4, 4));
 }
 
-TEST_F(lim, remove_returns_count_removed_capped_at_what_is_there)
+TEST_F(limits, remove_returns_count_removed_capped_at_what_is_there)
 {
 	ASSERT_RES(0, provide(_metadata, &self->r, self->mem, 1, 5, 4, 0));
 	ASSERT_RES(3, remove_bufs(_metadata, &self->r, 3, 4));
@@ -198,7 +208,7 @@ TEST_F(lim, remove_returns_count_removed_capped_at_what_is_there)
 	ASSERT_RES(2, remove_bufs(_metadata, &self->r, 65535, 4));
 }
 
-TEST_F(lim, remove_from_emptied_group_returns_zero)
+TEST_F(limits, remove_from_emptied_group_returns_zero)
 {
 	if (iou_pbuf_legacy_pre_5_18())
 		SKIP(return, "kernel deletes emptied legacy groups "
@@ -208,12 +218,12 @@ TEST_F(lim, remove_from_emptied_group_returns_zero)
 	ASSERT_RES(0, remove_bufs(_metadata, &self->r, 1, 4));
 }
 
-TEST_F(lim, remove_from_unknown_group_is_enoent)
+TEST_F(limits, remove_from_unknown_group_is_enoent)
 {
 	ASSERT_RES(-ENOENT, remove_bufs(_metadata, &self->r, 1, 4));
 }
 
-TEST_F(lim, legacy_opcodes_refuse_a_ring_group)
+TEST_F(limits, legacy_opcodes_refuse_a_ring_group)
 {
 	struct iou_pbuf_ring pb;
 

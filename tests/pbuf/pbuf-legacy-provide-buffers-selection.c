@@ -15,13 +15,13 @@
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_PROVIDE_BUFFERS));
 
-FIXTURE(sel) {
+FIXTURE(select) {
 	struct iou_ring r;
 	char *mem;
 	int fd;
 };
 
-FIXTURE_SETUP(sel)
+FIXTURE_SETUP(select)
 {
 	self->fd = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
@@ -32,7 +32,7 @@ FIXTURE_SETUP(sel)
 	ASSERT_LE(0, self->fd);
 }
 
-FIXTURE_TEARDOWN(sel)
+FIXTURE_TEARDOWN(select)
 {
 	if (self->fd >= 0)
 		close(self->fd);
@@ -56,7 +56,7 @@ static void provide(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_RES(0, cqe.res);
 }
 
-TEST_F(sel, buffers_are_selected_in_provision_order)
+TEST_F(select, buffers_are_selected_in_provision_order)
 {
 	/*
 	 * Before 5.18 ("io_uring: manage provided buffers strictly
@@ -79,7 +79,7 @@ TEST_F(sel, buffers_are_selected_in_provision_order)
 	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 100, 0, 1).res);
 }
 
-TEST_F(sel, read_is_cut_to_buffer_length)
+TEST_F(select, read_is_cut_to_buffer_length)
 {
 	struct iou_cqe cqe;
 
@@ -92,7 +92,7 @@ TEST_F(sel, read_is_cut_to_buffer_length)
 	ASSERT_EQ(0x11, self->mem[5]);
 }
 
-TEST_F(sel, read_at_eof_still_reports_its_buffer)
+TEST_F(select, read_at_eof_still_reports_its_buffer)
 {
 	struct iou_cqe cqe;
 
@@ -107,7 +107,7 @@ TEST_F(sel, read_at_eof_still_reports_its_buffer)
 	ASSERT_RES(-ENOBUFS, iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 3).res);
 }
 
-TEST_F(sel, unknown_group_is_enobufs_without_buffer_flag)
+TEST_F(select, unknown_group_is_enobufs_without_buffer_flag)
 {
 	struct iou_cqe cqe = iou_pbuf_read_select(_metadata, &self->r, self->fd, 64, 0, 99);
 
@@ -115,7 +115,7 @@ TEST_F(sel, unknown_group_is_enobufs_without_buffer_flag)
 	ASSERT_EQ(0, cqe.flags);
 }
 
-TEST_F(sel, consumed_buffer_can_be_provided_again)
+TEST_F(select, consumed_buffer_can_be_provided_again)
 {
 	struct iou_cqe cqe;
 
@@ -130,7 +130,7 @@ TEST_F(sel, consumed_buffer_can_be_provided_again)
 	ASSERT_TRUE(iou_check_pattern(self->mem + 4096, 64, 64));
 }
 
-TEST_F(sel, batch_of_reads_takes_distinct_buffers)
+TEST_F(select, batch_of_reads_takes_distinct_buffers)
 {
 	struct iou_cqe cqe[8];
 	unsigned int seen = 0;
@@ -156,7 +156,7 @@ TEST_F(sel, batch_of_reads_takes_distinct_buffers)
 	ASSERT_EQ(0xff, seen);
 }
 
-TEST_F(sel, readv_selects_with_one_iovec)
+TEST_F(select, readv_selects_with_one_iovec)
 {
 	struct iovec iov[2] = { { NULL, 200 }, { NULL, 200 } };
 	struct io_uring_sqe *sqe;
@@ -181,7 +181,7 @@ TEST_F(sel, readv_selects_with_one_iovec)
 	ASSERT_RES(-EINVAL, cqe.res);
 }
 
-TEST_F(sel, buffer_select_on_nop_is_eopnotsupp)
+TEST_F(select, buffer_select_on_nop_is_eopnotsupp)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;

@@ -18,13 +18,16 @@
 #include "iou_pbuf.h"
 #include "iou_versions.h"
 
-FIXTURE(mm) {
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("c392cbecd8ec", "", "",
+			"io_uring/kbuf: defer release of mapped buffer rings")));
+
+FIXTURE(mmap) {
 	struct iou_ring r;
 	int fd;
 	char *bufs;
 };
 
-FIXTURE_SETUP(mm)
+FIXTURE_SETUP(mmap)
 {
 	int ret;
 
@@ -33,9 +36,8 @@ FIXTURE_SETUP(mm)
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	/* before 6.4 the flag bits were a pad that had to be zero */
 	ret = iou_pbuf_register(&self->r, 0, 1, 0, IOU_PBUF_RING_MMAP);
-	if (ret == -EINVAL)
-		SKIP(return, "kernel lacks IOU_PBUF_RING_MMAP");
-	ASSERT_RES(0, ret);
+	IOU_REQUIRE(iou_have_by_result(ret, 0, IOU_V(6, 4), "IOU_PBUF_RING_MMAP",
+				       __why, sizeof(__why)));
 	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 0));
 	self->fd = iou_scratch_file("data", 65536, 0);
 	ASSERT_LE(0, self->fd);
@@ -44,7 +46,7 @@ FIXTURE_SETUP(mm)
 	ASSERT_NE(MAP_FAILED, self->bufs);
 }
 
-FIXTURE_TEARDOWN(mm)
+FIXTURE_TEARDOWN(mmap)
 {
 	if (self->fd >= 0)
 		close(self->fd);
@@ -70,7 +72,7 @@ static void *map_group(struct iou_ring *r, unsigned int bgid, size_t len)
 	ASSERT_EQ(__want, __err);					\
 	} while (0)
 
-TEST_F(mm, mapped_ring_starts_empty_and_feeds_reads)
+TEST_F(mmap, mapped_ring_starts_empty_and_feeds_reads)
 {
 	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
@@ -94,7 +96,7 @@ TEST_F(mm, mapped_ring_starts_empty_and_feeds_reads)
 	iou_pbuf_ring_free(&self->r, &pb);
 }
 
-TEST_F(mm, largest_mapped_ring_of_32768_entries)
+TEST_F(mmap, largest_mapped_ring_of_32768_entries)
 {
 	struct iou_pbuf_ring pb;
 	struct iou_cqe cqe;
@@ -111,7 +113,7 @@ TEST_F(mm, largest_mapped_ring_of_32768_entries)
 	iou_pbuf_ring_free(&self->r, &pb);
 }
 
-TEST_F(mm, each_group_maps_its_own_ring)
+TEST_F(mmap, each_group_maps_its_own_ring)
 {
 	struct iou_pbuf_ring a, b;
 	struct iou_cqe cqe;
@@ -131,7 +133,7 @@ TEST_F(mm, each_group_maps_its_own_ring)
 	iou_pbuf_ring_free(&self->r, &b);
 }
 
-TEST_F(mm, mapping_a_group_without_ring_fails)
+TEST_F(mmap, mapping_a_group_without_ring_fails)
 {
 	void *p = map_group(&self->r, 7, 4096);
 
@@ -139,7 +141,7 @@ TEST_F(mm, mapping_a_group_without_ring_fails)
 	ASSERT_NO_REGION_ERRNO(&self->r, errno);
 }
 
-TEST_F(mm, mapping_a_user_memory_ring_fails)
+TEST_F(mmap, mapping_a_user_memory_ring_fails)
 {
 	struct iou_pbuf_ring pb;
 	void *p;
@@ -151,7 +153,7 @@ TEST_F(mm, mapping_a_user_memory_ring_fails)
 	iou_pbuf_ring_free(&self->r, &pb);
 }
 
-TEST_F(mm, mapping_after_unregister_fails)
+TEST_F(mmap, mapping_after_unregister_fails)
 {
 	void *p;
 
@@ -162,7 +164,7 @@ TEST_F(mm, mapping_after_unregister_fails)
 	ASSERT_NO_REGION_ERRNO(&self->r, errno);
 }
 
-TEST_F(mm, mapping_keeps_its_pages_after_unregister)
+TEST_F(mmap, mapping_keeps_its_pages_after_unregister)
 {
 	struct iou_pbuf_ring pb, other[8];
 	unsigned char *p;

@@ -49,8 +49,10 @@ FIXTURE_SETUP(pbuf)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	}
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
-	if (variant->registered_ring)
+	if (variant->registered_ring) {
 		ASSERT_EQ(IORING_REGISTER_USE_REGISTERED_RING, self->r.register_flags);
+		ASSERT_RING_INDEX_USED(&self->r);
+	}
 	self->fd = iou_scratch_file("data", FILE_SIZE, 0);
 	ASSERT_LE(0, self->fd);
 	self->bufs = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,

@@ -15,12 +15,12 @@
 
 enum addr_kind { ADDR_VALID, ADDR_NULL, ADDR_UNALIGNED, ADDR_PROT_NONE };
 
-FIXTURE(bad) {
+FIXTURE(invalid) {
 	struct iou_ring r;
 	void *mem;
 };
 
-FIXTURE_VARIANT(bad) {
+FIXTURE_VARIANT(invalid) {
 	unsigned int entries;
 	unsigned int flags;
 	enum addr_kind addr;
@@ -28,32 +28,32 @@ FIXTURE_VARIANT(bad) {
 	int err;
 };
 
-FIXTURE_VARIANT_ADD(bad, zero_entries) {
+FIXTURE_VARIANT_ADD(invalid, zero_entries) {
 	.entries = 0, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, three_entries) {
+FIXTURE_VARIANT_ADD(invalid, three_entries) {
 	.entries = 3, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, entries_32769) {
+FIXTURE_VARIANT_ADD(invalid, entries_32769) {
 	.entries = 32769, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, entries_65536) {
+FIXTURE_VARIANT_ADD(invalid, entries_65536) {
 	.entries = 65536, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, entries_2_pow_31) {
+FIXTURE_VARIANT_ADD(invalid, entries_2_pow_31) {
 	.entries = 1U << 31, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, unknown_flag_4) {
+FIXTURE_VARIANT_ADD(invalid, unknown_flag_4) {
 	.entries = 4, .flags = 4, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, unknown_flag_0x8000) {
+FIXTURE_VARIANT_ADD(invalid, unknown_flag_0x8000) {
 	.entries = 4, .flags = 0x8000, .addr = ADDR_VALID, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, resv0_set) {
+FIXTURE_VARIANT_ADD(invalid, resv0_set) {
 	.entries = 4, .addr = ADDR_VALID, .resv = 0, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, resv2_set) {
+FIXTURE_VARIANT_ADD(invalid, resv2_set) {
 	.entries = 4, .addr = ADDR_VALID, .resv = 2, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, null_ring_addr) {
+FIXTURE_VARIANT_ADD(invalid, null_ring_addr) {
 	.entries = 4, .addr = ADDR_NULL, .resv = -1, .err = EFAULT };
-FIXTURE_VARIANT_ADD(bad, unaligned_ring_addr) {
+FIXTURE_VARIANT_ADD(invalid, unaligned_ring_addr) {
 	.entries = 4, .addr = ADDR_UNALIGNED, .resv = -1, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, unpinnable_ring_addr) {
+FIXTURE_VARIANT_ADD(invalid, unpinnable_ring_addr) {
 	.entries = 4, .addr = ADDR_PROT_NONE, .resv = -1, .err = EFAULT };
 
-FIXTURE_SETUP(bad)
+FIXTURE_SETUP(invalid)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
@@ -62,12 +62,12 @@ FIXTURE_SETUP(bad)
 	ASSERT_NE(MAP_FAILED, self->mem);
 }
 
-FIXTURE_TEARDOWN(bad)
+FIXTURE_TEARDOWN(invalid)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(bad, refused_with_errno_and_no_group_created)
+TEST_F(invalid, refused_with_errno_and_no_group_created)
 {
 	struct io_uring_buf_reg reg;
 	struct iou_pbuf_ring pb;

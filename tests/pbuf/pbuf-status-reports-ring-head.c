@@ -12,21 +12,21 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(st) {
+FIXTURE(status) {
 	struct iou_ring r;
 	struct iou_pbuf_ring pb;
 	int fd;
 	char *bufs;
 };
 
-FIXTURE_VARIANT(st) {
+FIXTURE_VARIANT(status) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(st, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(st, registered_index) { .registered_ring = true };
+FIXTURE_VARIANT_ADD(status, ring_fd) { .registered_ring = false };
+FIXTURE_VARIANT_ADD(status, registered_index) { .registered_ring = true };
 
-FIXTURE_SETUP(st)
+FIXTURE_SETUP(status)
 {
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
@@ -38,6 +38,8 @@ FIXTURE_SETUP(st)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
+	if (variant->registered_ring)
+		ASSERT_RING_INDEX_USED(&self->r);
 	self->bufs = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bufs);
@@ -46,7 +48,7 @@ FIXTURE_SETUP(st)
 	ASSERT_LE(0, self->fd);
 }
 
-FIXTURE_TEARDOWN(st)
+FIXTURE_TEARDOWN(status)
 {
 	if (self->fd >= 0)
 		close(self->fd);
@@ -64,7 +66,7 @@ static int read_one(struct __test_metadata *_metadata, struct iou_ring *r,
 	return cqe.res;
 }
 
-TEST_F(st, fresh_ring_head_is_zero)
+TEST_F(status, fresh_ring_head_is_zero)
 {
 	unsigned int head = 99;
 
@@ -72,7 +74,7 @@ TEST_F(st, fresh_ring_head_is_zero)
 	ASSERT_EQ(0, head);
 }
 
-TEST_F(st, head_counts_consumed_buffers_not_published_ones)
+TEST_F(status, head_counts_consumed_buffers_not_published_ones)
 {
 	unsigned int head = 99;
 
@@ -88,7 +90,7 @@ TEST_F(st, head_counts_consumed_buffers_not_published_ones)
 	}
 }
 
-TEST_F(st, head_meets_tail_when_ring_runs_dry)
+TEST_F(status, head_meets_tail_when_ring_runs_dry)
 {
 	unsigned int head = 99;
 
@@ -103,7 +105,7 @@ TEST_F(st, head_meets_tail_when_ring_runs_dry)
 	ASSERT_EQ(self->pb.tail, head);
 }
 
-TEST_F(st, head_keeps_counting_past_the_ring_size)
+TEST_F(status, head_keeps_counting_past_the_ring_size)
 {
 	unsigned int head = 99;
 
@@ -119,14 +121,14 @@ TEST_F(st, head_keeps_counting_past_the_ring_size)
 	ASSERT_EQ(12, head);
 }
 
-TEST_F(st, missing_group_is_enoent)
+TEST_F(status, missing_group_is_enoent)
 {
 	unsigned int head;
 
 	ASSERT_RES(-ENOENT, iou_pbuf_status(&self->r, 4, &head));
 }
 
-TEST_F(st, legacy_group_is_einval)
+TEST_F(status, legacy_group_is_einval)
 {
 	struct iou_cqe cqe;
 	unsigned int head;
@@ -138,7 +140,7 @@ TEST_F(st, legacy_group_is_einval)
 	ASSERT_RES(-EINVAL, iou_pbuf_status(&self->r, 4, &head));
 }
 
-TEST_F(st, reserved_word_set_is_einval)
+TEST_F(status, reserved_word_set_is_einval)
 {
 	struct io_uring_buf_status s;
 
@@ -148,18 +150,18 @@ TEST_F(st, reserved_word_set_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_PBUF_STATUS, &s, 1));
 }
 
-TEST_F(st, null_argument_is_einval)
+TEST_F(status, null_argument_is_einval)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_PBUF_STATUS, NULL, 1));
 }
 
-TEST_F(st, faulting_argument_is_efault)
+TEST_F(status, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_PBUF_STATUS,
 					 iou_fault_ptr(), 1));
 }
 
-TEST_F(st, nr_args_other_than_one_is_einval)
+TEST_F(status, nr_args_other_than_one_is_einval)
 {
 	struct io_uring_buf_status s;
 
@@ -169,7 +171,7 @@ TEST_F(st, nr_args_other_than_one_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_PBUF_STATUS, &s, 2));
 }
 
-TEST_F(st, non_ring_fd_is_eopnotsupp)
+TEST_F(status, non_ring_fd_is_eopnotsupp)
 {
 	struct io_uring_buf_status s;
 

@@ -23,6 +23,9 @@
 #include "iou_rsrc.h"
 #include "iou_versions.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("525916ce4966", "", "",
+			"io_uring/rsrc: fix lost entries after cloned range")));
+
 #define NBUF	4
 
 FIXTURE(clone) {

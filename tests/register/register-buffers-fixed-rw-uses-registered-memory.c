@@ -22,6 +22,9 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("111a12b422a8", "CVE-2026-43006", "",
+			"io_uring/rsrc: reject zero-length fixed buffer import")));
+
 #define BUF0_LEN	(64 * 1024)
 #define BUF1_LEN	4096
 #define FILE_LEN	(256 * 1024)

@@ -32,6 +32,11 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("f16769241594", "CVE-2025-40216", "",
+			"io_uring/rsrc: don't rely on user vaddr alignment"),
+		IOU_FIX("79b97ce42c92", "", "",
+			"io_uring: don't assume uaddr alignment in io_vec_fill_bvec")));
+
 #define HPAGE		(2UL << 20)
 
 FIXTURE(kinds) {

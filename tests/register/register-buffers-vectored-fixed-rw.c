@@ -18,20 +18,20 @@
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_READV_FIXED, IORING_OP_WRITEV_FIXED));
 
-FIXTURE(vfixed) {
+FIXTURE(vectored) {
 	struct iou_ring r;
 	unsigned char *buf0, *buf1;
 	int fd;
 };
 
-FIXTURE_VARIANT(vfixed) {
+FIXTURE_VARIANT(vectored) {
 	unsigned int sqe_flags;
 };
 
-FIXTURE_VARIANT_ADD(vfixed, inline) { .sqe_flags = 0 };
-FIXTURE_VARIANT_ADD(vfixed, async) { .sqe_flags = IOSQE_ASYNC };
+FIXTURE_VARIANT_ADD(vectored, inline) { .sqe_flags = 0 };
+FIXTURE_VARIANT_ADD(vectored, async) { .sqe_flags = IOSQE_ASYNC };
 
-FIXTURE_SETUP(vfixed)
+FIXTURE_SETUP(vectored)
 {
 	struct iovec iov[2];
 
@@ -48,7 +48,7 @@ FIXTURE_SETUP(vfixed)
 	ASSERT_LE(0, self->fd);
 }
 
-FIXTURE_TEARDOWN(vfixed)
+FIXTURE_TEARDOWN(vectored)
 {
 	iou_ring_exit(&self->r);
 	if (self->fd >= 0)
@@ -67,7 +67,7 @@ static int vfixed(struct iou_ring *r, int op, int fd, const struct iovec *iov,
 	return iou_run_one(r, NULL);
 }
 
-TEST_F(vfixed, readv_fixed_scatters_in_segment_order)
+TEST_F(vectored, readv_fixed_scatters_in_segment_order)
 {
 	/* odd offsets and lengths, the second one across a page boundary */
 	struct iovec iov[3] = {
@@ -86,7 +86,7 @@ TEST_F(vfixed, readv_fixed_scatters_in_segment_order)
 		ASSERT_EQ(0, self->buf0[i]);
 }
 
-TEST_F(vfixed, writev_fixed_gathers_in_segment_order)
+TEST_F(vectored, writev_fixed_gathers_in_segment_order)
 {
 	struct iovec iov[2] = {
 		{ self->buf1 + 10000, 3000 },
@@ -102,7 +102,7 @@ TEST_F(vfixed, writev_fixed_gathers_in_segment_order)
 	ASSERT_TRUE(iou_check_pattern(back, sizeof(back), 9000));
 }
 
-TEST_F(vfixed, segment_outside_the_buffer_fails_efault)
+TEST_F(vectored, segment_outside_the_buffer_fails_efault)
 {
 	struct iovec iov[2] = {
 		{ self->buf0, 100 },
@@ -115,7 +115,7 @@ TEST_F(vfixed, segment_outside_the_buffer_fails_efault)
 				   0, 0, variant->sqe_flags));
 }
 
-TEST_F(vfixed, segment_in_another_registered_buffer_fails_efault)
+TEST_F(vectored, segment_in_another_registered_buffer_fails_efault)
 {
 	struct iovec iov[2] = {
 		{ self->buf0, 100 },
@@ -126,7 +126,7 @@ TEST_F(vfixed, segment_in_another_registered_buffer_fails_efault)
 				   0, 0, variant->sqe_flags));
 }
 
-TEST_F(vfixed, zero_length_segment_fails_efault)
+TEST_F(vectored, zero_length_segment_fails_efault)
 {
 	struct iovec iov[2] = {
 		{ self->buf0, 100 },
@@ -137,7 +137,7 @@ TEST_F(vfixed, zero_length_segment_fails_efault)
 				   0, 0, variant->sqe_flags));
 }
 
-TEST_F(vfixed, index_without_buffer_fails_efault)
+TEST_F(vectored, index_without_buffer_fails_efault)
 {
 	struct iovec iov = { self->buf0, 100 };
 
@@ -145,13 +145,13 @@ TEST_F(vfixed, index_without_buffer_fails_efault)
 				   0, 2, variant->sqe_flags));
 }
 
-TEST_F(vfixed, unreadable_iovec_array_fails_efault)
+TEST_F(vectored, unreadable_iovec_array_fails_efault)
 {
 	ASSERT_RES(-EFAULT, vfixed(&self->r, IORING_OP_READV_FIXED, self->fd,
 				   iou_fault_ptr(), 2, 0, 0, variant->sqe_flags));
 }
 
-TEST_F(vfixed, more_than_uio_maxiov_segments_fail_einval)
+TEST_F(vectored, more_than_uio_maxiov_segments_fail_einval)
 {
 	struct iovec *iov = calloc(1025, sizeof(*iov));
 

@@ -16,19 +16,19 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(ev) {
+FIXTURE(eventfd) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_VARIANT(ev) {
+FIXTURE_VARIANT(eventfd) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(ev, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(ev, registered_index) { .registered_ring = true };
+FIXTURE_VARIANT_ADD(eventfd, ring_fd) { .registered_ring = false };
+FIXTURE_VARIANT_ADD(eventfd, registered_index) { .registered_ring = true };
 
-FIXTURE_SETUP(ev)
+FIXTURE_SETUP(eventfd)
 {
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
@@ -38,11 +38,13 @@ FIXTURE_SETUP(ev)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 4, &p, &o));
+	if (variant->registered_ring)
+		ASSERT_RING_INDEX_USED(&self->r);
 	self->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
 }
 
-FIXTURE_TEARDOWN(ev)
+FIXTURE_TEARDOWN(eventfd)
 {
 	if (self->efd >= 0)
 		close(self->efd);
@@ -71,7 +73,7 @@ static void nop(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_RES(0, cqe.res);
 }
 
-TEST_F(ev, completion_signals_registered_eventfd)
+TEST_F(eventfd, completion_signals_registered_eventfd)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_EVENTFD, &self->efd, 1));
 	ASSERT_EQ(0, drain(self->efd));
@@ -79,7 +81,7 @@ TEST_F(ev, completion_signals_registered_eventfd)
 	ASSERT_EQ(1, drain(self->efd));
 }
 
-TEST_F(ev, no_signal_after_unregister)
+TEST_F(eventfd, no_signal_after_unregister)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_EVENTFD, &self->efd, 1));
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_EVENTFD, NULL, 0));
@@ -87,7 +89,7 @@ TEST_F(ev, no_signal_after_unregister)
 	ASSERT_EQ(0, drain(self->efd));
 }
 
-TEST_F(ev, async_eventfd_ignores_inline_completions)
+TEST_F(eventfd, async_eventfd_ignores_inline_completions)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_EVENTFD_ASYNC,
 				   &self->efd, 1));
@@ -98,7 +100,7 @@ TEST_F(ev, async_eventfd_ignores_inline_completions)
 	ASSERT_EQ(1, drain(self->efd));
 }
 
-TEST_F(ev, second_registration_is_ebusy)
+TEST_F(eventfd, second_registration_is_ebusy)
 {
 	int other = eventfd(0, EFD_CLOEXEC);
 
@@ -113,7 +115,7 @@ TEST_F(ev, second_registration_is_ebusy)
 	close(other);
 }
 
-TEST_F(ev, reregister_after_unregister)
+TEST_F(eventfd, reregister_after_unregister)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_EVENTFD_ASYNC, &self->efd, 1));
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_EVENTFD, NULL, 0));
@@ -122,7 +124,7 @@ TEST_F(ev, reregister_after_unregister)
 	ASSERT_EQ(1, drain(self->efd));
 }
 
-TEST_F(ev, unregister_with_none_is_enxio)
+TEST_F(eventfd, unregister_with_none_is_enxio)
 {
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_EVENTFD, NULL, 0));
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_EVENTFD, &self->efd, 1));
@@ -130,7 +132,7 @@ TEST_F(ev, unregister_with_none_is_enxio)
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_EVENTFD, NULL, 0));
 }
 
-TEST_F(ev, bad_fd_is_ebadf)
+TEST_F(eventfd, bad_fd_is_ebadf)
 {
 	int fd = -1;
 
@@ -138,7 +140,7 @@ TEST_F(ev, bad_fd_is_ebadf)
 	ASSERT_RES(-EBADF, iou_register(&self->r, IORING_REGISTER_EVENTFD_ASYNC, &fd, 1));
 }
 
-TEST_F(ev, fd_that_is_not_an_eventfd_is_einval)
+TEST_F(eventfd, fd_that_is_not_an_eventfd_is_einval)
 {
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -149,20 +151,20 @@ TEST_F(ev, fd_that_is_not_an_eventfd_is_einval)
 	ASSERT_RES(-ENXIO, iou_register(&self->r, IORING_UNREGISTER_EVENTFD, NULL, 0));
 }
 
-TEST_F(ev, unreadable_argument_is_efault)
+TEST_F(eventfd, unreadable_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_EVENTFD, NULL, 1));
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_EVENTFD_ASYNC,
 					 iou_fault_ptr(), 1));
 }
 
-TEST_F(ev, nr_args_other_than_one_is_einval)
+TEST_F(eventfd, nr_args_other_than_one_is_einval)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_EVENTFD, &self->efd, 0));
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_EVENTFD_ASYNC, &self->efd, 2));
 }
 
-TEST_F(ev, unregister_with_argument_is_einval)
+TEST_F(eventfd, unregister_with_argument_is_einval)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_EVENTFD, &self->efd, 1));
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_UNREGISTER_EVENTFD, &self->efd, 0));
@@ -172,7 +174,7 @@ TEST_F(ev, unregister_with_argument_is_einval)
 	ASSERT_EQ(1, drain(self->efd));
 }
 
-TEST_F(ev, non_ring_fd_is_eopnotsupp)
+TEST_F(eventfd, non_ring_fd_is_eopnotsupp)
 {
 	ASSERT_SYSERR(EOPNOTSUPP, sys_io_uring_register(self->efd,
 			IORING_REGISTER_EVENTFD, &self->efd, 1));

@@ -16,21 +16,21 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
-FIXTURE(ffile) {
+FIXTURE(fixed_file) {
 	struct iou_ring r;
 	int data;		/* scratch file, slot 0 */
 	int pipe_rd;		/* read end of the pipe whose write end is slot 2 */
 	int pipe_wr;
 };
 
-FIXTURE_VARIANT(ffile) {
+FIXTURE_VARIANT(fixed_file) {
 	unsigned int sqe_flags;
 };
 
-FIXTURE_VARIANT_ADD(ffile, inline) { .sqe_flags = 0 };
-FIXTURE_VARIANT_ADD(ffile, async) { .sqe_flags = IOSQE_ASYNC };
+FIXTURE_VARIANT_ADD(fixed_file, inline) { .sqe_flags = 0 };
+FIXTURE_VARIANT_ADD(fixed_file, async) { .sqe_flags = IOSQE_ASYNC };
 
-FIXTURE_SETUP(ffile)
+FIXTURE_SETUP(fixed_file)
 {
 	int pfd[2], fds[3];
 
@@ -47,7 +47,7 @@ FIXTURE_SETUP(ffile)
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, fds, 3));
 }
 
-FIXTURE_TEARDOWN(ffile)
+FIXTURE_TEARDOWN(fixed_file)
 {
 	iou_ring_exit(&self->r);
 	if (self->data >= 0)
@@ -69,7 +69,7 @@ static int fixed_rw(struct iou_ring *r, int op, int index, void *buf,
 	return iou_run_one(r, NULL);
 }
 
-TEST_F(ffile, read_through_index_reaches_the_registered_file)
+TEST_F(fixed_file, read_through_index_reaches_the_registered_file)
 {
 	unsigned char buf[4096];
 
@@ -78,7 +78,7 @@ TEST_F(ffile, read_through_index_reaches_the_registered_file)
 	ASSERT_TRUE(iou_check_pattern(buf, sizeof(buf), 8192));
 }
 
-TEST_F(ffile, write_through_index_reaches_the_registered_pipe)
+TEST_F(fixed_file, write_through_index_reaches_the_registered_pipe)
 {
 	const char msg[] = "fixed file write";
 	char back[64];
@@ -89,7 +89,7 @@ TEST_F(ffile, write_through_index_reaches_the_registered_pipe)
 	ASSERT_EQ(0, memcmp(msg, back, sizeof(msg)));
 }
 
-TEST_F(ffile, index_keeps_working_after_the_fd_is_closed)
+TEST_F(fixed_file, index_keeps_working_after_the_fd_is_closed)
 {
 	unsigned char buf[512];
 
@@ -100,7 +100,7 @@ TEST_F(ffile, index_keeps_working_after_the_fd_is_closed)
 	ASSERT_TRUE(iou_check_pattern(buf, sizeof(buf), 100));
 }
 
-TEST_F(ffile, table_reference_keeps_the_file_open_until_unregister)
+TEST_F(fixed_file, table_reference_keeps_the_file_open_until_unregister)
 {
 	char c;
 
@@ -115,7 +115,7 @@ TEST_F(ffile, table_reference_keeps_the_file_open_until_unregister)
 	ASSERT_EQ(0, read(self->pipe_rd, &c, 1));
 }
 
-TEST_F(ffile, sparse_slot_fails_ebadf)
+TEST_F(fixed_file, sparse_slot_fails_ebadf)
 {
 	unsigned char buf[16];
 
@@ -123,7 +123,7 @@ TEST_F(ffile, sparse_slot_fails_ebadf)
 				    variant->sqe_flags));
 }
 
-TEST_F(ffile, index_past_the_table_fails_ebadf)
+TEST_F(fixed_file, index_past_the_table_fails_ebadf)
 {
 	unsigned char buf[16];
 
@@ -136,7 +136,7 @@ TEST_F(ffile, index_past_the_table_fails_ebadf)
 				    variant->sqe_flags));
 }
 
-TEST_F(ffile, index_is_not_the_normal_fd_number)
+TEST_F(fixed_file, index_is_not_the_normal_fd_number)
 {
 	unsigned char buf[16];
 
@@ -150,7 +150,7 @@ TEST_F(ffile, index_is_not_the_normal_fd_number)
 	ASSERT_EQ(16, pread(self->data, buf, sizeof(buf), 0));
 }
 
-TEST_F(ffile, ring_without_a_table_fails_ebadf)
+TEST_F(fixed_file, ring_without_a_table_fails_ebadf)
 {
 	struct iou_ring bare;
 	unsigned char buf[16];
@@ -161,7 +161,7 @@ TEST_F(ffile, ring_without_a_table_fails_ebadf)
 	iou_ring_exit(&bare);
 }
 
-TEST_F(ffile, unregistered_table_fails_ebadf)
+TEST_F(fixed_file, unregistered_table_fails_ebadf)
 {
 	unsigned char buf[16];
 

@@ -19,12 +19,12 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
-FIXTURE(fargs) {
+FIXTURE(file_args) {
 	struct iou_ring r;
 	int fd[2];		/* two ordinary open files */
 };
 
-FIXTURE_SETUP(fargs)
+FIXTURE_SETUP(file_args)
 {
 	self->fd[0] = self->fd[1] = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
@@ -34,7 +34,7 @@ FIXTURE_SETUP(fargs)
 	ASSERT_LE(0, self->fd[1]);
 }
 
-FIXTURE_TEARDOWN(fargs)
+FIXTURE_TEARDOWN(file_args)
 {
 	iou_ring_exit(&self->r);
 	for (int i = 0; i < 2; i++)
@@ -47,31 +47,31 @@ static int unregister(struct iou_ring *r)
 	return iou_register(r, IORING_UNREGISTER_FILES, NULL, 0);
 }
 
-TEST_F(fargs, nr_args_zero_fails_einval)
+TEST_F(file_args, nr_args_zero_fails_einval)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_FILES, self->fd, 0));
 }
 
-TEST_F(fargs, null_fd_array_fails_efault)
+TEST_F(file_args, null_fd_array_fails_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILES, NULL, 1));
 }
 
-TEST_F(fargs, unreadable_fd_array_fails_efault)
+TEST_F(file_args, unreadable_fd_array_fails_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILES,
 					 iou_fault_ptr(), 1));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
-TEST_F(fargs, more_than_2_pow_20_files_fail_emfile)
+TEST_F(file_args, more_than_2_pow_20_files_fail_emfile)
 {
 	/* refused on the count: the one-entry array is never read past */
 	ASSERT_RES(-EMFILE, iou_register(&self->r, IORING_REGISTER_FILES, self->fd,
 					 IOU_MAX_FIXED_FILES + 1));
 }
 
-TEST_F(fargs, closed_fd_fails_ebadf)
+TEST_F(file_args, closed_fd_fails_ebadf)
 {
 	int fds[2] = { self->fd[0], dup(self->fd[1]) };
 
@@ -81,7 +81,7 @@ TEST_F(fargs, closed_fd_fails_ebadf)
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
-TEST_F(fargs, ring_fds_fail_ebadf)
+TEST_F(file_args, ring_fds_fail_ebadf)
 {
 	struct iou_ring other;
 	int fds[1];
@@ -95,7 +95,7 @@ TEST_F(fargs, ring_fds_fail_ebadf)
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
-TEST_F(fargs, skip_value_is_not_an_fd_at_registration)
+TEST_F(file_args, skip_value_is_not_an_fd_at_registration)
 {
 	int fds[1] = { IORING_REGISTER_FILES_SKIP };
 
@@ -103,7 +103,7 @@ TEST_F(fargs, skip_value_is_not_an_fd_at_registration)
 	ASSERT_RES(-EBADF, iou_register(&self->r, IORING_REGISTER_FILES, fds, 1));
 }
 
-TEST_F(fargs, second_registration_fails_ebusy)
+TEST_F(file_args, second_registration_fails_ebusy)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, self->fd, 2));
 	ASSERT_RES(-EBUSY, iou_register(&self->r, IORING_REGISTER_FILES, self->fd, 1));
@@ -111,12 +111,12 @@ TEST_F(fargs, second_registration_fails_ebusy)
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
-TEST_F(fargs, unregister_with_nothing_registered_fails_enxio)
+TEST_F(file_args, unregister_with_nothing_registered_fails_enxio)
 {
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
-TEST_F(fargs, unregister_with_argument_fails_einval)
+TEST_F(file_args, unregister_with_argument_fails_einval)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, self->fd, 2));
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_UNREGISTER_FILES, self->fd, 0));
@@ -124,7 +124,7 @@ TEST_F(fargs, unregister_with_argument_fails_einval)
 	ASSERT_RES(-EBUSY, iou_register(&self->r, IORING_REGISTER_FILES, self->fd, 1));
 }
 
-TEST_F(fargs, failed_registration_leaves_no_reference)
+TEST_F(file_args, failed_registration_leaves_no_reference)
 {
 	int pfd[2], fds[2];
 	char c;
@@ -142,7 +142,7 @@ TEST_F(fargs, failed_registration_leaves_no_reference)
 
 /* ---- IORING_REGISTER_FILES2 ----------------------------------------- */
 
-TEST_F(fargs, files2_bad_struct_fields_fail_einval)
+TEST_F(file_args, files2_bad_struct_fields_fail_einval)
 {
 	struct io_uring_rsrc_register rr;
 
@@ -166,21 +166,21 @@ TEST_F(fargs, files2_bad_struct_fields_fail_einval)
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
 }
 
-TEST_F(fargs, files2_sparse_with_fd_array_fails_einval)
+TEST_F(file_args, files2_sparse_with_fd_array_fails_einval)
 {
 	REQUIRE_RSRC_SPARSE();
 	ASSERT_RES(-EINVAL, iou_register_files2(&self->r, self->fd, NULL, 2,
 					  IORING_RSRC_REGISTER_SPARSE));
 }
 
-TEST_F(fargs, files2_unreadable_tags_fail_efault)
+TEST_F(file_args, files2_unreadable_tags_fail_efault)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
 	ASSERT_RES(-EFAULT, iou_register_files2(&self->r, self->fd, iou_fault_ptr(), 2, 0));
 	ASSERT_RES(-ENXIO, unregister(&self->r));
 }
 
-TEST_F(fargs, files2_unreadable_argument_fails_efault)
+TEST_F(file_args, files2_unreadable_argument_fails_efault)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_FILES2);
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_FILES2,
@@ -188,7 +188,7 @@ TEST_F(fargs, files2_unreadable_argument_fails_efault)
 					 sizeof(struct io_uring_rsrc_register)));
 }
 
-TEST_F(fargs, files2_tag_on_empty_slot_fails_einval)
+TEST_F(file_args, files2_tag_on_empty_slot_fails_einval)
 {
 	int fds[2] = { self->fd[0], -1 };
 	__u64 tags[2] = { 0, 0x99 };
@@ -199,7 +199,7 @@ TEST_F(fargs, files2_tag_on_empty_slot_fails_einval)
 	EXPECT_EQ(0, iou_reap_quiet(&self->r, 50, NULL));
 }
 
-TEST_F(fargs, files2_more_than_2_pow_20_files_fail_emfile)
+TEST_F(file_args, files2_more_than_2_pow_20_files_fail_emfile)
 {
 	REQUIRE_RSRC_SPARSE();
 	ASSERT_RES(-EMFILE, iou_register_files2(&self->r, NULL, NULL, IOU_MAX_FIXED_FILES + 1,

@@ -22,6 +22,9 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("3a1b8a4e843f", "", "",
+			"io_uring: limit fixed table size by RLIMIT_NOFILE")));
+
 #define LIMIT	64U
 
 typedef void (*child_fn)(struct __test_metadata *_metadata);

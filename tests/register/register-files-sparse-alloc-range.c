@@ -20,6 +20,9 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("a6bded921ed3", "", "",
+			"io_uring/filetable: clamp alloc_hint to the configured alloc range")));
+
 FIXTURE(alloc) {
 	struct iou_ring r;
 	const char *path;

@@ -29,12 +29,12 @@
 
 #define QUIET_MS	50
 
-FIXTURE(fup) {
+FIXTURE(file_update) {
 	struct iou_ring r;
 	int f[3];		/* three scratch files with distinct contents */
 };
 
-FIXTURE_SETUP(fup)
+FIXTURE_SETUP(file_update)
 {
 	char name[8];
 
@@ -49,7 +49,7 @@ FIXTURE_SETUP(fup)
 	}
 }
 
-FIXTURE_TEARDOWN(fup)
+FIXTURE_TEARDOWN(file_update)
 {
 	iou_ring_exit(&self->r);
 	for (int i = 0; i < 3; i++)
@@ -58,7 +58,7 @@ FIXTURE_TEARDOWN(fup)
 }
 
 /* Give each file a marker in its first 8 bytes, to see which one a slot holds. */
-static void mark_files(struct __test_metadata *_metadata, FIXTURE_DATA(fup) *self)
+static void mark_files(struct __test_metadata *_metadata, FIXTURE_DATA(file_update) *self)
 {
 	for (int i = 0; i < 3; i++) {
 		char m[8] = { 0 };
@@ -99,7 +99,7 @@ static bool wait_tag(struct iou_ring *r, __u64 tag)
 	       cqe.res == 0 && cqe.flags == 0;
 }
 
-TEST_F(fup, legacy_update_installs_empties_and_skips)
+TEST_F(file_update, legacy_update_installs_empties_and_skips)
 {
 	int fds[3] = { self->f[0], -1, self->f[1] };
 	int upd[3] = { IORING_REGISTER_FILES_SKIP, self->f[2], -1 };
@@ -113,7 +113,7 @@ TEST_F(fup, legacy_update_installs_empties_and_skips)
 	ASSERT_SLOT_EMPTY(2);
 }
 
-TEST_F(fup, tags_post_on_unregister_for_nonzero_tags_only)
+TEST_F(file_update, tags_post_on_unregister_for_nonzero_tags_only)
 {
 	int fds[3] = { self->f[0], self->f[1], self->f[2] };
 	__u64 tags[3] = { 0x10, 0, 0x30 };
@@ -139,7 +139,7 @@ TEST_F(fup, tags_post_on_unregister_for_nonzero_tags_only)
 	ASSERT_EQ(0, iou_reap_quiet(&self->r, QUIET_MS, NULL));
 }
 
-TEST_F(fup, update2_replacing_a_file_posts_the_old_tag)
+TEST_F(file_update, update2_replacing_a_file_posts_the_old_tag)
 {
 	int fds[2] = { self->f[0], self->f[1] };
 	__u64 tags[2] = { 0x10, 0x11 }, new_tag = 0x20;
@@ -164,7 +164,7 @@ TEST_F(fup, update2_replacing_a_file_posts_the_old_tag)
 	ASSERT_SLOT_EMPTY(0);
 }
 
-TEST_F(fup, skipped_slot_keeps_its_file_and_tag)
+TEST_F(file_update, skipped_slot_keeps_its_file_and_tag)
 {
 	int fds[2] = { self->f[0], self->f[1] };
 	int upd[2] = { IORING_REGISTER_FILES_SKIP, self->f[2] };
@@ -181,7 +181,7 @@ TEST_F(fup, skipped_slot_keeps_its_file_and_tag)
 	ASSERT_SLOT_HOLDS(1, "file2");
 }
 
-TEST_F(fup, tag_with_minus_one_or_skip_fails_einval)
+TEST_F(file_update, tag_with_minus_one_or_skip_fails_einval)
 {
 	int fds[2] = { self->f[0], self->f[1] };
 	int none = -1, skip = IORING_REGISTER_FILES_SKIP;
@@ -195,7 +195,7 @@ TEST_F(fup, tag_with_minus_one_or_skip_fails_einval)
 					   &skip, &tag, 1));
 }
 
-TEST_F(fup, update_errors)
+TEST_F(file_update, update_errors)
 {
 	int fds[2] = { self->f[0], self->f[1] };
 	int closed = dup(self->f[2]);
@@ -219,7 +219,7 @@ TEST_F(fup, update_errors)
 					 iou_fault_ptr(), 1));
 }
 
-TEST_F(fup, update_stops_at_the_first_bad_entry)
+TEST_F(file_update, update_stops_at_the_first_bad_entry)
 {
 	int fds[3] = { self->f[0], self->f[1], -1 };
 	int upd[3] = { self->f[2], -1, -1 };
@@ -236,7 +236,7 @@ TEST_F(fup, update_stops_at_the_first_bad_entry)
 	ASSERT_SLOT_EMPTY(2);
 }
 
-TEST_F(fup, files_update_request_updates_the_table)
+TEST_F(file_update, files_update_request_updates_the_table)
 {
 	int fds[2] = { self->f[0], -1 };
 	int upd[2] = { -1, self->f[1] };
@@ -259,7 +259,7 @@ TEST_F(fup, files_update_request_updates_the_table)
 	ASSERT_RES(-EINVAL, iou_run_one(&self->r, NULL));
 }
 
-TEST_F(fup, files_update_request_allocates_free_slots)
+TEST_F(file_update, files_update_request_allocates_free_slots)
 {
 	int fds[3] = { self->f[0], -1, -1 };
 	int upd[2] = { self->f[1], self->f[2] };
@@ -284,7 +284,7 @@ TEST_F(fup, files_update_request_allocates_free_slots)
 	ASSERT_RES(-ENFILE, iou_run_one(&self->r, NULL));
 }
 
-TEST_F(fup, request_in_flight_keeps_the_old_file_and_delays_its_tag)
+TEST_F(file_update, request_in_flight_keeps_the_old_file_and_delays_its_tag)
 {
 	int pfd[2], none = -1;
 	__u64 tag = 0xace;

@@ -16,21 +16,21 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(aff) {
+FIXTURE(affinity) {
 	struct iou_ring r;
 	cpu_set_t task_cpus;
 	char fifo[512];
 	int wfd;
 };
 
-FIXTURE_VARIANT(aff) {
+FIXTURE_VARIANT(affinity) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(aff, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(aff, registered_index) { .registered_ring = true };
+FIXTURE_VARIANT_ADD(affinity, ring_fd) { .registered_ring = false };
+FIXTURE_VARIANT_ADD(affinity, registered_index) { .registered_ring = true };
 
-FIXTURE_SETUP(aff)
+FIXTURE_SETUP(affinity)
 {
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
@@ -41,12 +41,14 @@ FIXTURE_SETUP(aff)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 4, &p, &o));
+	if (variant->registered_ring)
+		ASSERT_RING_INDEX_USED(&self->r);
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(self->task_cpus), &self->task_cpus));
 	snprintf(self->fifo, sizeof(self->fifo), "%s", iou_scratch_path("fifo"));
 	ASSERT_EQ(0, mkfifo(self->fifo, 0600));
 }
 
-FIXTURE_TEARDOWN(aff)
+FIXTURE_TEARDOWN(affinity)
 {
 	if (self->wfd >= 0)
 		close(self->wfd);
@@ -67,7 +69,7 @@ static int first_cpu(const cpu_set_t *s)
  * worker and return its affinity; then let the open complete.
  */
 static void worker_affinity(struct __test_metadata *_metadata,
-			    FIXTURE_DATA(aff) *self, cpu_set_t *out)
+			    FIXTURE_DATA(affinity) *self, cpu_set_t *out)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
 	struct iou_cqe cqe;
@@ -101,7 +103,7 @@ static void worker_affinity(struct __test_metadata *_metadata,
 	close(cqe.res);
 }
 
-TEST_F(aff, workers_run_only_on_the_registered_cpu)
+TEST_F(affinity, workers_run_only_on_the_registered_cpu)
 {
 	cpu_set_t want, got;
 	int cpu = first_cpu(&self->task_cpus);
@@ -117,7 +119,7 @@ TEST_F(aff, workers_run_only_on_the_registered_cpu)
 	ASSERT_TRUE(CPU_EQUAL(&want, &got));
 }
 
-TEST_F(aff, unregister_gives_workers_all_task_cpus_back)
+TEST_F(affinity, unregister_gives_workers_all_task_cpus_back)
 {
 	cpu_set_t want, got;
 
@@ -132,13 +134,13 @@ TEST_F(aff, unregister_gives_workers_all_task_cpus_back)
 	ASSERT_TRUE(CPU_EQUAL(&self->task_cpus, &got));
 }
 
-TEST_F(aff, unregister_without_registration_succeeds)
+TEST_F(affinity, unregister_without_registration_succeeds)
 {
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_IOWQ_AFF, NULL, 0));
 	ASSERT_RES(0, iou_register(&self->r, IORING_UNREGISTER_IOWQ_AFF, NULL, 0));
 }
 
-TEST_F(aff, short_mask_is_read_as_given)
+TEST_F(affinity, short_mask_is_read_as_given)
 {
 	/* nr_args is the mask size in bytes; one byte covers CPUs 0-7 */
 	unsigned char one = 1;
@@ -153,25 +155,25 @@ TEST_F(aff, short_mask_is_read_as_given)
 	ASSERT_TRUE(CPU_EQUAL(&want, &got));
 }
 
-TEST_F(aff, zero_length_mask_is_einval)
+TEST_F(affinity, zero_length_mask_is_einval)
 {
 	cpu_set_t s = self->task_cpus;
 
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_IOWQ_AFF, &s, 0));
 }
 
-TEST_F(aff, null_mask_is_einval)
+TEST_F(affinity, null_mask_is_einval)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_IOWQ_AFF, NULL, 8));
 }
 
-TEST_F(aff, faulting_mask_is_efault)
+TEST_F(affinity, faulting_mask_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_IOWQ_AFF,
 					 iou_fault_ptr(), 8));
 }
 
-TEST_F(aff, unregister_with_argument_is_einval)
+TEST_F(affinity, unregister_with_argument_is_einval)
 {
 	cpu_set_t s = self->task_cpus;
 
@@ -179,7 +181,7 @@ TEST_F(aff, unregister_with_argument_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_UNREGISTER_IOWQ_AFF, NULL, 1));
 }
 
-TEST_F(aff, non_ring_fd_is_eopnotsupp)
+TEST_F(affinity, non_ring_fd_is_eopnotsupp)
 {
 	cpu_set_t s = self->task_cpus;
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

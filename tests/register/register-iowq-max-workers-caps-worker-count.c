@@ -14,20 +14,20 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(mw) {
+FIXTURE(max_workers) {
 	struct iou_ring r;
 	char fifo[512];
 	int wfd;
 };
 
-FIXTURE_VARIANT(mw) {
+FIXTURE_VARIANT(max_workers) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(mw, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(mw, registered_index) { .registered_ring = true };
+FIXTURE_VARIANT_ADD(max_workers, ring_fd) { .registered_ring = false };
+FIXTURE_VARIANT_ADD(max_workers, registered_index) { .registered_ring = true };
 
-FIXTURE_SETUP(mw)
+FIXTURE_SETUP(max_workers)
 {
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
@@ -38,11 +38,13 @@ FIXTURE_SETUP(mw)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
+	if (variant->registered_ring)
+		ASSERT_RING_INDEX_USED(&self->r);
 	snprintf(self->fifo, sizeof(self->fifo), "%s", iou_scratch_path("fifo"));
 	ASSERT_EQ(0, mkfifo(self->fifo, 0600));
 }
 
-FIXTURE_TEARDOWN(mw)
+FIXTURE_TEARDOWN(max_workers)
 {
 	if (self->wfd >= 0)
 		close(self->wfd);
@@ -54,7 +56,7 @@ static int max_workers(struct iou_ring *r, __u32 *w)
 	return iou_register(r, IORING_REGISTER_IOWQ_MAX_WORKERS, w, 2);
 }
 
-TEST_F(mw, zeros_query_without_changing)
+TEST_F(max_workers, zeros_query_without_changing)
 {
 	__u32 a[2] = { 0, 0 }, b[2] = { 0, 0 };
 
@@ -66,7 +68,7 @@ TEST_F(mw, zeros_query_without_changing)
 	ASSERT_EQ(a[1], b[1]);
 }
 
-TEST_F(mw, set_returns_old_values_and_reads_back)
+TEST_F(max_workers, set_returns_old_values_and_reads_back)
 {
 	__u32 q[2] = { 0, 0 }, w[2] = { 3, 5 };
 
@@ -80,7 +82,7 @@ TEST_F(mw, set_returns_old_values_and_reads_back)
 	ASSERT_EQ(5, w[1]);
 }
 
-TEST_F(mw, zero_entry_keeps_that_limit)
+TEST_F(max_workers, zero_entry_keeps_that_limit)
 {
 	__u32 w[2] = { 3, 5 };
 
@@ -98,7 +100,7 @@ TEST_F(mw, zero_entry_keeps_that_limit)
 
 /* queue three blocking opens; returns the worker count seen while they wait */
 static int blocked_opens_workers(struct __test_metadata *_metadata,
-				 FIXTURE_DATA(mw) *self, int expect)
+				 FIXTURE_DATA(max_workers) *self, int expect)
 {
 	struct iou_cqe cqe[3];
 	int n;
@@ -132,7 +134,7 @@ static int blocked_opens_workers(struct __test_metadata *_metadata,
 	return n;
 }
 
-TEST_F(mw, limit_of_one_serialises_blocking_requests)
+TEST_F(max_workers, limit_of_one_serialises_blocking_requests)
 {
 	__u32 w[2] = { 1, 1 };
 
@@ -140,7 +142,7 @@ TEST_F(mw, limit_of_one_serialises_blocking_requests)
 	ASSERT_EQ(1, blocked_opens_workers(_metadata, self, 1));
 }
 
-TEST_F(mw, limit_of_three_runs_them_in_parallel)
+TEST_F(max_workers, limit_of_three_runs_them_in_parallel)
 {
 	__u32 w[2] = { 3, 3 };
 
@@ -148,7 +150,7 @@ TEST_F(mw, limit_of_three_runs_them_in_parallel)
 	ASSERT_EQ(3, blocked_opens_workers(_metadata, self, 3));
 }
 
-TEST_F(mw, nr_args_other_than_two_is_einval)
+TEST_F(max_workers, nr_args_other_than_two_is_einval)
 {
 	__u32 w[4] = { 0, 0, 0, 0 };
 
@@ -156,18 +158,18 @@ TEST_F(mw, nr_args_other_than_two_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_IOWQ_MAX_WORKERS, w, 4));
 }
 
-TEST_F(mw, null_array_is_einval)
+TEST_F(max_workers, null_array_is_einval)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_IOWQ_MAX_WORKERS, NULL, 2));
 }
 
-TEST_F(mw, faulting_array_is_efault)
+TEST_F(max_workers, faulting_array_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_IOWQ_MAX_WORKERS,
 					 iou_fault_ptr(), 2));
 }
 
-TEST_F(mw, value_above_int_max_is_einval)
+TEST_F(max_workers, value_above_int_max_is_einval)
 {
 	__u32 w[2] = { 0, 0x80000000u }, q[2] = { 0, 0 }, after[2] = { 0, 0 };
 
@@ -179,7 +181,7 @@ TEST_F(mw, value_above_int_max_is_einval)
 	ASSERT_EQ(q[1], after[1]);
 }
 
-TEST_F(mw, non_ring_fd_is_eopnotsupp)
+TEST_F(max_workers, non_ring_fd_is_eopnotsupp)
 {
 	__u32 w[2] = { 0, 0 };
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

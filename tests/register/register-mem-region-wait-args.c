@@ -16,12 +16,12 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(mr) {
+FIXTURE(region) {
 	struct iou_ring r;
 	void *mem;
 };
 
-FIXTURE_SETUP(mr)
+FIXTURE_SETUP(region)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_MEM_REGION);
 	REQUIRE_SETUP_FLAG(IORING_SETUP_R_DISABLED);
@@ -32,7 +32,7 @@ FIXTURE_SETUP(mr)
 	memset(self->mem, 0, 2 * 4096);
 }
 
-FIXTURE_TEARDOWN(mr)
+FIXTURE_TEARDOWN(region)
 {
 	iou_ring_exit(&self->r);
 }
@@ -64,7 +64,7 @@ static int wait_reg(struct iou_ring *r, unsigned long offset, size_t argsz)
  * Timing tolerance: not before the 50 ms timeout (2 ms of slack for the
  * clock reads), well within 2 s with the other CPU busy.
  */
-TEST_F(mr, registered_wait_argument_times_out)
+TEST_F(region, registered_wait_argument_times_out)
 {
 	struct io_uring_reg_wait *w = self->mem;
 	struct io_uring_region_desc rd;
@@ -84,7 +84,7 @@ TEST_F(mr, registered_wait_argument_times_out)
 	ASSERT_GT(2000, ms);
 }
 
-TEST_F(mr, wait_returns_at_once_when_cqe_is_there)
+TEST_F(region, wait_returns_at_once_when_cqe_is_there)
 {
 	struct io_uring_reg_wait *w = self->mem;
 	struct io_uring_region_desc rd;
@@ -102,7 +102,7 @@ TEST_F(mr, wait_returns_at_once_when_cqe_is_there)
 	ASSERT_EQ(3, cqe.user_data);
 }
 
-TEST_F(mr, kernel_region_is_mapped_at_reported_offset)
+TEST_F(region, kernel_region_is_mapped_at_reported_offset)
 {
 	struct io_uring_region_desc rd;
 	struct io_uring_reg_wait *w;
@@ -121,7 +121,7 @@ TEST_F(mr, kernel_region_is_mapped_at_reported_offset)
 	munmap(w, 4096);
 }
 
-TEST_F(mr, second_region_is_ebusy)
+TEST_F(region, second_region_is_ebusy)
 {
 	struct io_uring_region_desc rd;
 
@@ -131,7 +131,7 @@ TEST_F(mr, second_region_is_ebusy)
 	ASSERT_RES(-EBUSY, reg_region(&self->r, &rd, 0));
 }
 
-TEST_F(mr, wait_arg_region_on_enabled_ring_is_einval)
+TEST_F(region, wait_arg_region_on_enabled_ring_is_einval)
 {
 	struct io_uring_region_desc rd;
 
@@ -142,7 +142,7 @@ TEST_F(mr, wait_arg_region_on_enabled_ring_is_einval)
 	ASSERT_RES(0, reg_region(&self->r, &rd, 0));
 }
 
-TEST_F(mr, ext_arg_reg_without_wait_region_is_efault)
+TEST_F(region, ext_arg_reg_without_wait_region_is_efault)
 {
 	struct io_uring_region_desc rd;
 
@@ -152,7 +152,7 @@ TEST_F(mr, ext_arg_reg_without_wait_region_is_efault)
 	ASSERT_RES(-EFAULT, wait_reg(&self->r, 0, sizeof(struct io_uring_reg_wait)));
 }
 
-TEST_F(mr, ext_arg_reg_errors)
+TEST_F(region, ext_arg_reg_errors)
 {
 	struct io_uring_reg_wait *w = self->mem;
 	struct io_uring_region_desc rd;
@@ -169,7 +169,7 @@ TEST_F(mr, ext_arg_reg_errors)
 	ASSERT_RES(-EINVAL, wait_reg(&self->r, 2 * sizeof(*w), sizeof(*w)));
 }
 
-TEST_F(mr, bad_descriptors_are_einval)
+TEST_F(region, bad_descriptors_are_einval)
 {
 	struct io_uring_region_desc rd;
 
@@ -196,7 +196,7 @@ TEST_F(mr, bad_descriptors_are_einval)
 	ASSERT_RES(0, reg_region(&self->r, &rd, 0));
 }
 
-TEST_F(mr, bad_register_arguments_are_einval)
+TEST_F(region, bad_register_arguments_are_einval)
 {
 	struct io_uring_region_desc rd;
 	struct io_uring_mem_region_reg m;
@@ -214,7 +214,7 @@ TEST_F(mr, bad_register_arguments_are_einval)
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_MEM_REGION, &m, 1));
 }
 
-TEST_F(mr, unreachable_memory_is_efault)
+TEST_F(region, unreachable_memory_is_efault)
 {
 	struct io_uring_region_desc rd;
 	struct io_uring_mem_region_reg m;
@@ -230,7 +230,7 @@ TEST_F(mr, unreachable_memory_is_efault)
 	ASSERT_RES(-EFAULT, reg_region(&self->r, &rd, 0));
 }
 
-TEST_F(mr, registered_ring_index_works)
+TEST_F(region, registered_ring_index_works)
 {
 	struct io_uring_region_desc rd;
 	struct iou_ring_opts o = { .register_ring_fd = true };

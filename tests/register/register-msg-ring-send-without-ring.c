@@ -13,27 +13,28 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(smr) {
+FIXTURE(msg_ring) {
 	struct iou_ring target;
 };
 
-FIXTURE_VARIANT(smr) {
+FIXTURE_VARIANT(msg_ring) {
 	unsigned int target_flags;
 };
 
-FIXTURE_VARIANT_ADD(smr, plain_target) { .target_flags = 0 };
-FIXTURE_VARIANT_ADD(smr, defer_taskrun_target) {
+FIXTURE_VARIANT_ADD(msg_ring, plain_target) { .target_flags = 0 };
+FIXTURE_VARIANT_ADD(msg_ring, defer_taskrun_target) {
 	.target_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
 
-FIXTURE_SETUP(smr)
+FIXTURE_SETUP(msg_ring)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_SEND_MSG_RING);
 	if (variant->target_flags)
 		REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
 	ASSERT_EQ(0, iou_ring_init(&self->target, 4, variant->target_flags));
+	ASSERT_MODE_PROVEN(&self->target);
 }
 
-FIXTURE_TEARDOWN(smr)
+FIXTURE_TEARDOWN(msg_ring)
 {
 	iou_ring_exit(&self->target);
 }
@@ -51,7 +52,7 @@ static int send_msg(struct io_uring_sqe *sqe)
 	return ret < 0 ? -errno : ret;
 }
 
-TEST_F(smr, posts_cqe_on_target)
+TEST_F(msg_ring, posts_cqe_on_target)
 {
 	struct io_uring_sqe sqe;
 	struct iou_cqe cqe;
@@ -64,7 +65,7 @@ TEST_F(smr, posts_cqe_on_target)
 	ASSERT_EQ(0, cqe.flags);
 }
 
-TEST_F(smr, several_messages_arrive_in_order)
+TEST_F(msg_ring, several_messages_arrive_in_order)
 {
 	struct io_uring_sqe sqe;
 	struct iou_cqe cqe[3];
@@ -80,7 +81,7 @@ TEST_F(smr, several_messages_arrive_in_order)
 	}
 }
 
-TEST_F(smr, flags_pass_sets_cqe_flags)
+TEST_F(msg_ring, flags_pass_sets_cqe_flags)
 {
 	struct io_uring_sqe sqe;
 	struct iou_cqe cqe;
@@ -94,7 +95,7 @@ TEST_F(smr, flags_pass_sets_cqe_flags)
 	ASSERT_EQ(0x4000U << 16, cqe.flags);
 }
 
-TEST_F(smr, ring_fd_instead_of_minus_one_is_einval)
+TEST_F(msg_ring, ring_fd_instead_of_minus_one_is_einval)
 {
 	struct io_uring_sqe sqe;
 
@@ -104,7 +105,7 @@ TEST_F(smr, ring_fd_instead_of_minus_one_is_einval)
 	ASSERT_EQ(0, iou_cq_ready(&self->target));
 }
 
-TEST_F(smr, nr_args_other_than_one_is_einval)
+TEST_F(msg_ring, nr_args_other_than_one_is_einval)
 {
 	struct io_uring_sqe sqe;
 
@@ -114,14 +115,14 @@ TEST_F(smr, nr_args_other_than_one_is_einval)
 	ASSERT_EQ(0, iou_cq_ready(&self->target));
 }
 
-TEST_F(smr, null_is_einval_and_faulting_sqe_efault)
+TEST_F(msg_ring, null_is_einval_and_faulting_sqe_efault)
 {
 	ASSERT_SYSERR(EINVAL, sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING, NULL, 1));
 	ASSERT_SYSERR(EFAULT, sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING,
 						    iou_fault_ptr(), 1));
 }
 
-TEST_F(smr, sqe_flags_are_einval)
+TEST_F(msg_ring, sqe_flags_are_einval)
 {
 	struct io_uring_sqe sqe;
 
@@ -133,7 +134,7 @@ TEST_F(smr, sqe_flags_are_einval)
 	ASSERT_EQ(0, iou_cq_ready(&self->target));
 }
 
-TEST_F(smr, other_opcode_is_einval)
+TEST_F(msg_ring, other_opcode_is_einval)
 {
 	struct io_uring_sqe sqe;
 
@@ -142,7 +143,7 @@ TEST_F(smr, other_opcode_is_einval)
 	ASSERT_RES(-EINVAL, send_msg(&sqe));
 }
 
-TEST_F(smr, send_fd_is_einval)
+TEST_F(msg_ring, send_fd_is_einval)
 {
 	struct io_uring_sqe sqe;
 
@@ -151,7 +152,7 @@ TEST_F(smr, send_fd_is_einval)
 	ASSERT_RES(-EINVAL, send_msg(&sqe));
 }
 
-TEST_F(smr, unknown_msg_ring_flag_is_einval)
+TEST_F(msg_ring, unknown_msg_ring_flag_is_einval)
 {
 	struct io_uring_sqe sqe;
 
@@ -160,7 +161,7 @@ TEST_F(smr, unknown_msg_ring_flag_is_einval)
 	ASSERT_RES(-EINVAL, send_msg(&sqe));
 }
 
-TEST_F(smr, closed_target_is_ebadf)
+TEST_F(msg_ring, closed_target_is_ebadf)
 {
 	struct io_uring_sqe sqe;
 	int fd = dup(0);
@@ -171,7 +172,7 @@ TEST_F(smr, closed_target_is_ebadf)
 	ASSERT_RES(-EBADF, send_msg(&sqe));
 }
 
-TEST_F(smr, non_ring_target_is_ebadfd)
+TEST_F(msg_ring, non_ring_target_is_ebadfd)
 {
 	struct io_uring_sqe sqe;
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -182,7 +183,7 @@ TEST_F(smr, non_ring_target_is_ebadfd)
 	close(fd);
 }
 
-TEST_F(smr, disabled_target_is_ebadfd)
+TEST_F(msg_ring, disabled_target_is_ebadfd)
 {
 	struct io_uring_sqe sqe;
 	struct iou_ring dis;

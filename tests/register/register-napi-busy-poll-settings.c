@@ -40,6 +40,8 @@ FIXTURE_SETUP(napi)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 4, &p, &o));
+	if (variant->registered_ring)
+		ASSERT_RING_INDEX_USED(&self->r);
 }
 
 FIXTURE_TEARDOWN(napi)

@@ -19,17 +19,17 @@
 
 #define MAX_ID	65535
 
-FIXTURE(pid) {
+FIXTURE(personality) {
 	struct iou_ring r;
 };
 
-FIXTURE_SETUP(pid)
+FIXTURE_SETUP(personality)
 {
 	REQUIRE_FEATURE(IORING_FEAT_CUR_PERSONALITY);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(pid)
+FIXTURE_TEARDOWN(personality)
 {
 	iou_ring_exit(&self->r);
 }
@@ -53,7 +53,7 @@ static int nop_as(struct iou_ring *r, unsigned int id)
 	return iou_run_one(r, NULL);
 }
 
-TEST_F(pid, ids_start_at_one_and_grow)
+TEST_F(personality, ids_start_at_one_and_grow)
 {
 	ASSERT_RES(1, reg(&self->r));
 	ASSERT_RES(2, reg(&self->r));
@@ -62,7 +62,7 @@ TEST_F(pid, ids_start_at_one_and_grow)
 	ASSERT_RES(0, nop_as(&self->r, 0));
 }
 
-TEST_F(pid, ids_belong_to_their_ring)
+TEST_F(personality, ids_belong_to_their_ring)
 {
 	struct iou_ring other;
 
@@ -76,7 +76,7 @@ TEST_F(pid, ids_belong_to_their_ring)
 	ASSERT_RES(0, nop_as(&self->r, 1));
 }
 
-TEST_F(pid, unregister_then_id_is_unknown)
+TEST_F(personality, unregister_then_id_is_unknown)
 {
 	int id = reg(&self->r);
 
@@ -86,7 +86,7 @@ TEST_F(pid, unregister_then_id_is_unknown)
 	ASSERT_RES(-EINVAL, nop_as(&self->r, (unsigned int)id));
 }
 
-TEST_F(pid, unknown_ids_fail_einval)
+TEST_F(personality, unknown_ids_fail_einval)
 {
 	ASSERT_RES(1, reg(&self->r));
 	ASSERT_RES(-EINVAL, nop_as(&self->r, 2));
@@ -98,7 +98,7 @@ TEST_F(pid, unknown_ids_fail_einval)
 	ASSERT_RES(0, nop_as(&self->r, 1));
 }
 
-TEST_F(pid, arguments_fail_einval)
+TEST_F(personality, arguments_fail_einval)
 {
 	int dummy = 0;
 
@@ -111,7 +111,7 @@ TEST_F(pid, arguments_fail_einval)
 	ASSERT_RES(0, unreg(&self->r, 1));
 }
 
-TEST_F(pid, request_keeps_its_personality_when_unregistered_meanwhile)
+TEST_F(personality, request_keeps_its_personality_when_unregistered_meanwhile)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
@@ -136,7 +136,7 @@ TEST_F(pid, request_keeps_its_personality_when_unregistered_meanwhile)
 	close(pfd[1]);
 }
 
-TEST_F(pid, table_holds_65535_ids_then_ebusy_and_a_freed_id_returns)
+TEST_F(personality, table_holds_65535_ids_then_ebusy_and_a_freed_id_returns)
 {
 	REQUIRE_FEATURE(IORING_FEAT_NATIVE_WORKERS);	/* XArray ids (5.12) */
 	for (int i = 1; i <= MAX_ID; i++) {

@@ -21,18 +21,18 @@
 #include "iou.h"
 #include "iou_rsrc.h"
 
-FIXTURE(pers) {
+FIXTURE(personality) {
 	unsigned int uid_a, uid_b;
 	int dir;		/* O_PATH fd of the scratch directory */
 	char file_a[512], file_b[512], file_root[512];
 };
 
-FIXTURE_VARIANT(pers) {
+FIXTURE_VARIANT(personality) {
 	unsigned int sqe_flags;
 };
 
-FIXTURE_VARIANT_ADD(pers, inline) { .sqe_flags = 0 };
-FIXTURE_VARIANT_ADD(pers, async) { .sqe_flags = IOSQE_ASYNC };
+FIXTURE_VARIANT_ADD(personality, inline) { .sqe_flags = 0 };
+FIXTURE_VARIANT_ADD(personality, async) { .sqe_flags = IOSQE_ASYNC };
 
 static void make_private_file(struct __test_metadata *_metadata, char *path,
 			      size_t len, const char *name, unsigned int uid)
@@ -46,7 +46,7 @@ static void make_private_file(struct __test_metadata *_metadata, char *path,
 	ASSERT_EQ(0, chmod(iou_scratch_path(name), 0400));
 }
 
-FIXTURE_SETUP(pers)
+FIXTURE_SETUP(personality)
 {
 	self->dir = -1;
 	if (geteuid() != 0 || !iou_has_cap(CAP_SETUID) || !iou_has_cap(CAP_CHOWN))
@@ -71,7 +71,7 @@ FIXTURE_SETUP(pers)
 	ASSERT_EQ(0, chmod(iou_scratch_path("only-root"), 0));
 }
 
-FIXTURE_TEARDOWN(pers)
+FIXTURE_TEARDOWN(personality)
 {
 	if (self->dir >= 0)
 		close(self->dir);
@@ -108,9 +108,9 @@ static int register_as(struct iou_ring *r, unsigned int euid)
 }
 
 typedef void (*child_fn)(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(pers) *self, unsigned int sqe_flags);
+			 FIXTURE_DATA(personality) *self, unsigned int sqe_flags);
 
-static void in_child(struct __test_metadata *_metadata, FIXTURE_DATA(pers) *self,
+static void in_child(struct __test_metadata *_metadata, FIXTURE_DATA(personality) *self,
 		     child_fn fn, unsigned int sqe_flags)
 {
 	int pid;
@@ -129,7 +129,7 @@ static void in_child(struct __test_metadata *_metadata, FIXTURE_DATA(pers) *self
 	ASSERT_EQ(0, iou_wait_child(pid, 10000));
 }
 
-static void as_other_user(struct __test_metadata *_metadata, FIXTURE_DATA(pers) *self,
+static void as_other_user(struct __test_metadata *_metadata, FIXTURE_DATA(personality) *self,
 			  unsigned int sqe_flags)
 {
 	struct iou_ring r;
@@ -151,12 +151,12 @@ static void as_other_user(struct __test_metadata *_metadata, FIXTURE_DATA(pers) 
 	iou_ring_exit(&r);
 }
 
-TEST_F(pers, personality_opens_what_only_its_user_may_read)
+TEST_F(personality, personality_opens_what_only_its_user_may_read)
 {
 	in_child(_metadata, self, as_other_user, variant->sqe_flags);
 }
 
-static void root_snapshot(struct __test_metadata *_metadata, FIXTURE_DATA(pers) *self,
+static void root_snapshot(struct __test_metadata *_metadata, FIXTURE_DATA(personality) *self,
 			  unsigned int sqe_flags)
 {
 	struct iou_ring r;
@@ -173,12 +173,12 @@ static void root_snapshot(struct __test_metadata *_metadata, FIXTURE_DATA(pers) 
 	iou_ring_exit(&r);
 }
 
-TEST_F(pers, root_personality_carries_capabilities_to_unprivileged_submitter)
+TEST_F(personality, root_personality_carries_capabilities_to_unprivileged_submitter)
 {
 	in_child(_metadata, self, root_snapshot, variant->sqe_flags);
 }
 
-static void submitter_creds(struct __test_metadata *_metadata, FIXTURE_DATA(pers) *self,
+static void submitter_creds(struct __test_metadata *_metadata, FIXTURE_DATA(personality) *self,
 			    unsigned int sqe_flags)
 {
 	struct iou_ring r;
@@ -194,12 +194,12 @@ static void submitter_creds(struct __test_metadata *_metadata, FIXTURE_DATA(pers
 	iou_ring_exit(&r);
 }
 
-TEST_F(pers, without_personality_requests_run_as_the_submitter)
+TEST_F(personality, without_personality_requests_run_as_the_submitter)
 {
 	in_child(_metadata, self, submitter_creds, variant->sqe_flags);
 }
 
-static void snapshot_is_fixed(struct __test_metadata *_metadata, FIXTURE_DATA(pers) *self,
+static void snapshot_is_fixed(struct __test_metadata *_metadata, FIXTURE_DATA(personality) *self,
 			      unsigned int sqe_flags)
 {
 	struct iou_ring r;
@@ -218,7 +218,7 @@ static void snapshot_is_fixed(struct __test_metadata *_metadata, FIXTURE_DATA(pe
 	iou_ring_exit(&r);
 }
 
-TEST_F(pers, later_credential_changes_do_not_alter_the_snapshot)
+TEST_F(personality, later_credential_changes_do_not_alter_the_snapshot)
 {
 	in_child(_metadata, self, snapshot_is_fixed, variant->sqe_flags);
 }

@@ -39,7 +39,7 @@
 #define UD		0xacce97ULL
 #define NOT_THERE	0x12345678ULL
 
-FIXTURE(op) {
+FIXTURE(opcode) {
 	struct iou_ring r;
 	int file;		/* scratch file "data", also fixed slot 0 */
 	int pipe[2];
@@ -48,11 +48,11 @@ FIXTURE(op) {
 	char dir[512];
 };
 
-FIXTURE_VARIANT(op) {
+FIXTURE_VARIANT(opcode) {
 	int op;
 };
 
-#define OP(name) FIXTURE_VARIANT_ADD(op, IORING_OP_##name) { .op = IORING_OP_##name }
+#define OP(name) FIXTURE_VARIANT_ADD(opcode, IORING_OP_##name) { .op = IORING_OP_##name }
 OP(NOP); OP(READV); OP(WRITEV); OP(FSYNC); OP(READ_FIXED); OP(WRITE_FIXED);
 OP(POLL_ADD); OP(POLL_REMOVE); OP(SYNC_FILE_RANGE); OP(SENDMSG); OP(RECVMSG);
 OP(TIMEOUT); OP(TIMEOUT_REMOVE); OP(ACCEPT); OP(ASYNC_CANCEL); OP(LINK_TIMEOUT);
@@ -67,7 +67,7 @@ OP(FTRUNCATE); OP(BIND); OP(LISTEN); OP(RECV_ZC); OP(EPOLL_WAIT);
 OP(READV_FIXED); OP(WRITEV_FIXED); OP(PIPE);
 #undef OP
 
-FIXTURE_SETUP(op)
+FIXTURE_SETUP(opcode)
 {
 	struct iovec iov;
 	int fds[2];
@@ -94,7 +94,7 @@ FIXTURE_SETUP(op)
 	ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, fds, 2));
 }
 
-FIXTURE_TEARDOWN(op)
+FIXTURE_TEARDOWN(opcode)
 {
 	iou_ring_exit(&self->r);
 	if (self->file >= 0)
@@ -107,7 +107,7 @@ FIXTURE_TEARDOWN(op)
 	}
 }
 
-static const char *path_in(FIXTURE_DATA(op) *self, const char *name)
+static const char *path_in(FIXTURE_DATA(opcode) *self, const char *name)
 {
 	static char p[2][600];
 	static int n;
@@ -162,7 +162,7 @@ fail:
 	return -1;
 }
 
-TEST_F(op, supported_opcode_is_accepted)
+TEST_F(opcode, supported_opcode_is_accepted)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe, two[2];

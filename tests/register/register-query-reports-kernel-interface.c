@@ -16,12 +16,12 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(q) {
+FIXTURE(query) {
 	struct io_uring_query_opcode op;
 	struct io_uring_query_hdr h;
 };
 
-FIXTURE_SETUP(q)
+FIXTURE_SETUP(query)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_QUERY);
 	memset(&self->op, 0, sizeof(self->op));
@@ -31,7 +31,7 @@ FIXTURE_SETUP(q)
 	self->h.size = sizeof(self->op);
 }
 
-FIXTURE_TEARDOWN(q)
+FIXTURE_TEARDOWN(query)
 {
 }
 
@@ -69,7 +69,7 @@ static __u32 first_unknown_query_op(void)
 	return IO_URING_QUERY_OPCODES + 1;
 }
 
-TEST_F(q, ringless_query_reports_opcodes)
+TEST_F(query, ringless_query_reports_opcodes)
 {
 	ASSERT_RES(0, query(-1, &self->h, 0));
 	ASSERT_RES(0, self->h.result);
@@ -78,7 +78,7 @@ TEST_F(q, ringless_query_reports_opcodes)
 	ASSERT_EQ(iou_features(), self->op.feature_flags);
 }
 
-TEST_F(q, ring_fd_and_registered_index_give_the_same_answer)
+TEST_F(query, ring_fd_and_registered_index_give_the_same_answer)
 {
 	struct io_uring_query_opcode a;
 	struct iou_ring r;
@@ -98,7 +98,7 @@ TEST_F(q, ring_fd_and_registered_index_give_the_same_answer)
 	iou_ring_exit(&r);
 }
 
-TEST_F(q, register_opcode_count_is_first_refused_opcode)
+TEST_F(query, register_opcode_count_is_first_refused_opcode)
 {
 	struct iou_ring r;
 	unsigned int n;
@@ -113,7 +113,7 @@ TEST_F(q, register_opcode_count_is_first_refused_opcode)
 	iou_ring_exit(&r);
 }
 
-TEST_F(q, flag_masks_match_what_the_kernel_accepts)
+TEST_F(query, flag_masks_match_what_the_kernel_accepts)
 {
 	struct io_uring_params p;
 	struct iou_ring r;
@@ -150,7 +150,7 @@ TEST_F(q, flag_masks_match_what_the_kernel_accepts)
 	iou_ring_exit(&r);
 }
 
-TEST_F(q, unknown_query_op_is_eopnotsupp_in_result)
+TEST_F(query, unknown_query_op_is_eopnotsupp_in_result)
 {
 	self->h.query_op = first_unknown_query_op();
 	ASSERT_LT(0, self->h.query_op);
@@ -161,7 +161,7 @@ TEST_F(q, unknown_query_op_is_eopnotsupp_in_result)
 	ASSERT_EQ(0, self->op.nr_request_opcodes);
 }
 
-TEST_F(q, reserved_word_result_or_zero_size_is_einval_in_result)
+TEST_F(query, reserved_word_result_or_zero_size_is_einval_in_result)
 {
 	self->h.__resv[1] = 1;
 	ASSERT_RES(0, query(-1, &self->h, 0));
@@ -183,7 +183,7 @@ TEST_F(q, reserved_word_result_or_zero_size_is_einval_in_result)
 	ASSERT_EQ(0, self->op.nr_request_opcodes);
 }
 
-TEST_F(q, answer_is_cut_to_the_callers_size)
+TEST_F(query, answer_is_cut_to_the_callers_size)
 {
 	unsigned char buf[sizeof(struct io_uring_query_opcode) + 16];
 
@@ -198,7 +198,7 @@ TEST_F(q, answer_is_cut_to_the_callers_size)
 		ASSERT_EQ(0xa5, buf[i]);
 }
 
-TEST_F(q, larger_buffer_is_zero_filled_past_the_answer)
+TEST_F(query, larger_buffer_is_zero_filled_past_the_answer)
 {
 	unsigned char buf[4096];
 
@@ -214,7 +214,7 @@ TEST_F(q, larger_buffer_is_zero_filled_past_the_answer)
 		ASSERT_EQ(0, buf[i]);
 }
 
-TEST_F(q, entries_chain_through_next_entry)
+TEST_F(query, entries_chain_through_next_entry)
 {
 	struct io_uring_query_hdr h2, h3;
 	struct io_uring_query_opcode op2;
@@ -237,31 +237,31 @@ TEST_F(q, entries_chain_through_next_entry)
 	ASSERT_EQ(0, memcmp(&self->op, &op2, sizeof(op2)));
 }
 
-TEST_F(q, cyclic_chain_is_erange)
+TEST_F(query, cyclic_chain_is_erange)
 {
 	self->h.next_entry = (__u64)(uintptr_t)&self->h;
 	ASSERT_RES(-ERANGE, query(-1, &self->h, 0));
 }
 
-TEST_F(q, nr_args_not_zero_is_einval)
+TEST_F(query, nr_args_not_zero_is_einval)
 {
 	ASSERT_RES(-EINVAL, query(-1, &self->h, 1));
 	ASSERT_EQ(0, self->op.nr_request_opcodes);
 }
 
-TEST_F(q, null_chain_is_an_empty_query)
+TEST_F(query, null_chain_is_an_empty_query)
 {
 	ASSERT_RES(0, query(-1, NULL, 0));
 }
 
-TEST_F(q, unreadable_header_or_data_is_efault)
+TEST_F(query, unreadable_header_or_data_is_efault)
 {
 	ASSERT_RES(-EFAULT, query(-1, iou_fault_ptr(), 0));
 	self->h.query_data = (__u64)(uintptr_t)iou_fault_ptr();
 	ASSERT_RES(-EFAULT, query(-1, &self->h, 0));
 }
 
-TEST_F(q, non_ring_fd_is_eopnotsupp)
+TEST_F(query, non_ring_fd_is_eopnotsupp)
 {
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 

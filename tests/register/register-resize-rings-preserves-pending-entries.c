@@ -16,18 +16,18 @@
 
 #define DEFER	(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
 
-FIXTURE(rs) {
+FIXTURE(resize) {
 	struct iou_ring r;
 };
 
-FIXTURE_VARIANT(rs) {
+FIXTURE_VARIANT(resize) {
 	unsigned int flags;
 };
 
-FIXTURE_VARIANT_ADD(rs, sq_array) { .flags = DEFER };
-FIXTURE_VARIANT_ADD(rs, no_sq_array) { .flags = DEFER | IORING_SETUP_NO_SQARRAY };
+FIXTURE_VARIANT_ADD(resize, sq_array) { .flags = DEFER };
+FIXTURE_VARIANT_ADD(resize, no_sq_array) { .flags = DEFER | IORING_SETUP_NO_SQARRAY };
 
-FIXTURE_SETUP(rs)
+FIXTURE_SETUP(resize)
 {
 	struct io_uring_params p;
 
@@ -43,7 +43,7 @@ FIXTURE_SETUP(rs)
 	ASSERT_EQ(16, self->r.cq_entries);
 }
 
-FIXTURE_TEARDOWN(rs)
+FIXTURE_TEARDOWN(resize)
 {
 	iou_ring_exit(&self->r);
 }
@@ -112,7 +112,7 @@ static void nops(struct iou_ring *r, unsigned int nr, __u64 first_ud)
 		iou_prep_nop(iou_get_sqe(r), first_ud + i);
 }
 
-TEST_F(rs, pending_cqes_survive_a_grow)
+TEST_F(resize, pending_cqes_survive_a_grow)
 {
 	struct io_uring_params p;
 	struct iou_cqe cqe[5];
@@ -141,7 +141,7 @@ TEST_F(rs, pending_cqes_survive_a_grow)
  * resize path "was previously missing it"), so a ring with an SQ array
  * cannot be driven after a resize without guessing the layout.
  */
-TEST_F(rs, resize_reports_the_new_sq_array_offset)
+TEST_F(resize, resize_reports_the_new_sq_array_offset)
 {
 	struct io_uring_params p;
 
@@ -157,7 +157,7 @@ TEST_F(rs, resize_reports_the_new_sq_array_offset)
 	remap(_metadata, &self->r, &p);
 }
 
-TEST_F(rs, pending_cqes_survive_a_shrink_that_fits)
+TEST_F(resize, pending_cqes_survive_a_shrink_that_fits)
 {
 	struct io_uring_params p;
 	struct iou_cqe cqe[3];
@@ -173,7 +173,7 @@ TEST_F(rs, pending_cqes_survive_a_shrink_that_fits)
 		ASSERT_EQ(10 + i, cqe[i].user_data);
 }
 
-TEST_F(rs, unsubmitted_sqes_survive_and_run_after)
+TEST_F(resize, unsubmitted_sqes_survive_and_run_after)
 {
 	struct io_uring_params p;
 	struct iou_cqe cqe[3];
@@ -192,7 +192,7 @@ TEST_F(rs, unsubmitted_sqes_survive_and_run_after)
 	}
 }
 
-TEST_F(rs, ring_keeps_working_after_wrapping_resizes)
+TEST_F(resize, ring_keeps_working_after_wrapping_resizes)
 {
 	struct io_uring_params p;
 	struct iou_cqe cqe[8];
@@ -216,7 +216,7 @@ TEST_F(rs, ring_keeps_working_after_wrapping_resizes)
 	}
 }
 
-TEST_F(rs, cq_too_small_for_pending_cqes_is_eoverflow)
+TEST_F(resize, cq_too_small_for_pending_cqes_is_eoverflow)
 {
 	struct io_uring_params p;
 	struct iou_cqe cqe[6];
@@ -233,7 +233,7 @@ TEST_F(rs, cq_too_small_for_pending_cqes_is_eoverflow)
 	ASSERT_EQ(9, cqe[0].user_data);
 }
 
-TEST_F(rs, sq_too_small_for_unsubmitted_sqes_is_eoverflow)
+TEST_F(resize, sq_too_small_for_unsubmitted_sqes_is_eoverflow)
 {
 	struct io_uring_params p;
 	struct iou_cqe cqe[5];
@@ -245,7 +245,7 @@ TEST_F(rs, sq_too_small_for_unsubmitted_sqes_is_eoverflow)
 	ASSERT_EQ(5, iou_reap(&self->r, cqe, 5, IOU_WAIT_MS));
 }
 
-TEST_F(rs, without_defer_taskrun_is_einval)
+TEST_F(resize, without_defer_taskrun_is_einval)
 {
 	struct io_uring_params p;
 	struct iou_ring plain;
@@ -255,7 +255,7 @@ TEST_F(rs, without_defer_taskrun_is_einval)
 	iou_ring_exit(&plain);
 }
 
-TEST_F(rs, other_setup_flags_are_einval)
+TEST_F(resize, other_setup_flags_are_einval)
 {
 	struct io_uring_params p;
 
@@ -263,7 +263,7 @@ TEST_F(rs, other_setup_flags_are_einval)
 	ASSERT_RES(-EINVAL, resize(&self->r, &p, 16, 32, IORING_SETUP_CQE32));
 }
 
-TEST_F(rs, entry_counts_are_checked_like_setup)
+TEST_F(resize, entry_counts_are_checked_like_setup)
 {
 	struct io_uring_params p;
 	int ret;
@@ -282,7 +282,7 @@ TEST_F(rs, entry_counts_are_checked_like_setup)
 	ASSERT_EQ(IOU_MAX_ENTRIES, self->r.sq_entries);
 }
 
-TEST_F(rs, null_or_bad_nr_args_is_einval)
+TEST_F(resize, null_or_bad_nr_args_is_einval)
 {
 	struct io_uring_params p;
 
@@ -293,7 +293,7 @@ TEST_F(rs, null_or_bad_nr_args_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_RESIZE_RINGS, &p, 2));
 }
 
-TEST_F(rs, faulting_argument_is_efault)
+TEST_F(resize, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_RESIZE_RINGS,
 					 iou_fault_ptr(), 1));

@@ -22,16 +22,16 @@
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_R_DISABLED);
 
-FIXTURE(rsetup) {
+FIXTURE(restrictions) {
 	struct iou_ring r;
 };
 
-FIXTURE_SETUP(rsetup)
+FIXTURE_SETUP(restrictions)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, IORING_SETUP_R_DISABLED));
 }
 
-FIXTURE_TEARDOWN(rsetup)
+FIXTURE_TEARDOWN(restrictions)
 {
 	iou_ring_exit(&self->r);
 }
@@ -63,7 +63,7 @@ static int nop(struct iou_ring *r)
 	return iou_run_one(r, NULL);
 }
 
-TEST_F(rsetup, disabled_ring_refuses_submission_until_enabled)
+TEST_F(restrictions, disabled_ring_refuses_submission_until_enabled)
 {
 	iou_prep_nop(iou_get_sqe(&self->r), 1);
 	ASSERT_RES(-EBADFD, iou_submit(&self->r));
@@ -79,14 +79,14 @@ TEST_F(rsetup, disabled_ring_refuses_submission_until_enabled)
 	}
 }
 
-TEST_F(rsetup, enabling_without_restrictions_leaves_ring_unrestricted)
+TEST_F(restrictions, enabling_without_restrictions_leaves_ring_unrestricted)
 {
 	ASSERT_RES(0, enable(&self->r));
 	ASSERT_RES(0, nop(&self->r));
 	ASSERT_RES(1, iou_register(&self->r, IORING_REGISTER_PERSONALITY, NULL, 0));
 }
 
-TEST_F(rsetup, restrictions_on_an_enabled_ring_fail_ebadfd)
+TEST_F(restrictions, restrictions_on_an_enabled_ring_fail_ebadfd)
 {
 	struct io_uring_restriction e = res_entry(IORING_RESTRICTION_SQE_OP, IORING_OP_NOP);
 	struct iou_ring plain;
@@ -101,7 +101,7 @@ TEST_F(rsetup, restrictions_on_an_enabled_ring_fail_ebadfd)
 	ASSERT_RES(-EBADFD, enable(&self->r));
 }
 
-TEST_F(rsetup, second_restrictions_fail_ebusy)
+TEST_F(restrictions, second_restrictions_fail_ebusy)
 {
 	struct io_uring_restriction e = res_entry(IORING_RESTRICTION_SQE_OP, IORING_OP_NOP);
 
@@ -109,7 +109,7 @@ TEST_F(rsetup, second_restrictions_fail_ebusy)
 	ASSERT_RES(-EBUSY, restrict_to(&self->r, &e, 1));
 }
 
-TEST_F(rsetup, restricted_ring_denies_restrictions_and_enable_eacces)
+TEST_F(restrictions, restricted_ring_denies_restrictions_and_enable_eacces)
 {
 	struct io_uring_restriction e[2] = {
 		res_entry(IORING_RESTRICTION_SQE_OP, IORING_OP_NOP),
@@ -124,7 +124,7 @@ TEST_F(rsetup, restricted_ring_denies_restrictions_and_enable_eacces)
 	ASSERT_RES(-EBADFD, enable(&self->r));
 }
 
-TEST_F(rsetup, unknown_restriction_type_fails_einval)
+TEST_F(restrictions, unknown_restriction_type_fails_einval)
 {
 	struct io_uring_restriction e[2] = {
 		res_entry(IORING_RESTRICTION_SQE_OP, IORING_OP_NOP),
@@ -138,7 +138,7 @@ TEST_F(rsetup, unknown_restriction_type_fails_einval)
 	ASSERT_RES(0, restrict_to(&self->r, e, 1));
 }
 
-TEST_F(rsetup, register_opcode_past_the_last_fails_einval)
+TEST_F(restrictions, register_opcode_past_the_last_fails_einval)
 {
 	struct io_uring_restriction e = res_entry(IORING_RESTRICTION_REGISTER_OP, 255);
 
@@ -161,7 +161,7 @@ TEST_F(rsetup, register_opcode_past_the_last_fails_einval)
 	}
 }
 
-TEST_F(rsetup, sqe_opcode_past_the_last_fails_einval)
+TEST_F(restrictions, sqe_opcode_past_the_last_fails_einval)
 {
 	unsigned int nr_ops = iou_probe_nr_ops();
 	struct io_uring_restriction e;
@@ -176,7 +176,7 @@ TEST_F(rsetup, sqe_opcode_past_the_last_fails_einval)
 	ASSERT_RES(0, restrict_to(&self->r, &e, 1));
 }
 
-TEST_F(rsetup, null_or_unreadable_list_fails)
+TEST_F(restrictions, null_or_unreadable_list_fails)
 {
 	ASSERT_RES(-EINVAL, restrict_to(&self->r, NULL, 1));
 	ASSERT_RES(-EFAULT, restrict_to(&self->r, iou_fault_ptr(), 1));
@@ -184,7 +184,7 @@ TEST_F(rsetup, null_or_unreadable_list_fails)
 		res_entry(IORING_RESTRICTION_SQE_OP, IORING_OP_NOP) }, 1));
 }
 
-TEST_F(rsetup, list_of_exactly_the_maximum_registers_one_more_fails_einval)
+TEST_F(restrictions, list_of_exactly_the_maximum_registers_one_more_fails_einval)
 {
 	struct io_uring_query_opcode q;
 	struct io_uring_query_hdr h;
@@ -209,7 +209,7 @@ TEST_F(rsetup, list_of_exactly_the_maximum_registers_one_more_fails_einval)
 	free(e);
 }
 
-TEST_F(rsetup, empty_list_allows_nothing)
+TEST_F(restrictions, empty_list_allows_nothing)
 {
 	struct io_uring_restriction none;
 
@@ -222,7 +222,7 @@ TEST_F(rsetup, empty_list_allows_nothing)
 	ASSERT_RES(-EACCES, enable(&self->r));
 }
 
-TEST_F(rsetup, enable_with_arguments_fails_einval)
+TEST_F(restrictions, enable_with_arguments_fails_einval)
 {
 	int dummy = 0;
 

@@ -16,17 +16,17 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(rfd) {
+FIXTURE(ring_fds) {
 	struct iou_ring r;
 };
 
-FIXTURE_SETUP(rfd)
+FIXTURE_SETUP(ring_fds)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_RING_FDS);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(rfd)
+FIXTURE_TEARDOWN(ring_fds)
 {
 	iou_ring_exit(&self->r);
 }
@@ -47,7 +47,7 @@ static int enter_index(unsigned int index, unsigned int to_submit)
 	return ret < 0 ? -errno : ret;
 }
 
-TEST_F(rfd, auto_offset_takes_lowest_free_slot)
+TEST_F(ring_fds, auto_offset_takes_lowest_free_slot)
 {
 	struct io_uring_rsrc_update u = { .offset = -1U, .data = (__u64)self->r.fd };
 	struct io_uring_rsrc_update x = { .offset = 0 };
@@ -63,7 +63,7 @@ TEST_F(rfd, auto_offset_takes_lowest_free_slot)
 	ASSERT_EQ(0, u.offset);
 }
 
-TEST_F(rfd, sixteen_fill_the_table_and_a_seventeenth_is_ebusy)
+TEST_F(ring_fds, sixteen_fill_the_table_and_a_seventeenth_is_ebusy)
 {
 	struct io_uring_rsrc_update u[16], one = { .offset = -1U };
 
@@ -89,7 +89,7 @@ TEST_F(rfd, sixteen_fill_the_table_and_a_seventeenth_is_ebusy)
 	}
 }
 
-TEST_F(rfd, seventeen_at_once_is_einval)
+TEST_F(ring_fds, seventeen_at_once_is_einval)
 {
 	struct io_uring_rsrc_update u[17];
 
@@ -102,7 +102,7 @@ TEST_F(rfd, seventeen_at_once_is_einval)
 	ASSERT_RES(-EINVAL, reg(self->r.fd, IORING_UNREGISTER_RING_FDS, u, 17));
 }
 
-TEST_F(rfd, explicit_offset_is_used)
+TEST_F(ring_fds, explicit_offset_is_used)
 {
 	struct io_uring_rsrc_update u = { .offset = 9, .data = (__u64)self->r.fd };
 
@@ -115,7 +115,7 @@ TEST_F(rfd, explicit_offset_is_used)
 	ASSERT_EQ(0x99, iou_cqe_at(&self->r, *self->r.cq_khead)->user_data);
 }
 
-TEST_F(rfd, occupied_offset_is_ebusy)
+TEST_F(ring_fds, occupied_offset_is_ebusy)
 {
 	struct io_uring_rsrc_update u = { .offset = 5, .data = (__u64)self->r.fd };
 
@@ -124,7 +124,7 @@ TEST_F(rfd, occupied_offset_is_ebusy)
 	ASSERT_RES(-EBUSY, reg(self->r.fd, IORING_REGISTER_RING_FDS, &u, 1));
 }
 
-TEST_F(rfd, offset_16_is_einval)
+TEST_F(ring_fds, offset_16_is_einval)
 {
 	struct io_uring_rsrc_update u = { .offset = 16, .data = (__u64)self->r.fd };
 
@@ -133,7 +133,7 @@ TEST_F(rfd, offset_16_is_einval)
 	ASSERT_RES(-EINVAL, reg(self->r.fd, IORING_UNREGISTER_RING_FDS, &u, 1));
 }
 
-TEST_F(rfd, batch_stops_at_first_bad_entry_and_counts_the_rest)
+TEST_F(ring_fds, batch_stops_at_first_bad_entry_and_counts_the_rest)
 {
 	struct io_uring_rsrc_update u[3] = {
 		{ .offset = 2, .data = (__u64)self->r.fd },
@@ -147,7 +147,7 @@ TEST_F(rfd, batch_stops_at_first_bad_entry_and_counts_the_rest)
 	ASSERT_RES(0, enter_index(2, 0));
 }
 
-TEST_F(rfd, index_outlives_the_closed_fd)
+TEST_F(ring_fds, index_outlives_the_closed_fd)
 {
 	struct io_uring_rsrc_update u = { .offset = -1U, .data = (__u64)self->r.fd };
 	struct iou_cqe cqe;
@@ -175,7 +175,7 @@ TEST_F(rfd, index_outlives_the_closed_fd)
 	}
 }
 
-TEST_F(rfd, unregistered_slot_is_ebadf_in_enter_and_register)
+TEST_F(ring_fds, unregistered_slot_is_ebadf_in_enter_and_register)
 {
 	struct io_uring_rsrc_update u = { .offset = 6, .data = (__u64)self->r.fd };
 	struct io_uring_rsrc_update x = { .offset = 6 };
@@ -194,20 +194,20 @@ TEST_F(rfd, unregistered_slot_is_ebadf_in_enter_and_register)
 	}
 }
 
-TEST_F(rfd, unregister_of_empty_slot_counts)
+TEST_F(ring_fds, unregister_of_empty_slot_counts)
 {
 	struct io_uring_rsrc_update x = { .offset = 11 };
 
 	ASSERT_RES(1, reg(self->r.fd, IORING_UNREGISTER_RING_FDS, &x, 1));
 }
 
-TEST_F(rfd, enter_index_16_is_einval)
+TEST_F(ring_fds, enter_index_16_is_einval)
 {
 	ASSERT_RES(-EINVAL, enter_index(16, 0));
 	ASSERT_RES(-EINVAL, enter_index(-1U, 0));
 }
 
-TEST_F(rfd, non_ring_fd_is_eopnotsupp)
+TEST_F(ring_fds, non_ring_fd_is_eopnotsupp)
 {
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	struct io_uring_rsrc_update u = { .offset = -1U };
@@ -218,7 +218,7 @@ TEST_F(rfd, non_ring_fd_is_eopnotsupp)
 	close(fd);
 }
 
-TEST_F(rfd, closed_fd_is_ebadf)
+TEST_F(ring_fds, closed_fd_is_ebadf)
 {
 	int fd = dup(self->r.fd);
 	struct io_uring_rsrc_update u = { .offset = -1U };
@@ -229,7 +229,7 @@ TEST_F(rfd, closed_fd_is_ebadf)
 	ASSERT_RES(-EBADF, reg(self->r.fd, IORING_REGISTER_RING_FDS, &u, 1));
 }
 
-TEST_F(rfd, reserved_field_or_data_in_unregister_is_einval)
+TEST_F(ring_fds, reserved_field_or_data_in_unregister_is_einval)
 {
 	struct io_uring_rsrc_update u = { .offset = -1U, .resv = 1,
 					  .data = (__u64)self->r.fd };
@@ -246,7 +246,7 @@ TEST_F(rfd, reserved_field_or_data_in_unregister_is_einval)
 	ASSERT_RES(0, enter_index(u.offset, 0));
 }
 
-TEST_F(rfd, zero_entries_is_einval)
+TEST_F(ring_fds, zero_entries_is_einval)
 {
 	struct io_uring_rsrc_update u = { .offset = -1U, .data = (__u64)self->r.fd };
 
@@ -254,7 +254,7 @@ TEST_F(rfd, zero_entries_is_einval)
 	ASSERT_RES(-EINVAL, reg(self->r.fd, IORING_UNREGISTER_RING_FDS, &u, 0));
 }
 
-TEST_F(rfd, faulting_array_is_efault)
+TEST_F(ring_fds, faulting_array_is_efault)
 {
 	ASSERT_RES(-EFAULT, reg(self->r.fd, IORING_REGISTER_RING_FDS,
 				iou_fault_ptr(), 1));
@@ -262,7 +262,7 @@ TEST_F(rfd, faulting_array_is_efault)
 				iou_fault_ptr(), 1));
 }
 
-TEST_F(rfd, table_is_per_task)
+TEST_F(ring_fds, table_is_per_task)
 {
 	struct io_uring_rsrc_update u = { .offset = 3, .data = (__u64)self->r.fd };
 	int pid, st;

@@ -12,19 +12,19 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
-FIXTURE(sc) {
+FIXTURE(sync_cancel) {
 	struct iou_ring r;
 	int pfd[2];
 };
 
-FIXTURE_VARIANT(sc) {
+FIXTURE_VARIANT(sync_cancel) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(sc, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(sc, registered_index) { .registered_ring = true };
+FIXTURE_VARIANT_ADD(sync_cancel, ring_fd) { .registered_ring = false };
+FIXTURE_VARIANT_ADD(sync_cancel, registered_index) { .registered_ring = true };
 
-FIXTURE_SETUP(sc)
+FIXTURE_SETUP(sync_cancel)
 {
 	struct io_uring_params p;
 	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
@@ -35,10 +35,12 @@ FIXTURE_SETUP(sc)
 		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
 	memset(&p, 0, sizeof(p));
 	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
+	if (variant->registered_ring)
+		ASSERT_RING_INDEX_USED(&self->r);
 	ASSERT_EQ(0, pipe(self->pfd));
 }
 
-FIXTURE_TEARDOWN(sc)
+FIXTURE_TEARDOWN(sync_cancel)
 {
 	if (self->pfd[0] >= 0) {
 		close(self->pfd[0]);
@@ -66,7 +68,7 @@ static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(0, iou_cq_ready(r));
 }
 
-TEST_F(sc, cancels_pending_request_by_user_data)
+TEST_F(sync_cancel, cancels_pending_request_by_user_data)
 {
 	struct io_uring_sync_cancel_reg c;
 	struct iou_cqe cqe;
@@ -81,7 +83,7 @@ TEST_F(sc, cancels_pending_request_by_user_data)
 	ASSERT_RES(-ENOENT, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL, &c, 1));
 }
 
-TEST_F(sc, cancels_pending_request_by_fd)
+TEST_F(sync_cancel, cancels_pending_request_by_fd)
 {
 	struct io_uring_sync_cancel_reg c;
 	struct iou_cqe cqe;
@@ -96,7 +98,7 @@ TEST_F(sc, cancels_pending_request_by_fd)
 	ASSERT_RES(-ECANCELED, cqe.res);
 }
 
-TEST_F(sc, no_match_is_enoent)
+TEST_F(sync_cancel, no_match_is_enoent)
 {
 	struct io_uring_sync_cancel_reg c;
 
@@ -107,7 +109,7 @@ TEST_F(sc, no_match_is_enoent)
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 }
 
-TEST_F(sc, unknown_flag_is_einval)
+TEST_F(sync_cancel, unknown_flag_is_einval)
 {
 	struct io_uring_sync_cancel_reg c;
 
@@ -116,7 +118,7 @@ TEST_F(sc, unknown_flag_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL, &c, 1));
 }
 
-TEST_F(sc, padding_set_is_einval)
+TEST_F(sync_cancel, padding_set_is_einval)
 {
 	struct io_uring_sync_cancel_reg c;
 
@@ -128,7 +130,7 @@ TEST_F(sc, padding_set_is_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL, &c, 1));
 }
 
-TEST_F(sc, bad_fd_with_cancel_fd_is_ebadf)
+TEST_F(sync_cancel, bad_fd_with_cancel_fd_is_ebadf)
 {
 	struct io_uring_sync_cancel_reg c;
 
@@ -138,18 +140,18 @@ TEST_F(sc, bad_fd_with_cancel_fd_is_ebadf)
 	ASSERT_RES(-EBADF, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL, &c, 1));
 }
 
-TEST_F(sc, null_argument_is_einval)
+TEST_F(sync_cancel, null_argument_is_einval)
 {
 	ASSERT_RES(-EINVAL, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL, NULL, 1));
 }
 
-TEST_F(sc, faulting_argument_is_efault)
+TEST_F(sync_cancel, faulting_argument_is_efault)
 {
 	ASSERT_RES(-EFAULT, iou_register(&self->r, IORING_REGISTER_SYNC_CANCEL,
 					 iou_fault_ptr(), 1));
 }
 
-TEST_F(sc, nr_args_other_than_one_is_einval)
+TEST_F(sync_cancel, nr_args_other_than_one_is_einval)
 {
 	struct io_uring_sync_cancel_reg c;
 
@@ -160,7 +162,7 @@ TEST_F(sc, nr_args_other_than_one_is_einval)
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 }
 
-TEST_F(sc, non_ring_fd_is_eopnotsupp)
+TEST_F(sync_cancel, non_ring_fd_is_eopnotsupp)
 {
 	struct io_uring_sync_cancel_reg c;
 

@@ -27,27 +27,30 @@
 #include <sys/mman.h>
 
 #include "iou.h"
+#include "iou_versions.h"
 
-IOU_REQUIRES(.features = IORING_FEAT_NODROP);
+IOU_REQUIRES(.features = IORING_FEAT_NODROP,
+	     .fixes = IOU_FIXES(IOU_FIX("aa1df3a360a0", "", "",
+			"io_uring: fix CQE reordering")));
 
 #define CQ	4	/* CQ slots (CQSIZE), the SQ is as big */
 
-FIXTURE(ovf) {
+FIXTURE(overflow) {
 	struct iou_ring r;
 	__u64 next;	/* next user_data to submit */
 	__u64 seen;	/* next user_data to reap */
 };
 
-FIXTURE_VARIANT(ovf) {
+FIXTURE_VARIANT(overflow) {
 	unsigned int flags;
 };
 
-FIXTURE_VARIANT_ADD(ovf, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(ovf, defer_taskrun) {
+FIXTURE_VARIANT_ADD(overflow, plain) { .flags = 0 };
+FIXTURE_VARIANT_ADD(overflow, defer_taskrun) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
-FIXTURE_VARIANT_ADD(ovf, cqe32) { .flags = IORING_SETUP_CQE32 };
+FIXTURE_VARIANT_ADD(overflow, cqe32) { .flags = IORING_SETUP_CQE32 };
 
-FIXTURE_SETUP(ovf)
+FIXTURE_SETUP(overflow)
 {
 	struct io_uring_params p;
 
@@ -56,13 +59,14 @@ FIXTURE_SETUP(ovf)
 	p.flags = variant->flags | IORING_SETUP_CQSIZE;
 	p.cq_entries = CQ;
 	ASSERT_EQ(0, iou_ring_init_params(&self->r, CQ, &p));
+	ASSERT_MODE_PROVEN(&self->r);
 	ASSERT_EQ(CQ, self->r.cq_entries);
 	memset(self->r.cqes, 0xa5, (size_t)CQ * sizeof(struct io_uring_cqe) << self->r.cqe_shift);
 	self->next = 0x1000;
 	self->seen = 0x1000;
 }
 
-FIXTURE_TEARDOWN(ovf)
+FIXTURE_TEARDOWN(overflow)
 {
 	iou_ring_exit(&self->r);
 }
@@ -73,7 +77,7 @@ static unsigned int sq_flags(struct iou_ring *r)
 }
 
 /* submit n NOPs (n <= CQ) numbered on from self->next */
-static int submit_nops(FIXTURE_DATA(ovf) *self, unsigned int n)
+static int submit_nops(FIXTURE_DATA(overflow) *self, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		iou_prep_nop(iou_get_sqe(&self->r), self->next++);
@@ -81,7 +85,7 @@ static int submit_nops(FIXTURE_DATA(ovf) *self, unsigned int n)
 }
 
 /* reap n CQEs from the ring without entering; each must be next in line */
-static void reap_ring(struct __test_metadata *_metadata, FIXTURE_DATA(ovf) *self,
+static void reap_ring(struct __test_metadata *_metadata, FIXTURE_DATA(overflow) *self,
 		      unsigned int n)
 {
 	ASSERT_LE(n, iou_cq_ready(&self->r));
@@ -105,7 +109,7 @@ static int flush(struct iou_ring *r)
 	return iou_enter(r, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
 }
 
-TEST_F(ovf, full_ring_sets_the_flag_and_keeps_the_rest)
+TEST_F(overflow, full_ring_sets_the_flag_and_keeps_the_rest)
 {
 	ASSERT_RES(CQ, submit_nops(self, CQ));
 	ASSERT_EQ(0, sq_flags(&self->r) & IORING_SQ_CQ_OVERFLOW);
@@ -121,7 +125,7 @@ TEST_F(ovf, full_ring_sets_the_flag_and_keeps_the_rest)
 	ASSERT_EQ(0, *self->r.cq_koverflow);
 }
 
-TEST_F(ovf, backlog_is_flushed_oldest_first_into_freed_slots)
+TEST_F(overflow, backlog_is_flushed_oldest_first_into_freed_slots)
 {
 	ASSERT_RES(CQ, submit_nops(self, CQ));
 	ASSERT_RES(CQ, submit_nops(self, CQ));
@@ -143,7 +147,7 @@ TEST_F(ovf, backlog_is_flushed_oldest_first_into_freed_slots)
 	ASSERT_EQ(0, *self->r.cq_koverflow);
 }
 
-TEST_F(ovf, nothing_is_lost_in_a_long_overflow)
+TEST_F(overflow, nothing_is_lost_in_a_long_overflow)
 {
 	struct iou_cqe c[64];
 	unsigned int n = 0;
@@ -165,7 +169,7 @@ TEST_F(ovf, nothing_is_lost_in_a_long_overflow)
 }
 
 /* the kernel never writes the CQ flags word, whatever the application put there */
-TEST_F(ovf, cq_flags_word_is_left_alone_by_overflow_and_flush)
+TEST_F(overflow, cq_flags_word_is_left_alone_by_overflow_and_flush)
 {
 	if (!self->r.cq_kflags)
 		SKIP(return, "kernel lacks the CQ ring flags word (5.8)");
@@ -182,7 +186,7 @@ TEST_F(ovf, cq_flags_word_is_left_alone_by_overflow_and_flush)
 	ASSERT_EQ(0, sq_flags(&self->r) & IORING_SQ_CQ_OVERFLOW);
 }
 
-TEST_F(ovf, wait_on_a_full_ring_with_backlog_returns_zero)
+TEST_F(overflow, wait_on_a_full_ring_with_backlog_returns_zero)
 {
 	REQUIRE_FEATURE(IORING_FEAT_EXT_ARG);
 	ASSERT_RES(CQ, submit_nops(self, CQ));
@@ -194,16 +198,13 @@ TEST_F(ovf, wait_on_a_full_ring_with_backlog_returns_zero)
 }
 
 /*
- * Kernels from before aa1df3a360a0 (6.1, which also brought
- * IORING_SETUP_DEFER_TASKRUN: that is how they are told apart) may post
- * the new CQE ahead of the backlog; there only its arrival is checked.
+ * Kernels from before aa1df3a360a0 (6.1) may post the new CQE ahead of
+ * the backlog; there only its arrival is checked.  No flag tells: the
+ * release decides (iou_versions.h).
  */
-static bool cqes_keep_order(void)
-{
-	return iou_setup_flag_supported(IORING_SETUP_DEFER_TASKRUN);
-}
+#define cqes_keep_order()	iou_overflow_keeps_cqe_order()
 
-TEST_F(ovf, submission_with_a_backlog)
+TEST_F(overflow, submission_with_a_backlog)
 {
 	struct iou_cqe c[3];
 	unsigned int head;
@@ -232,7 +233,7 @@ TEST_F(ovf, submission_with_a_backlog)
 	ASSERT_EQ(0, sq_flags(&self->r) & IORING_SQ_CQ_OVERFLOW);
 }
 
-TEST_F(ovf, submission_while_backlog_cannot_be_flushed)
+TEST_F(overflow, submission_while_backlog_cannot_be_flushed)
 {
 	unsigned int head;
 
@@ -261,13 +262,13 @@ TEST_F(ovf, submission_while_backlog_cannot_be_flushed)
  * in 6.1 together with IORING_SETUP_DEFER_TASKRUN, which marks kernels
  * that have it.
  */
-TEST_F(ovf, completion_during_a_backlog_queues_behind_it)
+TEST_F(overflow, completion_during_a_backlog_queues_behind_it)
 {
 	struct iou_cqe c[8];
 	int tfd;
 
 	if (!cqes_keep_order())
-		SKIP(return, "kernel older than 6.1 (lacks setup flag IORING_SETUP_DEFER_TASKRUN): CQEs were reordered before aa1df3a360a0");
+		SKIP(return, "kernel older than 6.1: CQEs were reordered before aa1df3a360a0");
 	tfd = iou_timerfd_ms(100);
 	ASSERT_LE(0, tfd);
 	iou_queue_poll(&self->r, tfd, 0x7777);

@@ -9,23 +9,23 @@
  */
 #include "iou.h"
 
-FIXTURE(fit) {
+FIXTURE(batch) {
 	struct iou_ring r;
 	unsigned int n;
 };
 
-FIXTURE_VARIANT(fit) {
+FIXTURE_VARIANT(batch) {
 	unsigned int cq;	/* 0: default CQ size, 2 * SQ */
 	unsigned int sq;
 };
 
-FIXTURE_VARIANT_ADD(fit, cqsize_1) { .cq = 1, .sq = 1 };
-FIXTURE_VARIANT_ADD(fit, cqsize_2) { .cq = 2, .sq = 2 };
-FIXTURE_VARIANT_ADD(fit, cqsize_8) { .cq = 8, .sq = 8 };
-FIXTURE_VARIANT_ADD(fit, cqsize_64) { .cq = 64, .sq = 64 };
-FIXTURE_VARIANT_ADD(fit, default_twice_sq_8) { .cq = 0, .sq = 8 };
+FIXTURE_VARIANT_ADD(batch, cqsize_1) { .cq = 1, .sq = 1 };
+FIXTURE_VARIANT_ADD(batch, cqsize_2) { .cq = 2, .sq = 2 };
+FIXTURE_VARIANT_ADD(batch, cqsize_8) { .cq = 8, .sq = 8 };
+FIXTURE_VARIANT_ADD(batch, cqsize_64) { .cq = 64, .sq = 64 };
+FIXTURE_VARIANT_ADD(batch, default_twice_sq_8) { .cq = 0, .sq = 8 };
 
-FIXTURE_SETUP(fit)
+FIXTURE_SETUP(batch)
 {
 	struct io_uring_params p;
 
@@ -40,7 +40,7 @@ FIXTURE_SETUP(fit)
 	ASSERT_EQ(variant->sq, self->r.sq_entries);
 }
 
-FIXTURE_TEARDOWN(fit)
+FIXTURE_TEARDOWN(batch)
 {
 	iou_ring_exit(&self->r);
 }
@@ -51,7 +51,7 @@ static bool overflowed(struct iou_ring *r)
 }
 
 /* N NOPs in full SQ batches, nothing reaped */
-static void fill(struct __test_metadata *_metadata, FIXTURE_DATA(fit) *self)
+static void fill(struct __test_metadata *_metadata, FIXTURE_DATA(batch) *self)
 {
 	unsigned int done = 0, sq = self->r.sq_entries;
 
@@ -63,7 +63,7 @@ static void fill(struct __test_metadata *_metadata, FIXTURE_DATA(fit) *self)
 	}
 }
 
-TEST_F(fit, batch_of_cq_size_fits_exactly)
+TEST_F(batch, batch_of_cq_size_fits_exactly)
 {
 	fill(_metadata, self);
 	ASSERT_EQ(self->n, iou_cq_ready(&self->r));
@@ -73,7 +73,7 @@ TEST_F(fit, batch_of_cq_size_fits_exactly)
 		ASSERT_EQ(i, iou_cqe_at(&self->r, i)->user_data);
 }
 
-TEST_F(fit, wait_for_the_whole_ring_returns_at_once)
+TEST_F(batch, wait_for_the_whole_ring_returns_at_once)
 {
 	uint64_t start;
 
@@ -87,7 +87,7 @@ TEST_F(fit, wait_for_the_whole_ring_returns_at_once)
 	ASSERT_EQ(self->n, iou_cq_ready(&self->r));
 }
 
-TEST_F(fit, one_more_cqe_overflows)
+TEST_F(batch, one_more_cqe_overflows)
 {
 	uint64_t start = iou_now_ns();
 

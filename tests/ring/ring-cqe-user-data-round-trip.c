@@ -30,19 +30,19 @@ static void patterns(__u64 *p)
 	p[n++] = 0xaaaaaaaaaaaaaaaaULL;
 }
 
-FIXTURE(ud) {
+FIXTURE(user_data) {
 	struct iou_ring r;
 	__u64 pat[NPAT];
 };
 
-FIXTURE_VARIANT(ud) {
+FIXTURE_VARIANT(user_data) {
 	unsigned int flags;
 };
 
-FIXTURE_VARIANT_ADD(ud, cqe16) { .flags = 0 };
-FIXTURE_VARIANT_ADD(ud, cqe32) { .flags = IORING_SETUP_CQE32 };
+FIXTURE_VARIANT_ADD(user_data, cqe16) { .flags = 0 };
+FIXTURE_VARIANT_ADD(user_data, cqe32) { .flags = IORING_SETUP_CQE32 };
 
-FIXTURE_SETUP(ud)
+FIXTURE_SETUP(user_data)
 {
 	if (variant->flags)
 		REQUIRE_SETUP_FLAG(IORING_SETUP_CQE32);
@@ -50,7 +50,7 @@ FIXTURE_SETUP(ud)
 	patterns(self->pat);
 }
 
-FIXTURE_TEARDOWN(ud)
+FIXTURE_TEARDOWN(user_data)
 {
 	iou_ring_exit(&self->r);
 }
@@ -59,7 +59,7 @@ FIXTURE_TEARDOWN(ud)
  * Submit the patterns as SQEs of the opcode, batch at a time (a failing
  * SQE ends its batch, so failures go one by one), and compare each CQE.
  */
-static void run(struct __test_metadata *_metadata, FIXTURE_DATA(ud) *self,
+static void run(struct __test_metadata *_metadata, FIXTURE_DATA(user_data) *self,
 		int opcode, int res, bool big_zero, unsigned int batch)
 {
 	for (unsigned int base = 0; base < NPAT; base += batch) {
@@ -87,17 +87,17 @@ static void run(struct __test_metadata *_metadata, FIXTURE_DATA(ud) *self,
 	}
 }
 
-TEST_F(ud, inline_completions_return_every_pattern)
+TEST_F(user_data, inline_completions_return_every_pattern)
 {
 	run(_metadata, self, IORING_OP_NOP, 0, variant->flags & IORING_SETUP_CQE32, 8);
 }
 
-TEST_F(ud, failed_requests_return_every_pattern)
+TEST_F(user_data, failed_requests_return_every_pattern)
 {
 	run(_metadata, self, 255, -EINVAL, false, 1);
 }
 
-TEST_F(ud, asynchronous_completions_return_every_pattern)
+TEST_F(user_data, asynchronous_completions_return_every_pattern)
 {
 	int tfd = iou_timerfd_ms(0);
 
@@ -124,7 +124,7 @@ TEST_F(ud, asynchronous_completions_return_every_pattern)
 	close(tfd);
 }
 
-TEST_F(ud, overflowed_completions_return_every_pattern)
+TEST_F(user_data, overflowed_completions_return_every_pattern)
 {
 	struct iou_cqe c[NPAT];
 	unsigned int got = 0;

@@ -6,6 +6,8 @@
  * next, and over many laps of both rings (their head and tail run past
  * the ring size and the slots are reused).
  */
+#include <pthread.h>
+
 #include "iou.h"
 
 FIXTURE(ring) {
@@ -26,9 +28,40 @@ FIXTURE_VARIANT_ADD(ring, single_issuer) { .flags = IORING_SETUP_SINGLE_ISSUER, 
 FIXTURE_VARIANT_ADD(ring, defer_taskrun) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, .batch = 64 };
 
+struct other_enter {
+	struct iou_ring *r;
+	int res;
+};
+
+static void *enter_from_another_task(void *arg)
+{
+	struct other_enter *o = arg;
+
+	/* the SQ is empty: a refused submitter gets EEXIST, an accepted one 0 */
+	o->res = iou_enter(o->r, 1, 0, 0, NULL, 0);
+	return NULL;
+}
+
+/*
+ * Each variant proves its flag: DEFER_TASKRUN by the shared proof; a
+ * SINGLE_ISSUER ring refuses another task (EEXIST).  SQE128, CQE32 and
+ * NO_SQARRAY prove themselves in every batch case: a kernel ignoring
+ * them reads the SQEs (and their user_data) or writes the CQEs at other
+ * places than the ones checked.
+ */
 FIXTURE_SETUP(ring)
 {
 	IOU_RING_INIT_OR_SKIP(&self->r, 64, variant->flags);
+	if (variant->flags & IORING_SETUP_DEFER_TASKRUN) {
+		ASSERT_MODE_PROVEN(&self->r);
+	} else if (variant->flags & IORING_SETUP_SINGLE_ISSUER) {
+		struct other_enter o = { .r = &self->r, .res = 1 };
+		pthread_t t;
+
+		ASSERT_EQ(0, pthread_create(&t, NULL, enter_from_another_task, &o));
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		ASSERT_RES(-EEXIST, o.res);
+	}
 }
 
 FIXTURE_TEARDOWN(ring)

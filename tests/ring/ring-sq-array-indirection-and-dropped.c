@@ -18,12 +18,12 @@
 
 #define ENTRIES		8
 
-FIXTURE(sqa) {
+FIXTURE(sq_array) {
 	struct iou_ring r;
 	unsigned int tail;	/* our SQ tail */
 };
 
-FIXTURE_SETUP(sqa)
+FIXTURE_SETUP(sq_array)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, ENTRIES, 0));
 	ASSERT_EQ(ENTRIES, self->r.sq_entries);
@@ -32,7 +32,7 @@ FIXTURE_SETUP(sqa)
 	self->tail = *self->r.sq_ktail;
 }
 
-FIXTURE_TEARDOWN(sqa)
+FIXTURE_TEARDOWN(sq_array)
 {
 	iou_ring_exit(&self->r);
 }
@@ -45,7 +45,7 @@ static void set_sqe(struct iou_ring *r, unsigned int i, __u64 ud)
 }
 
 /* queue SQ array entries naming SQE slots idx[0..n), publish the tail */
-static void queue(FIXTURE_DATA(sqa) *self, const unsigned int *idx, unsigned int n)
+static void queue(FIXTURE_DATA(sq_array) *self, const unsigned int *idx, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		self->r.sq_array[self->tail++ & self->r.sq_mask] = idx[i];
@@ -57,7 +57,7 @@ static __u64 cqe_ud(struct iou_ring *r, unsigned int i)
 	return iou_cqe_at(r, *r->cq_khead + i)->user_data;
 }
 
-TEST_F(sqa, array_order_decides_execution_order)
+TEST_F(sq_array, array_order_decides_execution_order)
 {
 	static const unsigned int idx[] = { 3, 1, 2, 0, 7, 4, 6, 5 };
 
@@ -70,7 +70,7 @@ TEST_F(sqa, array_order_decides_execution_order)
 		ASSERT_EQ(10 + idx[i], cqe_ud(&self->r, i));
 }
 
-TEST_F(sqa, one_sqe_named_by_several_slots_runs_for_each)
+TEST_F(sq_array, one_sqe_named_by_several_slots_runs_for_each)
 {
 	static const unsigned int idx[] = { 2, 2, 5, 2 };
 
@@ -86,7 +86,7 @@ TEST_F(sqa, one_sqe_named_by_several_slots_runs_for_each)
 	ASSERT_EQ(0, *self->r.sq_kdropped);
 }
 
-TEST_F(sqa, highest_valid_index_is_entries_minus_one)
+TEST_F(sq_array, highest_valid_index_is_entries_minus_one)
 {
 	unsigned int idx = ENTRIES - 1;
 
@@ -98,7 +98,7 @@ TEST_F(sqa, highest_valid_index_is_entries_minus_one)
 	ASSERT_EQ(0, *self->r.sq_kdropped);
 }
 
-TEST_F(sqa, out_of_range_index_is_dropped_and_ends_the_submission)
+TEST_F(sq_array, out_of_range_index_is_dropped_and_ends_the_submission)
 {
 	static const unsigned int idx[] = { 0, ENTRIES, 1 };
 
@@ -119,7 +119,7 @@ TEST_F(sqa, out_of_range_index_is_dropped_and_ends_the_submission)
 	ASSERT_EQ(1, *self->r.sq_kdropped);
 }
 
-TEST_F(sqa, dropped_first_slot_submits_nothing_but_is_consumed)
+TEST_F(sq_array, dropped_first_slot_submits_nothing_but_is_consumed)
 {
 	static const unsigned int idx[] = { 0xffffffffu, 0 };
 
@@ -135,7 +135,7 @@ TEST_F(sqa, dropped_first_slot_submits_nothing_but_is_consumed)
 }
 
 /* the submission came up short: GETEVENTS does not wait for the rest */
-TEST_F(sqa, drop_skips_the_getevents_wait)
+TEST_F(sq_array, drop_skips_the_getevents_wait)
 {
 	static const unsigned int idx[] = { 0, ENTRIES + 3, 1 };
 
@@ -146,7 +146,7 @@ TEST_F(sqa, drop_skips_the_getevents_wait)
 	ASSERT_EQ(1, iou_cq_ready(&self->r));
 }
 
-TEST_F(sqa, dropped_counts_every_bad_index_and_never_goes_down)
+TEST_F(sq_array, dropped_counts_every_bad_index_and_never_goes_down)
 {
 	static const unsigned int bad[] = {
 		ENTRIES, ENTRIES + 1, 2 * ENTRIES, 0x80000000u, 0xffffffffu,
@@ -169,7 +169,7 @@ TEST_F(sqa, dropped_counts_every_bad_index_and_never_goes_down)
 }
 
 /* the array is read when the slot is consumed, not when it is queued */
-TEST_F(sqa, array_slot_is_read_at_submission)
+TEST_F(sq_array, array_slot_is_read_at_submission)
 {
 	unsigned int idx = 6;
 

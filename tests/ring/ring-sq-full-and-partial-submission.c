@@ -17,17 +17,17 @@
 #define ENTRIES		4
 #define BAD_FLAG	0x80	/* an IOSQE_ bit no kernel up to 6.18 knows */
 
-FIXTURE(sub) {
+FIXTURE(submit) {
 	struct iou_ring r;
 };
 
-FIXTURE_SETUP(sub)
+FIXTURE_SETUP(submit)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, ENTRIES, 0));
 	ASSERT_EQ(ENTRIES, self->r.sq_entries);
 }
 
-FIXTURE_TEARDOWN(sub)
+FIXTURE_TEARDOWN(submit)
 {
 	iou_ring_exit(&self->r);
 }
@@ -37,7 +37,7 @@ static struct io_uring_cqe *cqe_no(struct iou_ring *r, unsigned int i)
 	return iou_cqe_at(r, *r->cq_khead + i);
 }
 
-TEST_F(sub, full_sq_has_no_slot_until_consumed)
+TEST_F(submit, full_sq_has_no_slot_until_consumed)
 {
 	for (unsigned int i = 0; i < ENTRIES; i++)
 		ASSERT_NE(NULL, iou_get_sqe(&self->r));
@@ -51,7 +51,7 @@ TEST_F(sub, full_sq_has_no_slot_until_consumed)
 	ASSERT_EQ(ENTRIES, iou_cq_ready(&self->r));
 }
 
-TEST_F(sub, tail_beyond_a_ring_is_consumed_one_ring_at_a_time)
+TEST_F(submit, tail_beyond_a_ring_is_consumed_one_ring_at_a_time)
 {
 	for (unsigned int i = 0; i < ENTRIES; i++)
 		iou_prep_nop(iou_get_sqe(&self->r), 0x10 + i);
@@ -80,7 +80,7 @@ static struct io_uring_cqe *cqe_of(struct iou_ring *r, unsigned int n, __u64 ud)
  * (The error CQE and the NOP's may be posted in either order: 5.10 posts
  * the error at once and batches the NOP's.)
  */
-TEST_F(sub, failing_sqe_ends_the_submission_and_counts_itself)
+TEST_F(submit, failing_sqe_ends_the_submission_and_counts_itself)
 {
 	struct io_uring_cqe *c;
 
@@ -105,7 +105,7 @@ TEST_F(sub, failing_sqe_ends_the_submission_and_counts_itself)
 	ASSERT_EQ(0x23, cqe_no(&self->r, 3)->user_data);
 }
 
-TEST_F(sub, failing_first_sqe_counts_one)
+TEST_F(submit, failing_first_sqe_counts_one)
 {
 	iou_prep_nop(iou_get_sqe(&self->r), 1);
 	iou_prep_nop(iou_get_sqe(&self->r), 2);
@@ -121,7 +121,7 @@ TEST_F(sub, failing_first_sqe_counts_one)
  * GETEVENTS with min_complete 2 would wait forever for the NOP that was
  * not submitted; a short submission returns without waiting.
  */
-TEST_F(sub, failing_sqe_skips_the_getevents_wait)
+TEST_F(submit, failing_sqe_skips_the_getevents_wait)
 {
 	iou_prep_nop(iou_get_sqe(&self->r), 1);
 	iou_prep_nop(iou_get_sqe(&self->r), 2);

@@ -21,13 +21,13 @@
 
 #define UD	0x5eedf00dcafe1234ULL
 
-FIXTURE(bad) {
+FIXTURE(invalid) {
 	struct iou_ring r;
 	int fd;
 	int p[2];
 };
 
-FIXTURE_SETUP(bad)
+FIXTURE_SETUP(invalid)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	self->fd = iou_scratch_file("f", 4096, 0);
@@ -35,7 +35,7 @@ FIXTURE_SETUP(bad)
 	ASSERT_EQ(0, pipe2(self->p, O_CLOEXEC));
 }
 
-FIXTURE_TEARDOWN(bad)
+FIXTURE_TEARDOWN(invalid)
 {
 	iou_ring_exit(&self->r);
 	close(self->fd);
@@ -62,7 +62,7 @@ static struct io_uring_sqe *nop(struct iou_ring *r)
 	return sqe;
 }
 
-static struct io_uring_sqe *poll_add(FIXTURE_DATA(bad) *self)
+static struct io_uring_sqe *poll_add(FIXTURE_DATA(invalid) *self)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
 
@@ -72,7 +72,7 @@ static struct io_uring_sqe *poll_add(FIXTURE_DATA(bad) *self)
 	return sqe;
 }
 
-static struct io_uring_sqe *fsync_sqe(FIXTURE_DATA(bad) *self)
+static struct io_uring_sqe *fsync_sqe(FIXTURE_DATA(invalid) *self)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
 
@@ -81,7 +81,7 @@ static struct io_uring_sqe *fsync_sqe(FIXTURE_DATA(bad) *self)
 	return sqe;
 }
 
-TEST_F(bad, unknown_sqe_flag_is_einval)
+TEST_F(invalid, unknown_sqe_flag_is_einval)
 {
 	nop(&self->r)->flags = 0x80;
 	ASSERT_SQE_FAILS(self, EINVAL);
@@ -95,7 +95,7 @@ TEST_F(bad, unknown_sqe_flag_is_einval)
 	ASSERT_SQE_FAILS(self, 0);
 }
 
-TEST_F(bad, opcode_past_the_last_is_einval)
+TEST_F(invalid, opcode_past_the_last_is_einval)
 {
 	unsigned int last = iou_probe_nr_ops();
 
@@ -107,7 +107,7 @@ TEST_F(bad, opcode_past_the_last_is_einval)
 	}
 }
 
-TEST_F(bad, unregistered_personality_is_einval)
+TEST_F(invalid, unregistered_personality_is_einval)
 {
 	nop(&self->r)->personality = 0x7fff;
 	ASSERT_SQE_FAILS(self, EINVAL);
@@ -115,7 +115,7 @@ TEST_F(bad, unregistered_personality_is_einval)
 	ASSERT_SQE_FAILS(self, EINVAL);
 }
 
-TEST_F(bad, buffer_select_where_no_buffers_are_selected_is_eopnotsupp)
+TEST_F(invalid, buffer_select_where_no_buffers_are_selected_is_eopnotsupp)
 {
 	nop(&self->r)->flags = IOSQE_BUFFER_SELECT;
 	ASSERT_SQE_FAILS(self, EOPNOTSUPP);
@@ -123,14 +123,14 @@ TEST_F(bad, buffer_select_where_no_buffers_are_selected_is_eopnotsupp)
 	ASSERT_SQE_FAILS(self, EOPNOTSUPP);
 }
 
-TEST_F(bad, fixed_file_without_registered_files_is_ebadf)
+TEST_F(invalid, fixed_file_without_registered_files_is_ebadf)
 {
 	fsync_sqe(self)->flags = IOSQE_FIXED_FILE;
 	self->r.sqes[(self->r.sqe_tail - 1) & self->r.sq_mask].fd = 0;
 	ASSERT_SQE_FAILS(self, EBADF);
 }
 
-TEST_F(bad, poll_add_reserved_fields_are_einval)
+TEST_F(invalid, poll_add_reserved_fields_are_einval)
 {
 	struct io_uring_sqe *sqe;
 
@@ -147,7 +147,7 @@ TEST_F(bad, poll_add_reserved_fields_are_einval)
 	ASSERT_SQE_FAILS(self, -POLLOUT);
 }
 
-TEST_F(bad, fsync_reserved_fields_are_einval)
+TEST_F(invalid, fsync_reserved_fields_are_einval)
 {
 	fsync_sqe(self)->addr = 1;
 	ASSERT_SQE_FAILS(self, EINVAL);
@@ -158,7 +158,7 @@ TEST_F(bad, fsync_reserved_fields_are_einval)
 }
 
 /* failures leave nothing behind that affects the next submissions */
-TEST_F(bad, each_failure_is_one_cqe_of_its_own)
+TEST_F(invalid, each_failure_is_one_cqe_of_its_own)
 {
 	struct iou_cqe c[4];
 

@@ -19,6 +19,9 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("917257daa0fe", "", "",
+			"io_uring: only test SQPOLL cpu after we've verified it")));
+
 /*
  * The setup flags this kernel knows: IORING_REGISTER_QUERY says so from
  * 6.18 on; an older kernel knows at most the 19 flags of 6.18.

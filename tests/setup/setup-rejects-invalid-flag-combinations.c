@@ -20,55 +20,55 @@
 #include "iou.h"
 #include "iou_versions.h"
 
-FIXTURE(bad) {
+FIXTURE(refused) {
 	int unused;
 };
 
-FIXTURE_VARIANT(bad) {
+FIXTURE_VARIANT(refused) {
 	unsigned int flags;
 	int err;
 };
 
-FIXTURE_VARIANT_ADD(bad, sq_aff_without_sqpoll) {
+FIXTURE_VARIANT_ADD(refused, sq_aff_without_sqpoll) {
 	.flags = IORING_SETUP_SQ_AFF, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, taskrun_flag_alone) {
+FIXTURE_VARIANT_ADD(refused, taskrun_flag_alone) {
 	.flags = IORING_SETUP_TASKRUN_FLAG, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, taskrun_flag_with_single_issuer_only) {
+FIXTURE_VARIANT_ADD(refused, taskrun_flag_with_single_issuer_only) {
 	.flags = IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SINGLE_ISSUER,
 	.err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, defer_taskrun_without_single_issuer) {
+FIXTURE_VARIANT_ADD(refused, defer_taskrun_without_single_issuer) {
 	.flags = IORING_SETUP_DEFER_TASKRUN, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, defer_taskrun_taskrun_flag_without_single_issuer) {
+FIXTURE_VARIANT_ADD(refused, defer_taskrun_taskrun_flag_without_single_issuer) {
 	.flags = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
 	.err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, sqpoll_with_coop_taskrun) {
+FIXTURE_VARIANT_ADD(refused, sqpoll_with_coop_taskrun) {
 	.flags = IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, sqpoll_with_coop_taskrun_and_taskrun_flag) {
+FIXTURE_VARIANT_ADD(refused, sqpoll_with_coop_taskrun_and_taskrun_flag) {
 	.flags = IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN |
 		 IORING_SETUP_TASKRUN_FLAG, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, sqpoll_with_defer_taskrun) {
+FIXTURE_VARIANT_ADD(refused, sqpoll_with_defer_taskrun) {
 	.flags = IORING_SETUP_SQPOLL | IORING_SETUP_DEFER_TASKRUN |
 		 IORING_SETUP_SINGLE_ISSUER, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, hybrid_iopoll_without_iopoll) {
+FIXTURE_VARIANT_ADD(refused, hybrid_iopoll_without_iopoll) {
 	.flags = IORING_SETUP_HYBRID_IOPOLL, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, registered_fd_only_without_no_mmap) {
+FIXTURE_VARIANT_ADD(refused, registered_fd_only_without_no_mmap) {
 	.flags = IORING_SETUP_REGISTERED_FD_ONLY, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, cqe32_with_cqe_mixed) {
+FIXTURE_VARIANT_ADD(refused, cqe32_with_cqe_mixed) {
 	.flags = IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED, .err = EINVAL };
-FIXTURE_VARIANT_ADD(bad, no_mmap_without_user_memory) {
+FIXTURE_VARIANT_ADD(refused, no_mmap_without_user_memory) {
 	.flags = IORING_SETUP_NO_MMAP, .err = EFAULT };
 
-FIXTURE_SETUP(bad)
+FIXTURE_SETUP(refused)
 {
 	/* every flag of the combination must be known, or EINVAL proves nothing */
 	REQUIRE_SETUP_FLAGS(variant->flags);
 }
 
-FIXTURE_TEARDOWN(bad)
+FIXTURE_TEARDOWN(refused)
 {
 }
 
-TEST_F(bad, refused_with_exact_errno)
+TEST_F(refused, refused_with_exact_errno)
 {
 	struct io_uring_params p;
 	int next = iou_lowest_free_fd();

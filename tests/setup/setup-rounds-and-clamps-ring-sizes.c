@@ -18,6 +18,9 @@
  */
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("88ec3211e463", "", "",
+			"io_uring: round-up cq size before comparing with rounded sq size")));
+
 static void check_ring(struct __test_metadata *_metadata, unsigned int entries,
 		       unsigned int flags, unsigned int cq_in,
 		       unsigned int want_sq, unsigned int want_cq)

@@ -20,7 +20,9 @@
 
 #include "iou.h"
 
-IOU_REQUIRES(.setup_flags = IORING_SETUP_SINGLE_ISSUER);
+IOU_REQUIRES(.setup_flags = IORING_SETUP_SINGLE_ISSUER,
+	     .fixes = IOU_FIXES(IOU_FIX("d7cce96c449e", "", "",
+			"io_uring: limit registration w/ SINGLE_ISSUER")));
 
 struct call {
 	struct iou_ring *r;

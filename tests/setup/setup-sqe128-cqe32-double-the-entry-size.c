@@ -12,11 +12,33 @@
  */
 #include "iou.h"
 
-/* NOP_CQE32 came with CQE_MIXED in 6.18: probe by that flag */
-#define REQUIRE_NOP_CQE32() do {					\
-	if (!iou_setup_flag_supported(IORING_SETUP_CQE_MIXED))		\
-		SKIP(return, "kernel lacks IORING_NOP_CQE32 (6.18)");	\
-	} while (0)
+/*
+ * IORING_NOP_CQE32 (6.18): a NOP with it on a CQE32 ring completes with
+ * 0; a kernel that does not know the flag refuses it with EINVAL, which
+ * means absence only on a kernel with nothing newer than 6.18.
+ */
+static enum iou_have have_nop_cqe32(char *why, size_t len)
+{
+	enum iou_have big = iou_have_setup_flags(IORING_SETUP_CQE32, why, len);
+	struct iou_ring r;
+	struct iou_cqe cqe;
+	int res;
+
+	if (big != IOU_PRESENT)
+		return big;
+	res = iou_ring_init(&r, 2, IORING_SETUP_CQE32);
+	if (!res) {
+		struct io_uring_sqe *sqe = iou_get_sqe(&r);
+
+		iou_prep_nop(sqe, 1);
+		sqe->nop_flags = IORING_NOP_CQE32;
+		res = iou_run_one(&r, &cqe);
+		iou_ring_exit(&r);
+	}
+	return iou_have_by_result(res, 0, IOU_V(6, 18), "IORING_NOP_CQE32", why, len);
+}
+
+#define REQUIRE_NOP_CQE32()	IOU_REQUIRE(have_nop_cqe32(__why, sizeof(__why)))
 
 TEST(sqe128_sqes_are_128_bytes_apart)
 {
