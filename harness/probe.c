@@ -980,7 +980,8 @@ enum iou_have iou_have_timeout_update(unsigned int flags, char *why, size_t len)
 
 /*
  * IORING_OP_ASYNC_CANCEL accepts these cancel_flags: nothing to cancel is
- * -ENOENT (0 cancelled with CANCEL_ALL).  What the kernel accepts it must
+ * -ENOENT (0 cancelled with CANCEL_ALL; -EBADF for a fixed descriptor on a
+ * ring without a file table).  What the kernel accepts it must
  * honour: Debian's 6.1.192 accepts CANCEL_USERDATA and CANCEL_OP from a
  * partial backport but poll and timeout requests ignore them, a kernel
  * bug (tests/known-issues), not a missing feature.
@@ -998,7 +999,9 @@ enum iou_have iou_have_cancel_flags(unsigned int flags, char *why, size_t len)
 	close(fds[0]);
 	close(fds[1]);
 	snprintf(what, sizeof(what), "cancel flags %#x", flags);
-	return have_by_probe(ret, &cqe, flags & IORING_ASYNC_CANCEL_ALL ? 0 : -ENOENT,
+	/* no file table: a fixed descriptor cannot be looked up (-EBADF) */
+	return have_by_probe(ret, &cqe, flags & IORING_ASYNC_CANCEL_FD_FIXED ? -EBADF :
+			     flags & IORING_ASYNC_CANCEL_ALL ? 0 : -ENOENT,
 			     flags_version(flags, cancel_flag_version,
 					   ARRAY_LEN(cancel_flag_version)), what, why, len);
 }
