@@ -21,7 +21,8 @@
  * both results and both states.  Where the opcode is defined to differ,
  * the row says why (differs) and the program's expect() hook gives the
  * opcode's result; the inline and io-wq sides must then agree with each
- * other, in result and state.
+ * other, in result and state.  A row whose io-wq side is another
+ * program's subject says so (no_async) and runs inline only.
  *
  * A row also names the call's result it is about (twin_res, or
  * IOU_TWIN_ANY where that depends on the file system): a row whose
@@ -61,7 +62,8 @@
 /* the fields every row starts with */
 #define IOU_TWIN_ROW_FIELDS						\
 	int twin_res;		/* what the call gives, or IOU_TWIN_ANY */ \
-	const char *differs	/* why the opcode's result differs, or NULL */
+	const char *differs;	/* why the opcode's result differs, or NULL */ \
+	const char *no_async	/* why the io-wq side is left out, or NULL */
 
 struct iou_twin_row {
 	IOU_TWIN_ROW_FIELDS;
@@ -497,7 +499,13 @@ static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct
 	ASSERT_EQ(0, mprotect(mem + IOU_TWIN_BUF, IOU_PAGE_SIZE, PROT_NONE));
 	for (int side = 0; side < IOU_TWIN_SIDES; side++) {
 		struct iou_twin_run s = { .priv = priv };
-		int ret = iou_twin_side_begin(&s, (enum iou_twin_side)side, mem);
+		int ret;
+
+		res[side] = 0;
+		state[side][0] = 0;
+		if (side == IOU_TWIN_ASYNC && tr->no_async)
+			continue;
+		ret = iou_twin_side_begin(&s, (enum iou_twin_side)side, mem);
 
 		ASSERT_RES(0, ret);
 		ret = ops->setup(&s, row);
@@ -522,6 +530,8 @@ static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct
 	if (tr->differs && ops->expect)
 		want = ops->expect(want, row);
 	for (int side = IOU_TWIN_RING; side < IOU_TWIN_SIDES; side++) {
+		if (side == IOU_TWIN_ASYNC && tr->no_async)
+			break;
 		int ref = tr->differs ? IOU_TWIN_RING : IOU_TWIN_CALL;
 		bool same = !strcmp(state[ref], state[side]);
 
