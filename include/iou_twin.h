@@ -271,6 +271,62 @@ static inline void *iou_twin_ptr(struct iou_twin_run *s, enum iou_ptr_kind kind)
 	return NULL;
 }
 
+/* ---- a directory tree and the paths a row names --------------------------- */
+
+/*
+ * The tree namespace rows work in, made in the side's directory:
+ *   file       8 KiB of the pattern      other     5 bytes
+ *   dir/       holding inner (5 bytes)   emptydir/
+ *   link -> file                         dangling -> nowhere
+ *   loop -> loop (ELOOP)
+ */
+static inline int iou_twin_tree(struct iou_twin_run *s)
+{
+	int fd = iou_twin_file(s->dirfd, "file", IOU_TWIN_FILE_SIZE);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	if ((fd = iou_twin_file(s->dirfd, "other", 5)) < 0)
+		return fd;
+	close(fd);
+	if (mkdirat(s->dirfd, "dir", 0755) || mkdirat(s->dirfd, "emptydir", 0755) ||
+	    symlinkat("file", s->dirfd, "link") || symlinkat("nowhere", s->dirfd, "dangling") ||
+	    symlinkat("loop", s->dirfd, "loop"))
+		return -errno;
+	if ((fd = iou_twin_file(s->dirfd, "dir/inner", 5)) < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* paths that are not strings: resolved by iou_twin_path() */
+#define IOU_PATH_NULL		((const char *)1)
+#define IOU_PATH_FAULT		((const char *)2)
+#define IOU_PATH_TOO_LONG	((const char *)3)	/* PATH_MAX bytes: ENAMETOOLONG */
+#define IOU_PATH_NAME_TOO_LONG	((const char *)4)	/* a 256-byte component */
+
+static inline const char *iou_twin_path(const char *p)
+{
+	static char too_long[4097], name_too_long[257];
+
+	if (p == IOU_PATH_NULL)
+		return NULL;
+	if (p == IOU_PATH_FAULT)
+		return iou_fault_ptr();
+	if (p == IOU_PATH_TOO_LONG) {
+		memset(too_long, 'a', sizeof(too_long) - 1);
+		for (size_t i = 100; i < sizeof(too_long) - 1; i += 100)
+			too_long[i] = '/';
+		return too_long;
+	}
+	if (p == IOU_PATH_NAME_TOO_LONG) {
+		memset(name_too_long, 'n', sizeof(name_too_long) - 1);
+		return name_too_long;
+	}
+	return p;
+}
+
 /* ---- visible state ----------------------------------------------------------- */
 
 static inline uint64_t iou_twin_hash(const void *p, size_t len, uint64_t h)
