@@ -58,6 +58,8 @@
 
 /* a row's twin_res when the call's result depends on the file system */
 #define IOU_TWIN_ANY		INT32_MIN
+/* ... when it is some count or descriptor, not an error */
+#define IOU_TWIN_NONNEG		(INT32_MIN + 1)
 
 /* the fields every row starts with */
 #define IOU_TWIN_ROW_FIELDS						\
@@ -85,6 +87,7 @@ struct iou_twin_run {
 	int fd[IOU_TWIN_NFD];	/* descriptors of the setup (-1: none) */
 	int use[IOU_TWIN_NFD];	/* numbers the row uses (may be closed or bad) */
 	unsigned char *buf;	/* IOU_TWIN_BUF bytes and a PROT_NONE page after */
+	int res;		/* the side's result, for the state() and done() hooks */
 	void *priv;		/* the program's own */
 };
 
@@ -379,6 +382,25 @@ static inline int iou_twin_name_cmp(const void *a, const void *b)
 }
 
 /*
+ * What descriptor fd is (for opcodes that make one): status flags,
+ * close-on-exec, type and size, and offset; it is then closed.
+ */
+static inline void iou_twin_describe_fd(int fd, char *out, size_t len)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		iou_twin_appendf(out, len, "new fd: none\n");
+		return;
+	}
+	iou_twin_appendf(out, len, "new fd: flags %#x fd flags %#x mode %o size %lld offset %lld\n",
+			 (unsigned int)fcntl(fd, F_GETFL), (unsigned int)fcntl(fd, F_GETFD),
+			 (unsigned int)st.st_mode, (long long)st.st_size,
+			 (long long)lseek(fd, 0, SEEK_CUR));
+	close(fd);
+}
+
+/*
  * Every entry of the directory dirfd, sorted, recursively: type, mode,
  * size, links, content checksum or link target, user.* xattrs.  Inode
  * numbers and times differ between sides and are left out.
@@ -572,16 +594,23 @@ static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct
 			res[side] = ops->call(&s, row);
 		else
 			res[side] = iou_twin_run_ring(_metadata, r, &s, ops, row);
+		s.res = res[side];
 		iou_twin_snapshot(&s, ops, row, state[side], IOU_TWIN_STATE);
 		iou_twin_side_end(&s, ops, row);
 	}
 	munmap(mem, map);
 
-	if (tr->twin_res != IOU_TWIN_ANY && tr->twin_res != res[IOU_TWIN_CALL])
-		TH_LOG("the system call gave %s where the row expects %s: the row's state is not what it says",
-		       iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(tr->twin_res));
-	if (tr->twin_res != IOU_TWIN_ANY)
+	if (tr->twin_res == IOU_TWIN_NONNEG) {
+		if (res[IOU_TWIN_CALL] < 0)
+			TH_LOG("the system call gave %s where the row expects success: the row's state is not what it says",
+			       iou_res_str(res[IOU_TWIN_CALL]));
+		EXPECT_LE(0, res[IOU_TWIN_CALL]);
+	} else if (tr->twin_res != IOU_TWIN_ANY) {
+		if (tr->twin_res != res[IOU_TWIN_CALL])
+			TH_LOG("the system call gave %s where the row expects %s: the row's state is not what it says",
+			       iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(tr->twin_res));
 		EXPECT_EQ(tr->twin_res, res[IOU_TWIN_CALL]);
+	}
 	want = res[IOU_TWIN_CALL];
 	if (tr->differs && ops->expect)
 		want = ops->expect(want, row);
