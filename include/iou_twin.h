@@ -114,8 +114,10 @@ struct iou_twin_ops {
  * Descriptors by kind, made in the side's directory: IOU_FD_FILE is
  * "file" (the 8 KiB pattern) opened O_RDWR; the pipe kinds are
  * non-blocking and their read end holds "pipe data", and so does the
- * socket (one end of a non-blocking AF_UNIX stream pair); IOU_FD_CLOSED is a
- * number that was just closed; IOU_FD_BAD is far above any open one.
+ * socket (one end of a non-blocking AF_UNIX stream pair); their other
+ * end goes to s->fd[slot + 2] (so slot is 0 or 1); IOU_FD_CLOSED is a
+ * number that was just closed (200 or above, which no later open of the
+ * row takes); IOU_FD_BAD is far above any open one.
  */
 enum iou_fd_kind {
 	IOU_FD_NONE,
@@ -219,8 +221,8 @@ static inline int iou_twin_fd(struct iou_twin_run *s, int slot, enum iou_fd_kind
 			close(p[1]);
 			return -EIO;
 		}
-		/* the other end goes to the last slot, kept open */
-		s->fd[IOU_TWIN_NFD - 1] = kind == IOU_FD_PIPE_R ? p[1] : p[0];
+		/* the other end goes to slot + 2, kept open */
+		s->fd[slot + 2] = kind == IOU_FD_PIPE_R ? p[1] : p[0];
 		fd = kind == IOU_FD_PIPE_R ? p[0] : p[1];
 		break;
 	case IOU_FD_SOCK:
@@ -231,14 +233,19 @@ static inline int iou_twin_fd(struct iou_twin_run *s, int slot, enum iou_fd_kind
 			close(p[1]);
 			return -EIO;
 		}
-		s->fd[IOU_TWIN_NFD - 1] = p[1];
+		s->fd[slot + 2] = p[1];
 		fd = p[0];
 		break;
 	case IOU_FD_DEVNULL:
 		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		break;
 	case IOU_FD_CLOSED:
-		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		/* above the lowest free numbers, so later opens do not reuse it */
+		ret = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (ret < 0)
+			return -errno;
+		fd = fcntl(ret, F_DUPFD_CLOEXEC, 200);
+		close(ret);
 		if (fd < 0)
 			return -errno;
 		close(fd);
