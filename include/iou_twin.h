@@ -662,13 +662,84 @@ struct iou_sqe_field {
 #define IOU_SQE_FIELD(f)	{ #f, offsetof(struct io_uring_sqe, f),	\
 				  sizeof(((struct io_uring_sqe *)0)->f) }
 
-/* set the field to a non-zero value (1, or 1 in each 32-bit half) */
+/* set the field to a non-zero value: 1 in its lowest byte */
 static inline void iou_sqe_field_poke(struct io_uring_sqe *sqe, const struct iou_sqe_field *f)
 {
 	unsigned char *p = (unsigned char *)sqe + f->off;
 
 	memset(p, 0, f->size);
 	p[0] = 1;
+}
+
+/*
+ * A program's valid request of each opcode it covers, made in a fresh
+ * side directory: setup builds what it needs (0 or -errno), prep fills
+ * the SQE, done releases what the request made (res: its result).
+ */
+struct iou_rsv_ops {
+	int (*setup)(struct iou_twin_run *s, int opcode);
+	void (*prep)(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe);
+	void (*done)(struct iou_twin_run *s, int opcode, int res);
+};
+
+static inline int iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring *r,
+			      const struct iou_rsv_ops *ops, int opcode,
+			      const struct iou_sqe_field *f, enum iou_twin_side side,
+			      unsigned char *mem)
+{
+	struct iou_twin_run s = { 0 };
+	struct io_uring_sqe *sqe;
+	struct iou_cqe cqe = { 0 };
+	int ret = iou_twin_side_begin(&s, side, mem);
+
+	if (!ret)
+		ret = ops->setup(&s, opcode);
+	if (ret) {
+		TH_LOG("setup for %s failed: %s", iou_opcode_name(opcode), iou_res_str(ret));
+		return INT32_MIN;
+	}
+	sqe = iou_get_sqe(r);
+	ops->prep(&s, opcode, sqe);
+	if (f)
+		iou_sqe_field_poke(sqe, f);
+	sqe->user_data = IOU_TWIN_UD(side);
+	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
+	EXPECT_EQ(IOU_TWIN_UD(side), cqe.user_data);
+	EXPECT_EQ(0u, cqe.flags);
+	if (ops->done)
+		ops->done(&s, opcode, cqe.res);
+	iou_twin_side_end(&s, &(struct iou_twin_ops){ 0 }, NULL);
+	return cqe.res;
+}
+
+/*
+ * The opcode's valid request completes with some res >= 0; the same
+ * request with field f set must complete with -EINVAL if refused, else
+ * with that same res.
+ */
+static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
+				 const struct iou_rsv_ops *ops, int opcode,
+				 const struct iou_sqe_field *f, bool refused)
+{
+	size_t map = IOU_TWIN_BUF + IOU_PAGE_SIZE;
+	unsigned char *mem = mmap(NULL, map, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int base, poked;
+
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, mprotect(mem + IOU_TWIN_BUF, IOU_PAGE_SIZE, PROT_NONE));
+	base = iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_RING, mem);
+	if (base < 0)
+		TH_LOG("%s without %s set: %s (the request must be valid)",
+		       iou_opcode_name(opcode), f->name, iou_res_str(base));
+	ASSERT_LE(0, base);
+	poked = iou_rsv_run(_metadata, r, ops, opcode, f, IOU_TWIN_ASYNC, mem);
+	munmap(mem, map);
+	if (poked != (refused ? -EINVAL : base))
+		TH_LOG("%s with %s set: %s, expected %s (%s)", iou_opcode_name(opcode), f->name,
+		       iou_res_str(poked), iou_res_str(refused ? -EINVAL : base),
+		       refused ? "refused at prep" : "ignored");
+	ASSERT_EQ(refused ? -EINVAL : base, poked);
 }
 
 #endif /* IOU_TWIN_H */
