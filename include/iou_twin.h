@@ -657,18 +657,21 @@ static inline void iou_twin_check(struct __test_metadata *_metadata, struct iou_
 struct iou_sqe_field {
 	const char *name;
 	unsigned int off, size;
+	unsigned char value;	/* its lowest byte; 0 means 1 */
 };
 
 #define IOU_SQE_FIELD(f)	{ #f, offsetof(struct io_uring_sqe, f),	\
-				  sizeof(((struct io_uring_sqe *)0)->f) }
+				  sizeof(((struct io_uring_sqe *)0)->f), 0 }
+#define IOU_SQE_FIELD_V(f, v)	{ #f, offsetof(struct io_uring_sqe, f),	\
+				  sizeof(((struct io_uring_sqe *)0)->f), (v) }
 
-/* set the field to a non-zero value: 1 in its lowest byte */
+/* set the field to a non-zero value in its lowest byte */
 static inline void iou_sqe_field_poke(struct io_uring_sqe *sqe, const struct iou_sqe_field *f)
 {
 	unsigned char *p = (unsigned char *)sqe + f->off;
 
 	memset(p, 0, f->size);
-	p[0] = 1;
+	p[0] = f->value ? f->value : 1;
 }
 
 /*
@@ -685,9 +688,9 @@ struct iou_rsv_ops {
 static inline int iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring *r,
 			      const struct iou_rsv_ops *ops, int opcode,
 			      const struct iou_sqe_field *f, enum iou_twin_side side,
-			      unsigned char *mem)
+			      unsigned char *mem, void *priv)
 {
-	struct iou_twin_run s = { 0 };
+	struct iou_twin_run s = { .priv = priv };
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe = { 0 };
 	int ret = iou_twin_side_begin(&s, side, mem);
@@ -717,9 +720,9 @@ static inline int iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring
  * request with field f set must complete with -EINVAL if refused, else
  * with that same res.
  */
-static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
-				 const struct iou_rsv_ops *ops, int opcode,
-				 const struct iou_sqe_field *f, bool refused)
+static inline void iou_rsv_check_priv(struct __test_metadata *_metadata, struct iou_ring *r,
+				      const struct iou_rsv_ops *ops, int opcode,
+				      const struct iou_sqe_field *f, bool refused, void *priv)
 {
 	size_t map = IOU_TWIN_BUF + IOU_PAGE_SIZE;
 	unsigned char *mem = mmap(NULL, map, PROT_READ | PROT_WRITE,
@@ -728,18 +731,25 @@ static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_r
 
 	ASSERT_NE(MAP_FAILED, mem);
 	ASSERT_EQ(0, mprotect(mem + IOU_TWIN_BUF, IOU_PAGE_SIZE, PROT_NONE));
-	base = iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_RING, mem);
+	base = iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_RING, mem, priv);
 	if (base < 0)
 		TH_LOG("%s without %s set: %s (the request must be valid)",
 		       iou_opcode_name(opcode), f->name, iou_res_str(base));
 	ASSERT_LE(0, base);
-	poked = iou_rsv_run(_metadata, r, ops, opcode, f, IOU_TWIN_ASYNC, mem);
+	poked = iou_rsv_run(_metadata, r, ops, opcode, f, IOU_TWIN_ASYNC, mem, priv);
 	munmap(mem, map);
 	if (poked != (refused ? -EINVAL : base))
 		TH_LOG("%s with %s set: %s, expected %s (%s)", iou_opcode_name(opcode), f->name,
 		       iou_res_str(poked), iou_res_str(refused ? -EINVAL : base),
 		       refused ? "refused at prep" : "ignored");
 	ASSERT_EQ(refused ? -EINVAL : base, poked);
+}
+
+static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
+				 const struct iou_rsv_ops *ops, int opcode,
+				 const struct iou_sqe_field *f, bool refused)
+{
+	iou_rsv_check_priv(_metadata, r, ops, opcode, f, refused, NULL);
 }
 
 #endif /* IOU_TWIN_H */
