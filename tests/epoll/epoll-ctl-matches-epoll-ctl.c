@@ -58,7 +58,9 @@ ROW(epfd_is_not_epoll, -EINVAL, ADD, PIPE_B, EPOLLIN, .epfd = IOU_FD_FILE);
 ROW(epfd_closed, -EBADF, ADD, PIPE_B, EPOLLIN, .epfd = IOU_FD_CLOSED);
 
 struct ctl_state {
-	int epfd, target;
+	int instance;		/* the epoll instance, whose list is compared */
+	int epfd;		/* what the row passes as epfd */
+	int target;
 	struct epoll_event ev;
 };
 
@@ -74,13 +76,13 @@ static int setup(struct iou_twin_run *s, const void *row)
 	if ((ret = iou_twin_fd(s, 0, IOU_FD_PIPE_R)) ||
 	    (ret = iou_twin_fd(s, 1, v->target == SOCKET ? IOU_FD_SOCK : IOU_FD_PIPE_R)))
 		return ret;
-	st.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (st.epfd < 0)
+	st.instance = st.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (st.instance < 0)
 		return -errno;
-	if (epoll_ctl(st.epfd, EPOLL_CTL_ADD, s->use[0], &ev))
+	if (epoll_ctl(st.instance, EPOLL_CTL_ADD, s->use[0], &ev))
 		return -errno;
 	st.target = v->target == PIPE_A ? s->use[0] :
-		    v->target == EPFD_ITSELF ? st.epfd :
+		    v->target == EPFD_ITSELF ? st.instance :
 		    v->target == FILE_FD ? iou_twin_file(s->dirfd, "file", 10) :
 		    v->target == CLOSED ? IOU_FD_BAD_NR : s->use[1];
 	if (st.target < 0)
@@ -90,14 +92,9 @@ static int setup(struct iou_twin_run *s, const void *row)
 	if (v->epfd != IOU_FD_NONE) {
 		if ((ret = iou_twin_fd(s, 2, v->epfd)))
 			return ret;
-		st.epfd = -st.epfd - 1;	/* kept for done(), not used */
+		st.epfd = s->use[2];
 	}
 	return 0;
-}
-
-static int epfd(struct iou_twin_run *s)
-{
-	return st.epfd >= 0 ? st.epfd : s->use[2];
 }
 
 static struct epoll_event *event(struct iou_twin_run *s, const FIXTURE_VARIANT(ctl) *v)
@@ -109,22 +106,21 @@ static int call(struct iou_twin_run *s, const void *row)
 {
 	const FIXTURE_VARIANT(ctl) *v = row;
 
-	return epoll_ctl(epfd(s), v->op, st.target, event(s, v)) ? -errno : 0;
+	return epoll_ctl(st.epfd, v->op, st.target, event(s, v)) ? -errno : 0;
 }
 
 static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(ctl) *v = row;
 
-	iou_prep_epoll_ctl(sqe, epfd(s), st.target, v->op, event(s, v));
+	iou_prep_epoll_ctl(sqe, st.epfd, st.target, v->op, event(s, v));
 }
 
 /* the interest list, as the events ready now (both pipes hold data) */
 static void state(struct iou_twin_run *s, const void *row, char *out, size_t len)
 {
 	struct epoll_event evs[4];
-	int fd = st.epfd >= 0 ? st.epfd : -st.epfd - 1;
-	int n = epoll_wait(fd, evs, 4, 0);
+	int n = epoll_wait(st.instance, evs, 4, 0);
 
 	snprintf(out, len, "epoll ready: %d", n);
 	for (int i = 0; i < n; i++)
@@ -137,7 +133,7 @@ static void done(struct iou_twin_run *s, const void *row)
 {
 	const FIXTURE_VARIANT(ctl) *v = row;
 
-	close(st.epfd >= 0 ? st.epfd : -st.epfd - 1);
+	close(st.instance);
 	if (v->target == FILE_FD)
 		close(st.target);
 }
