@@ -103,7 +103,7 @@ TEST_F(nowait, uncached_file_data_is_eagain)
 	ret = preadv2(fd, &iov, 1, 0, RWF_NOWAIT);
 	if (ret != -1 || errno != EAGAIN) {
 		close(fd);
-		SKIP(return, "the scratch file system serves uncached data without blocking (preadv2 gave %zd %s)",
+		SKIP(return, "after fsync and POSIX_FADV_DONTNEED the scratch file's data still reads without blocking (preadv2 RWF_NOWAIT gave %zd %s)",
 		     ret, ret < 0 ? iou_errno_name(errno) : "");
 	}
 	ASSERT_RES(-EAGAIN, nowait_read(&self->r, fd, buf, sizeof(buf), 6 << 20,
