@@ -73,7 +73,16 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 	iou_prep_mkdirat(sqe, dfd(s, v), iou_twin_path(v->path), v->mode);
 }
 
-static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
+/* a mode-0 directory cannot be listed, so an unprivileged cleanup could not remove it */
+static void done(struct iou_twin_run *s, const void *row)
+{
+	fchmodat(s->dirfd, "new", 0755, 0);
+	fchmodat(s->dirfd, "dir/new", 0755, 0);
+}
+
+static const struct iou_twin_ops ops = {
+	.setup = setup, .call = call, .prep = prep, .done = done,
+};
 
 FIXTURE_SETUP(mkdir)
 {
