@@ -48,7 +48,8 @@
 #define IOU_BLOCKDEV_REGION_SIZE		(16ULL << 20)
 #define IOU_BLOCKDEV_REGION_NVME_PASSTHROUGH	0	/* blockdev-nvme-passthrough-read-write */
 #define IOU_BLOCKDEV_REGION_IOPOLL_READ	1	/* blockdev-iopoll-o-direct-read */
-#define IOU_BLOCKDEV_NR_REGIONS		2
+#define IOU_BLOCKDEV_REGION_RW_O_DIRECT	2	/* rw-o-direct-alignment-matches-pread */
+#define IOU_BLOCKDEV_NR_REGIONS		3
 
 static inline unsigned long long iou_blockdev_region_start(unsigned int region)
 {

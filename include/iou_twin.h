@@ -1,0 +1,755 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An opcode held to its synchronous twin (pread for IORING_OP_READ,
+ * renameat2 for IORING_OP_RENAMEAT, ...), row by row of a table of inputs.
+ *
+ * For each row the driver builds the same scratch state three times, in
+ * fresh directories of the case's scratch directory (each one also the
+ * working directory while it is in use, so AT_FDCWD and relative paths
+ * name the same thing on every side):
+ *
+ *   side "call":  the system call runs; its result (count or -errno) is
+ *                 the expectation;
+ *   side "ring":  the opcode runs inline;
+ *   side "async": the opcode runs with IOSQE_ASYNC (from an io-wq worker).
+ *
+ * Each ring side must complete with the call's result, cqe->flags 0 and
+ * its own user_data, and leave the same visible state: every entry of the directory (type, mode, size,
+ * link count, content checksum, symlink target, user.* xattrs), the
+ * offset of every descriptor the setup made, the data buffer, and
+ * whatever the program's state() hook adds.  A mismatch FAILs naming
+ * both results and both states.  Where the opcode is defined to differ,
+ * the row says why (differs) and the program's expect() hook gives the
+ * opcode's result; the inline and io-wq sides must then agree with each
+ * other, in result and state.  A row whose io-wq side is another
+ * program's subject says so (no_async) and runs inline only.
+ *
+ * A row also names the call's result it is about (twin_res, or
+ * IOU_TWIN_ANY where that depends on the file system): a row whose
+ * setup went wrong fails instead of comparing two identical mistakes.
+ *
+ * A program writes a variant struct that starts with IOU_TWIN_ROW_FIELDS,
+ * a struct iou_twin_ops, and one case:
+ *
+ *	FIXTURE_VARIANT(pread) { IOU_TWIN_ROW_FIELDS; int fd; unsigned int len; };
+ *	FIXTURE_VARIANT_ADD(pread, bad_fd) { .twin_res = -EBADF, .fd = IOU_FD_BAD };
+ *	TEST_F(pread, matches_pread) { iou_twin_check(_metadata, &self->r, &ops, variant); }
+ *
+ * Everything is static inline: each test program is one translation unit.
+ */
+#ifndef IOU_TWIN_H
+#define IOU_TWIN_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "iou.h"
+
+/* a row's twin_res when the call's result depends on the file system */
+#define IOU_TWIN_ANY		INT32_MIN
+/* ... when it is some count or descriptor, not an error */
+#define IOU_TWIN_NONNEG		(INT32_MIN + 1)
+
+/* the fields every row starts with */
+#define IOU_TWIN_ROW_FIELDS						\
+	int twin_res;		/* what the call gives, or IOU_TWIN_ANY */ \
+	const char *differs;	/* why the opcode's result differs, or NULL */ \
+	const char *no_async	/* why the io-wq side is left out, or NULL */
+
+struct iou_twin_row {
+	IOU_TWIN_ROW_FIELDS;
+};
+
+/* ---- one side's scratch state ------------------------------------------ */
+
+#define IOU_TWIN_NFD		4
+#define IOU_TWIN_BUF		(64 * 1024)
+#define IOU_TWIN_FILE_SIZE	8192	/* "file": the pattern, 8 KiB */
+#define IOU_TWIN_BUF_FILL	0xa5	/* the data buffer before each run */
+
+enum iou_twin_side { IOU_TWIN_CALL, IOU_TWIN_RING, IOU_TWIN_ASYNC, IOU_TWIN_SIDES };
+
+struct iou_twin_run {
+	enum iou_twin_side side;
+	int dirfd;		/* the side's directory, also the cwd */
+	char dir[300];
+	int fd[IOU_TWIN_NFD];	/* descriptors of the setup (-1: none) */
+	int use[IOU_TWIN_NFD];	/* numbers the row uses (may be closed or bad) */
+	unsigned char *buf;	/* IOU_TWIN_BUF bytes and a PROT_NONE page after */
+	int res;		/* the side's result, for the state() and done() hooks */
+	void *priv;		/* the program's own */
+};
+
+/*
+ * What a program supplies.  setup builds the state in s->dirfd (0 or
+ * -errno); call runs the system call (result or -errno); prep fills the
+ * SQE (user_data and IOSQE_ASYNC are the driver's); state (optional)
+ * appends more visible state; expect (optional) maps the call's result to
+ * the opcode's where the row says they differ; done (optional) releases
+ * what setup made beyond s->fd.
+ */
+struct iou_twin_ops {
+	int (*setup)(struct iou_twin_run *s, const void *row);
+	int (*call)(struct iou_twin_run *s, const void *row);
+	void (*prep)(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe);
+	void (*state)(struct iou_twin_run *s, const void *row, char *out, size_t len);
+	int (*expect)(int call_res, const void *row);
+	void (*done)(struct iou_twin_run *s, const void *row);
+};
+
+/* ---- descriptors and pointers a row names --------------------------------- */
+
+/*
+ * Descriptors by kind, made in the side's directory: IOU_FD_FILE is
+ * "file" (the 8 KiB pattern) opened O_RDWR; the pipe kinds are
+ * non-blocking and their read end holds "pipe data", and so does the
+ * socket (one end of a non-blocking AF_UNIX stream pair); their other
+ * end goes to s->fd[slot + 2] (so slot is 0 or 1); IOU_FD_CLOSED is a
+ * number that was just closed (200 or above, which no later open of the
+ * row takes); IOU_FD_BAD is far above any open one.
+ */
+enum iou_fd_kind {
+	IOU_FD_NONE,
+	IOU_FD_FILE,
+	IOU_FD_RDONLY,
+	IOU_FD_WRONLY,
+	IOU_FD_APPEND,
+	IOU_FD_DIR,
+	IOU_FD_OPATH,
+	IOU_FD_PIPE_R,
+	IOU_FD_PIPE_W,
+	IOU_FD_SOCK,
+	IOU_FD_DEVNULL,
+	IOU_FD_CLOSED,
+	IOU_FD_BAD,
+	IOU_FD_NEG,		/* -1 */
+	IOU_FD_CWD,		/* AT_FDCWD */
+	IOU_FD_EMPTY_FILE,	/* "empty": a 0-byte file, O_RDWR */
+};
+
+#define IOU_TWIN_PIPE_DATA	"pipe data"
+#define IOU_FD_BAD_NR		(1 << 20)
+
+/* the side's directory as a dirfd for *at() calls: IOU_FD_DIR gives it */
+static inline int iou_twin_file(int dirfd, const char *name, size_t size)
+{
+	unsigned char chunk[4096];
+	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	for (size_t done = 0; done < size;) {
+		size_t n = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
+
+		iou_fill_pattern(chunk, n, done);
+		if (pwrite(fd, chunk, n, (off_t)done) != (ssize_t)n) {
+			int err = errno ? errno : EIO;
+
+			close(fd);
+			return -err;
+		}
+		done += n;
+	}
+	return fd;
+}
+
+/*
+ * Make a descriptor of kind in s: the number to use goes to s->use[slot],
+ * an open descriptor also to s->fd[slot] (the driver closes it and
+ * reports its offset).  0, or -errno when it could not be made.
+ */
+static inline int iou_twin_fd(struct iou_twin_run *s, int slot, enum iou_fd_kind kind)
+{
+	int fd = -1, p[2], ret;
+
+	switch (kind) {
+	case IOU_FD_NONE:
+	case IOU_FD_NEG:
+		s->use[slot] = -1;
+		return 0;
+	case IOU_FD_CWD:
+		s->use[slot] = AT_FDCWD;
+		return 0;
+	case IOU_FD_BAD:
+		s->use[slot] = IOU_FD_BAD_NR;
+		return 0;
+	case IOU_FD_FILE:
+	case IOU_FD_RDONLY:
+	case IOU_FD_WRONLY:
+	case IOU_FD_APPEND:
+		ret = iou_twin_file(s->dirfd, "file", IOU_TWIN_FILE_SIZE);
+		if (ret < 0)
+			return ret;
+		close(ret);
+		fd = openat(s->dirfd, "file", O_CLOEXEC |
+			    (kind == IOU_FD_RDONLY ? O_RDONLY :
+			     kind == IOU_FD_WRONLY ? O_WRONLY :
+			     kind == IOU_FD_APPEND ? O_RDWR | O_APPEND : O_RDWR));
+		break;
+	case IOU_FD_EMPTY_FILE:
+		fd = iou_twin_file(s->dirfd, "empty", 0);
+		if (fd < 0)
+			return fd;
+		break;
+	case IOU_FD_DIR:
+		fd = openat(s->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		break;
+	case IOU_FD_OPATH:
+		ret = iou_twin_file(s->dirfd, "file", IOU_TWIN_FILE_SIZE);
+		if (ret < 0)
+			return ret;
+		close(ret);
+		fd = openat(s->dirfd, "file", O_PATH | O_CLOEXEC);
+		break;
+	case IOU_FD_PIPE_R:
+	case IOU_FD_PIPE_W:
+		if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
+			return -errno;
+		if (write(p[1], IOU_TWIN_PIPE_DATA, sizeof(IOU_TWIN_PIPE_DATA)) < 0) {
+			close(p[0]);
+			close(p[1]);
+			return -EIO;
+		}
+		/* the other end goes to slot + 2, kept open */
+		s->fd[slot + 2] = kind == IOU_FD_PIPE_R ? p[1] : p[0];
+		fd = kind == IOU_FD_PIPE_R ? p[0] : p[1];
+		break;
+	case IOU_FD_SOCK:
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, p))
+			return -errno;
+		if (write(p[1], IOU_TWIN_PIPE_DATA, sizeof(IOU_TWIN_PIPE_DATA)) < 0) {
+			close(p[0]);
+			close(p[1]);
+			return -EIO;
+		}
+		s->fd[slot + 2] = p[1];
+		fd = p[0];
+		break;
+	case IOU_FD_DEVNULL:
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		break;
+	case IOU_FD_CLOSED:
+		/* above the lowest free numbers, so later opens do not reuse it */
+		ret = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (ret < 0)
+			return -errno;
+		fd = fcntl(ret, F_DUPFD_CLOEXEC, 200);
+		close(ret);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+		s->use[slot] = fd;
+		return 0;
+	}
+	if (fd < 0)
+		return -errno;
+	s->fd[slot] = s->use[slot] = fd;
+	return 0;
+}
+
+/* pointers a row names */
+enum iou_ptr_kind {
+	IOU_PTR_BUF,		/* the data buffer */
+	IOU_PTR_NULL,
+	IOU_PTR_FAULT,		/* a PROT_NONE page */
+	IOU_PTR_BUF_TAIL,	/* 16 bytes before the buffer's PROT_NONE guard */
+};
+
+static inline void *iou_twin_ptr(struct iou_twin_run *s, enum iou_ptr_kind kind)
+{
+	switch (kind) {
+	case IOU_PTR_BUF:
+		return s->buf;
+	case IOU_PTR_NULL:
+		return NULL;
+	case IOU_PTR_FAULT:
+		return iou_fault_ptr();
+	case IOU_PTR_BUF_TAIL:
+		return s->buf + IOU_TWIN_BUF - 16;
+	}
+	return NULL;
+}
+
+/* ---- a directory tree and the paths a row names --------------------------- */
+
+/*
+ * The tree namespace rows work in, made in the side's directory:
+ *   file       8 KiB of the pattern      other     5 bytes
+ *   dir/       holding inner (5 bytes)   emptydir/
+ *   link -> file                         dangling -> nowhere
+ *   loop -> loop (ELOOP)
+ */
+static inline int iou_twin_tree(struct iou_twin_run *s)
+{
+	int fd = iou_twin_file(s->dirfd, "file", IOU_TWIN_FILE_SIZE);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	if ((fd = iou_twin_file(s->dirfd, "other", 5)) < 0)
+		return fd;
+	close(fd);
+	if (mkdirat(s->dirfd, "dir", 0755) || mkdirat(s->dirfd, "emptydir", 0755) ||
+	    symlinkat("file", s->dirfd, "link") || symlinkat("nowhere", s->dirfd, "dangling") ||
+	    symlinkat("loop", s->dirfd, "loop"))
+		return -errno;
+	if ((fd = iou_twin_file(s->dirfd, "dir/inner", 5)) < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* paths that are not strings: resolved by iou_twin_path() */
+#define IOU_PATH_NULL		((const char *)1)
+#define IOU_PATH_FAULT		((const char *)2)
+#define IOU_PATH_TOO_LONG	((const char *)3)	/* PATH_MAX bytes: ENAMETOOLONG */
+#define IOU_PATH_NAME_TOO_LONG	((const char *)4)	/* a 256-byte component */
+
+static inline const char *iou_twin_path(const char *p)
+{
+	static char too_long[4097], name_too_long[257];
+
+	if (p == IOU_PATH_NULL)
+		return NULL;
+	if (p == IOU_PATH_FAULT)
+		return iou_fault_ptr();
+	if (p == IOU_PATH_TOO_LONG) {
+		memset(too_long, 'a', sizeof(too_long) - 1);
+		for (size_t i = 100; i < sizeof(too_long) - 1; i += 100)
+			too_long[i] = '/';
+		return too_long;
+	}
+	if (p == IOU_PATH_NAME_TOO_LONG) {
+		memset(name_too_long, 'n', sizeof(name_too_long) - 1);
+		return name_too_long;
+	}
+	return p;
+}
+
+/* ---- visible state ----------------------------------------------------------- */
+
+static inline uint64_t iou_twin_hash(const void *p, size_t len, uint64_t h)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+#define IOU_TWIN_HASH0		0xcbf29ce484222325ULL
+
+static inline void iou_twin_appendf(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void iou_twin_appendf(char *out, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(out);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* user.* xattrs of an entry (names and values), in the order listed */
+static inline void iou_twin_xattrs(int dirfd, const char *name, char *out, size_t len)
+{
+	char path[64], names[1024], val[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd, name);
+	n = llistxattr(path, names, sizeof(names));
+	for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(names + i) + 1) {
+		ssize_t v;
+
+		if (strncmp(names + i, "user.", 5))
+			continue;
+		v = lgetxattr(path, names + i, val, sizeof(val));
+		iou_twin_appendf(out, len, " %s=%llx", names + i, v < 0 ? 0ULL :
+				 (unsigned long long)iou_twin_hash(val, (size_t)v, IOU_TWIN_HASH0));
+	}
+}
+
+static inline int iou_twin_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * What descriptor fd is (for opcodes that make one): status flags,
+ * close-on-exec, type and size, and offset; it is then closed.
+ */
+static inline void iou_twin_describe_fd(int fd, char *out, size_t len)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		iou_twin_appendf(out, len, "new fd: none\n");
+		return;
+	}
+	iou_twin_appendf(out, len, "new fd: flags %#x fd flags %#x mode %o size %lld offset %lld\n",
+			 (unsigned int)fcntl(fd, F_GETFL), (unsigned int)fcntl(fd, F_GETFD),
+			 (unsigned int)st.st_mode, (long long)st.st_size,
+			 (long long)lseek(fd, 0, SEEK_CUR));
+	close(fd);
+}
+
+/*
+ * Every entry of the directory dirfd, sorted, recursively: type, mode,
+ * size, links, content checksum or link target, user.* xattrs.  Inode
+ * numbers and times differ between sides and are left out.
+ */
+static inline void iou_twin_snap_dir(int dirfd, const char *prefix, char *out, size_t len)
+{
+	char *names[64];
+	int n = 0, dfd = dup(dirfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		iou_twin_appendf(out, len, "[%s: unreadable]", prefix);
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((e = readdir(d)) && n < 64)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(names[0]), iou_twin_name_cmp);
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		char target[256];
+
+		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW)) {
+			iou_twin_appendf(out, len, "%s%s:gone\n", prefix, names[i]);
+			continue;
+		}
+		iou_twin_appendf(out, len, "%s%s: mode %o size %lld links %u", prefix,
+				 names[i], (unsigned int)st.st_mode, (long long)st.st_size,
+				 (unsigned int)st.st_nlink);
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t t = readlinkat(dirfd, names[i], target, sizeof(target) - 1);
+
+			target[t < 0 ? 0 : t] = 0;
+			iou_twin_appendf(out, len, " -> %s", target);
+		} else if (S_ISREG(st.st_mode)) {
+			int fd = openat(dirfd, names[i], O_RDONLY | O_CLOEXEC | O_NOATIME);
+			uint64_t h = IOU_TWIN_HASH0;
+			unsigned char b[4096];
+			ssize_t r;
+
+			if (fd < 0)
+				fd = openat(dirfd, names[i], O_RDONLY | O_CLOEXEC);
+			while (fd >= 0 && (r = read(fd, b, sizeof(b))) > 0)
+				h = iou_twin_hash(b, (size_t)r, h);
+			if (fd >= 0)
+				close(fd);
+			iou_twin_appendf(out, len, " data %llx", (unsigned long long)h);
+		}
+		iou_twin_xattrs(dirfd, names[i], out, len);
+		iou_twin_appendf(out, len, "\n");
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, names[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			char p[256];
+
+			snprintf(p, sizeof(p), "%s%s/", prefix, names[i]);
+			if (sub >= 0) {
+				iou_twin_snap_dir(sub, p, out, len);
+				close(sub);
+			}
+		}
+		free(names[i]);
+	}
+}
+
+/* the side's whole visible state, as text */
+static inline void iou_twin_snapshot(struct iou_twin_run *s, const struct iou_twin_ops *ops,
+				     const void *row, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = 0;
+	iou_twin_snap_dir(s->dirfd, "", out, len);
+	for (int i = 0; i < IOU_TWIN_NFD; i++) {
+		if (s->fd[i] < 0)
+			continue;
+		int queued = -1;
+
+		/* what a pipe or socket holds to be read */
+		if (ioctl(s->fd[i], FIONREAD, &queued))
+			queued = -1;
+		iou_twin_appendf(out, len, "fd%d: offset %lld flags %#x queued %d\n", i,
+				 (long long)lseek(s->fd[i], 0, SEEK_CUR),
+				 (unsigned int)fcntl(s->fd[i], F_GETFL), queued);
+	}
+	/* how much of the buffer changed, and to what */
+	for (size_t i = 0; i < IOU_TWIN_BUF; i++)
+		if (s->buf[i] != IOU_TWIN_BUF_FILL)
+			used = i + 1;
+	iou_twin_appendf(out, len, "buf: %zu bytes %llx\n", used,
+			 (unsigned long long)iou_twin_hash(s->buf, used, IOU_TWIN_HASH0));
+	if (ops->state)
+		ops->state(s, row, out + strlen(out), len - strlen(out));
+}
+
+/* ---- the driver ---------------------------------------------------------------- */
+
+static const char *const iou_twin_side_name[IOU_TWIN_SIDES] = {
+	"call", "ring", "async",
+};
+
+/* user_data of the ring sides: differs above bit 31 too */
+#define IOU_TWIN_UD(side)	(0x7717000000000000ULL | ((__u64)(side) << 32) | 0x51deU)
+
+static inline int iou_twin_side_begin(struct iou_twin_run *s, enum iou_twin_side side,
+				      unsigned char *buf)
+{
+	snprintf(s->dir, sizeof(s->dir), "%s", iou_scratch_path(iou_twin_side_name[side]));
+	s->side = side;
+	s->buf = buf;
+	for (int i = 0; i < IOU_TWIN_NFD; i++)
+		s->fd[i] = s->use[i] = -1;
+	memset(buf, IOU_TWIN_BUF_FILL, IOU_TWIN_BUF);
+	if (mkdir(s->dir, 0755))
+		return -errno;
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0)
+		return -errno;
+	return fchdir(s->dirfd) ? -errno : 0;
+}
+
+static inline void iou_twin_side_end(struct iou_twin_run *s, const struct iou_twin_ops *ops,
+				     const void *row)
+{
+	if (ops->done)
+		ops->done(s, row);
+	for (int i = 0; i < IOU_TWIN_NFD; i++)
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+	close(s->dirfd);
+	if (chdir(iou_scratch_dir()))
+		iou_log("cannot leave %s", s->dir);
+}
+
+/* the opcode on one side: its CQE's res (user_data and flags checked) */
+static inline int iou_twin_run_ring(struct __test_metadata *_metadata, struct iou_ring *r,
+				    struct iou_twin_run *s, const struct iou_twin_ops *ops,
+				    const void *row)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+	struct iou_cqe cqe = { 0 };
+
+	ops->prep(s, row, sqe);
+	sqe->user_data = IOU_TWIN_UD(s->side);
+	if (s->side == IOU_TWIN_ASYNC)
+		sqe->flags |= IOSQE_ASYNC;
+	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
+	EXPECT_EQ(IOU_TWIN_UD(s->side), cqe.user_data);
+	EXPECT_EQ(0u, cqe.flags);
+	return cqe.res;
+}
+
+#define IOU_TWIN_STATE	8192
+
+/*
+ * Run the row on all three sides and compare.  priv is handed to the
+ * program's hooks in s->priv.
+ */
+static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct iou_ring *r,
+				       const struct iou_twin_ops *ops, const void *row,
+				       void *priv)
+{
+	const struct iou_twin_row *tr = row;
+	size_t map = IOU_TWIN_BUF + IOU_PAGE_SIZE;
+	unsigned char *mem = mmap(NULL, map, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static char state[IOU_TWIN_SIDES][IOU_TWIN_STATE];
+	int res[IOU_TWIN_SIDES], want;
+
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, mprotect(mem + IOU_TWIN_BUF, IOU_PAGE_SIZE, PROT_NONE));
+	for (int side = 0; side < IOU_TWIN_SIDES; side++) {
+		struct iou_twin_run s = { .priv = priv };
+		int ret;
+
+		res[side] = 0;
+		state[side][0] = 0;
+		if (side == IOU_TWIN_ASYNC && tr->no_async)
+			continue;
+		ret = iou_twin_side_begin(&s, (enum iou_twin_side)side, mem);
+
+		ASSERT_RES(0, ret);
+		ret = ops->setup(&s, row);
+		if (ret)
+			TH_LOG("setup of side %s failed", iou_twin_side_name[side]);
+		ASSERT_RES(0, ret);
+		if (side == IOU_TWIN_CALL)
+			res[side] = ops->call(&s, row);
+		else
+			res[side] = iou_twin_run_ring(_metadata, r, &s, ops, row);
+		s.res = res[side];
+		iou_twin_snapshot(&s, ops, row, state[side], IOU_TWIN_STATE);
+		iou_twin_side_end(&s, ops, row);
+	}
+	munmap(mem, map);
+
+	if (tr->twin_res == IOU_TWIN_NONNEG) {
+		if (res[IOU_TWIN_CALL] < 0)
+			TH_LOG("the system call gave %s where the row expects success: the row's state is not what it says",
+			       iou_res_str(res[IOU_TWIN_CALL]));
+		EXPECT_LE(0, res[IOU_TWIN_CALL]);
+	} else if (tr->twin_res != IOU_TWIN_ANY) {
+		if (tr->twin_res != res[IOU_TWIN_CALL])
+			TH_LOG("the system call gave %s where the row expects %s: the row's state is not what it says",
+			       iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(tr->twin_res));
+		EXPECT_EQ(tr->twin_res, res[IOU_TWIN_CALL]);
+	}
+	want = res[IOU_TWIN_CALL];
+	if (tr->differs && ops->expect)
+		want = ops->expect(want, row);
+	for (int side = IOU_TWIN_RING; side < IOU_TWIN_SIDES; side++) {
+		if (side == IOU_TWIN_ASYNC && tr->no_async)
+			break;
+		int ref = tr->differs ? IOU_TWIN_RING : IOU_TWIN_CALL;
+		bool same = !strcmp(state[ref], state[side]);
+
+		if (res[side] != want)
+			TH_LOG("%s: the system call gave %s, the opcode %s (expected %s%s%s)",
+			       iou_twin_side_name[side], iou_res_str(res[IOU_TWIN_CALL]),
+			       iou_res_str(res[side]), iou_res_str(want),
+			       tr->differs ? ": " : "", tr->differs ? tr->differs : "");
+		if (!same)
+			TH_LOG("%s: state after the %s:\n%s# state after the opcode:\n%s",
+			       iou_twin_side_name[side], ref == IOU_TWIN_CALL ?
+			       "system call" : "inline opcode", state[ref], state[side]);
+		EXPECT_EQ(want, res[side]);
+		EXPECT_TRUE(same);
+	}
+}
+
+static inline void iou_twin_check(struct __test_metadata *_metadata, struct iou_ring *r,
+				  const struct iou_twin_ops *ops, const void *row)
+{
+	iou_twin_check_priv(_metadata, r, ops, row, NULL);
+}
+
+/* ---- reserved SQE fields ------------------------------------------------------- */
+
+/*
+ * An SQE field an opcode does not use, set non-zero in turn: the kernel
+ * either refuses it at prep (-EINVAL) or ignores it; which, and since
+ * which release, is read from the opcode's prep function.
+ */
+struct iou_sqe_field {
+	const char *name;
+	unsigned int off, size;
+	unsigned char value;	/* its lowest byte; 0 means 1 */
+};
+
+#define IOU_SQE_FIELD(f)	{ #f, offsetof(struct io_uring_sqe, f),	\
+				  sizeof(((struct io_uring_sqe *)0)->f), 0 }
+#define IOU_SQE_FIELD_V(f, v)	{ #f, offsetof(struct io_uring_sqe, f),	\
+				  sizeof(((struct io_uring_sqe *)0)->f), (v) }
+
+/* set the field to a non-zero value in its lowest byte */
+static inline void iou_sqe_field_poke(struct io_uring_sqe *sqe, const struct iou_sqe_field *f)
+{
+	unsigned char *p = (unsigned char *)sqe + f->off;
+
+	memset(p, 0, f->size);
+	p[0] = f->value ? f->value : 1;
+}
+
+/*
+ * A program's valid request of each opcode it covers, made in a fresh
+ * side directory: setup builds what it needs (0 or -errno), prep fills
+ * the SQE, done releases what the request made (res: its result).
+ */
+struct iou_rsv_ops {
+	int (*setup)(struct iou_twin_run *s, int opcode);
+	void (*prep)(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe);
+	void (*done)(struct iou_twin_run *s, int opcode, int res);
+};
+
+static inline int iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring *r,
+			      const struct iou_rsv_ops *ops, int opcode,
+			      const struct iou_sqe_field *f, enum iou_twin_side side,
+			      unsigned char *mem, void *priv)
+{
+	struct iou_twin_run s = { .priv = priv };
+	struct io_uring_sqe *sqe;
+	struct iou_cqe cqe = { 0 };
+	int ret = iou_twin_side_begin(&s, side, mem);
+
+	if (!ret)
+		ret = ops->setup(&s, opcode);
+	if (ret) {
+		TH_LOG("setup for %s failed: %s", iou_opcode_name(opcode), iou_res_str(ret));
+		return INT32_MIN;
+	}
+	sqe = iou_get_sqe(r);
+	ops->prep(&s, opcode, sqe);
+	if (f)
+		iou_sqe_field_poke(sqe, f);
+	sqe->user_data = IOU_TWIN_UD(side);
+	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
+	EXPECT_EQ(IOU_TWIN_UD(side), cqe.user_data);
+	EXPECT_EQ(0u, cqe.flags);
+	if (ops->done)
+		ops->done(&s, opcode, cqe.res);
+	iou_twin_side_end(&s, &(struct iou_twin_ops){ 0 }, NULL);
+	return cqe.res;
+}
+
+/*
+ * The opcode's valid request completes with some res >= 0; the same
+ * request with field f set must complete with -EINVAL if refused, else
+ * with that same res.
+ */
+static inline void iou_rsv_check_priv(struct __test_metadata *_metadata, struct iou_ring *r,
+				      const struct iou_rsv_ops *ops, int opcode,
+				      const struct iou_sqe_field *f, bool refused, void *priv)
+{
+	size_t map = IOU_TWIN_BUF + IOU_PAGE_SIZE;
+	unsigned char *mem = mmap(NULL, map, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int base, poked;
+
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, mprotect(mem + IOU_TWIN_BUF, IOU_PAGE_SIZE, PROT_NONE));
+	base = iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_RING, mem, priv);
+	if (base < 0)
+		TH_LOG("%s without %s set: %s (the request must be valid)",
+		       iou_opcode_name(opcode), f->name, iou_res_str(base));
+	ASSERT_LE(0, base);
+	poked = iou_rsv_run(_metadata, r, ops, opcode, f, IOU_TWIN_ASYNC, mem, priv);
+	munmap(mem, map);
+	if (poked != (refused ? -EINVAL : base))
+		TH_LOG("%s with %s set: %s, expected %s (%s)", iou_opcode_name(opcode), f->name,
+		       iou_res_str(poked), iou_res_str(refused ? -EINVAL : base),
+		       refused ? "refused at prep" : "ignored");
+	ASSERT_EQ(refused ? -EINVAL : base, poked);
+}
+
+static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
+				 const struct iou_rsv_ops *ops, int opcode,
+				 const struct iou_sqe_field *f, bool refused)
+{
+	iou_rsv_check_priv(_metadata, r, ops, opcode, f, refused, NULL);
+}
+
+#endif /* IOU_TWIN_H */

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SQE fields the read/write opcodes do not use, set non-zero in turn on
+ * an otherwise valid request.  io_prep_rw() checks none of the old ones:
+ * splice_fd_in and addr3 are ignored on every kernel.  Since 6.14
+ * (IORING_FEAT_RW_ATTR) the last 16 bytes carry attributes: an
+ * attr_type_mask with a bit other than IORING_RW_ATTR_FLAG_PI is refused
+ * with -EINVAL; a kernel without the feature bit ignores it, so the
+ * expectation follows the feature, not the version.
+ */
+#include "iou_twin.h"
+#include "iou_rsrc.h"
+
+FIXTURE(rsv) {
+	struct iou_ring r;
+};
+
+enum rule { IGNORED, REFUSED, REFUSED_WITH_RW_ATTR };
+
+FIXTURE_VARIANT(rsv) {
+	int opcode;
+	struct iou_sqe_field field;
+	enum rule rule;
+};
+
+#define RSV(op, field_, rule_)						\
+	FIXTURE_VARIANT_ADD(rsv, op##_##field_) {			\
+		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(field_), .rule = (rule_) \
+	}
+#define RSV_ATTR(op)							\
+	FIXTURE_VARIANT_ADD(rsv, op##_unknown_attribute) {		\
+		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD_V(attr_type_mask, 2), \
+		.rule = REFUSED_WITH_RW_ATTR				\
+	}
+
+RSV(READ, splice_fd_in, IGNORED);
+RSV(READ, addr3, IGNORED);
+RSV_ATTR(READ);
+RSV(WRITE, splice_fd_in, IGNORED);
+RSV_ATTR(WRITE);
+RSV(READV, splice_fd_in, IGNORED);
+RSV_ATTR(READV);
+RSV(WRITEV, addr3, IGNORED);
+RSV_ATTR(WRITEV);
+RSV(READ_FIXED, splice_fd_in, IGNORED);
+RSV_ATTR(READ_FIXED);
+RSV(WRITE_FIXED, addr3, IGNORED);
+RSV_ATTR(WRITE_FIXED);
+RSV_ATTR(READV_FIXED);
+RSV_ATTR(WRITEV_FIXED);
+
+static struct iovec iov;
+
+static int setup(struct iou_twin_run *s, int opcode)
+{
+	struct iovec buf = { s->buf, IOU_TWIN_BUF };
+	int ret = iou_twin_fd(s, 0, IOU_FD_FILE);
+
+	iov = (struct iovec){ s->buf, 4096 };
+	return ret ? ret : iou_register(s->priv, IORING_REGISTER_BUFFERS, &buf, 1);
+}
+
+static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
+{
+	bool vec = opcode == IORING_OP_READV || opcode == IORING_OP_WRITEV ||
+		   opcode == IORING_OP_READV_FIXED || opcode == IORING_OP_WRITEV_FIXED;
+
+	if (vec)
+		iou_prep_rw(sqe, opcode, s->use[0], &iov, 1, 0);
+	else
+		iou_prep_rw(sqe, opcode, s->use[0], s->buf, 4096, 0);
+}
+
+static void done(struct iou_twin_run *s, int opcode, int res)
+{
+	iou_register(s->priv, IORING_UNREGISTER_BUFFERS, NULL, 0);
+}
+
+FIXTURE_SETUP(rsv)
+{
+	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
+}
+
+FIXTURE_TEARDOWN(rsv)
+{
+	iou_ring_exit(&self->r);
+}
+
+TEST_F(rsv, field_refused_or_ignored)
+{
+	struct iou_rsv_ops ops = { .setup = setup, .prep = prep, .done = done };
+	bool refused = variant->rule == REFUSED ||
+		       (variant->rule == REFUSED_WITH_RW_ATTR &&
+			(iou_features() & IORING_FEAT_RW_ATTR));
+
+	REQUIRE_OPCODE(variant->opcode);
+	iou_rsv_check_priv(_metadata, &self->r, &ops, variant->opcode, &variant->field,
+			   refused, &self->r);
+}
+
+TEST_HARNESS_MAIN
