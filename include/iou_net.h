@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sockets for the net and poll areas, and the twin runner.
+ *
+ *  - addresses and sockets on loopback only: listeners on an ephemeral
+ *    port of 127.0.0.1, connected pairs of every kind the suite uses
+ *    (TCP, UDP, AF_UNIX stream, datagram and seqpacket);
+ *  - a private network namespace (the case's process moves into a new
+ *    one with loopback up) for cases that need ports nobody else can
+ *    take, e.g. a port that is certainly closed;
+ *  - small -errno wrappers: bytes queued, draining, descriptor flags;
+ *  - the twin runner: an opcode held to its synchronous system call on a
+ *    row of input, each run in fresh identical state, results and the
+ *    visible state afterwards compared field by field.
+ *
+ * Everything is static inline: each test program is one translation unit.
+ */
+#ifndef IOU_NET_H
+#define IOU_NET_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+#include "iou.h"
+
+/* ---- addresses and sockets ---------------------------------------------- */
+
+/* 127.0.0.1:port (port in host order; 0 for any) */
+static inline struct sockaddr_in iou_loopback4(unsigned short port)
+{
+	struct sockaddr_in a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+/* the address a socket is bound to: 0 or -errno */
+static inline int iou_sock_name(int fd, struct sockaddr_in *a)
+{
+	socklen_t len = sizeof(*a);
+
+	return getsockname(fd, (struct sockaddr *)a, &len) ? -errno : 0;
+}
+
+/* a socket of type (flags allowed), close-on-exec: fd or -errno */
+static inline int iou_socket(int domain, int type)
+{
+	int fd = socket(domain, type | SOCK_CLOEXEC, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * A socket of type bound to 127.0.0.1 on an ephemeral port, listening
+ * with backlog if backlog >= 0; its address in *a.  fd or -errno.
+ */
+static inline int iou_loopback_socket(int type, int backlog, struct sockaddr_in *a)
+{
+	struct sockaddr_in any = iou_loopback4(0);
+	int fd = iou_socket(AF_INET, type), err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (bind(fd, (struct sockaddr *)&any, sizeof(any)) ||
+	    (backlog >= 0 && listen(fd, backlog)))
+		err = -errno;
+	if (!err)
+		err = iou_sock_name(fd, a);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* a TCP listener on 127.0.0.1, ephemeral port: fd or -errno */
+static inline int iou_tcp_listener(int backlog, struct sockaddr_in *a)
+{
+	return iou_loopback_socket(SOCK_STREAM, backlog, a);
+}
+
+/*
+ * Connections waiting in a TCP listener's accept queue (TCP_INFO reports
+ * it in tcpi_unacked for a listener), or -errno.
+ */
+static inline int iou_tcp_accept_queue(int lfd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(lfd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -errno;
+	return (int)ti.tcpi_unacked;
+}
+
+/*
+ * Wait (bounded) until n connections wait in the listener's queue: a
+ * client's connect() returns before the listener has processed its last
+ * ACK.  The last count seen.
+ */
+static inline int iou_tcp_wait_accept_queue(int lfd, int n, unsigned int timeout_ms)
+{
+	uint64_t start = iou_now_ns();
+	int seen;
+
+	while ((seen = iou_tcp_accept_queue(lfd)) < n && seen >= 0 &&
+	       iou_ms_since(start) < timeout_ms)
+		usleep(1000);
+	return seen;
+}
+
+/* a blocking TCP connection to a: fd or -errno */
+static inline int iou_tcp_connect(const struct sockaddr_in *a)
+{
+	int fd = iou_socket(AF_INET, SOCK_STREAM);
+
+	if (fd < 0)
+		return fd;
+	if (connect(fd, (const struct sockaddr *)a, sizeof(*a))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+enum iou_sock_kind {
+	IOU_TCP,
+	IOU_UDP,
+	IOU_UNIX_STREAM,
+	IOU_UNIX_DGRAM,
+	IOU_UNIX_SEQPACKET,
+};
+
+static inline const char *iou_sock_kind_name(enum iou_sock_kind k)
+{
+	static const char *const names[] = {
+		"TCP", "UDP", "AF_UNIX stream", "AF_UNIX datagram", "AF_UNIX seqpacket",
+	};
+
+	return k <= IOU_UNIX_SEQPACKET ? names[k] : "?";
+}
+
+static inline bool iou_sock_kind_is_stream(enum iou_sock_kind k)
+{
+	return k == IOU_TCP || k == IOU_UNIX_STREAM;
+}
+
+/* a TCP connection over loopback: fds[0] connected, fds[1] accepted */
+static inline int iou_tcp_pair(int fds[2])
+{
+	struct sockaddr_in a;
+	int lfd = iou_tcp_listener(1, &a), err = 0;
+
+	if (lfd < 0)
+		return lfd;
+	fds[0] = iou_tcp_connect(&a);
+	if (fds[0] < 0) {
+		err = fds[0];
+	} else {
+		fds[1] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fds[1] < 0) {
+			err = -errno;
+			close(fds[0]);
+		}
+	}
+	close(lfd);
+	return err;
+}
+
+/* two UDP sockets on 127.0.0.1 connected to each other */
+static inline int iou_udp_pair(int fds[2])
+{
+	struct sockaddr_in a[2];
+	int err = 0;
+
+	fds[0] = iou_loopback_socket(SOCK_DGRAM, -1, &a[0]);
+	if (fds[0] < 0)
+		return fds[0];
+	fds[1] = iou_loopback_socket(SOCK_DGRAM, -1, &a[1]);
+	if (fds[1] < 0) {
+		close(fds[0]);
+		return fds[1];
+	}
+	if (connect(fds[0], (struct sockaddr *)&a[1], sizeof(a[1])) ||
+	    connect(fds[1], (struct sockaddr *)&a[0], sizeof(a[0]))) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+	}
+	return err;
+}
+
+/* a connected pair of kind k (close-on-exec, blocking): 0 or -errno */
+static inline int iou_sock_pair(enum iou_sock_kind k, int fds[2])
+{
+	static const int unix_type[] = {
+		[IOU_UNIX_STREAM] = SOCK_STREAM,
+		[IOU_UNIX_DGRAM] = SOCK_DGRAM,
+		[IOU_UNIX_SEQPACKET] = SOCK_SEQPACKET,
+	};
+
+	switch (k) {
+	case IOU_TCP:
+		return iou_tcp_pair(fds);
+	case IOU_UDP:
+		return iou_udp_pair(fds);
+	default:
+		return socketpair(AF_UNIX, unix_type[k] | SOCK_CLOEXEC, 0, fds) ? -errno : 0;
+	}
+}
+
+static inline void iou_close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+/* ---- a private network namespace ------------------------------------------ */
+
+/*
+ * Move the calling process (a case's own: the harness forks one per case)
+ * into a new network namespace and bring its loopback up, so that no
+ * other program can take or release a port under the case.  Without
+ * CAP_SYS_ADMIN a new user namespace comes with it.  Call it before the
+ * case creates rings (io_uring's threads take the namespace of the task
+ * that creates them) and while the process has one thread.  0, or
+ * -errno with why filled in.
+ */
+static inline int iou_net_private_ns(char *why, size_t len)
+{
+	struct ifreq ifr;
+	int fd, err;
+
+	if (unshare(CLONE_NEWNET)) {
+		err = errno;
+		if (err != EPERM || unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+			snprintf(why, len, "cannot create a network namespace: unshare(CLONE_NEWNET): %s%s",
+				 iou_errno_name(err),
+				 err == EPERM ? ", and a user namespace was refused too" : "");
+			return -err;
+		}
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = errno;
+		snprintf(why, len, "socket in the new network namespace: %s", iou_errno_name(err));
+		return -err;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	err = ioctl(fd, SIOCGIFFLAGS, &ifr) ? errno : 0;
+	if (!err) {
+		ifr.ifr_flags |= IFF_UP;
+		err = ioctl(fd, SIOCSIFFLAGS, &ifr) ? errno : 0;
+	}
+	close(fd);
+	if (err)
+		snprintf(why, len, "cannot bring up loopback in the new network namespace: %s",
+			 iou_errno_name(err));
+	return -err;
+}
+
+/* the case continues in a private network namespace, or SKIPs saying why */
+#define IOU_ENTER_PRIVATE_NETNS() do {					\
+	char __nswhy[200];						\
+	if (iou_net_private_ns(__nswhy, sizeof(__nswhy)))		\
+		SKIP(return, "%s", __nswhy);				\
+	} while (0)
+
+/* ---- -errno wrappers ------------------------------------------------------------ */
+
+/* bytes waiting to be read (SIOCINQ) or not yet acknowledged (SIOCOUTQ) */
+static inline int iou_sock_queued(int fd, unsigned long req)
+{
+	int n = 0;
+
+	return ioctl(fd, req, &n) ? -errno : n;
+}
+
+/* the bytes already queued on fd, read without waiting: count or -errno */
+static inline ssize_t iou_sock_drain(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = recv(fd, (char *)buf + got, len - got, MSG_DONTWAIT);
+
+		if (n < 0)
+			return errno == EAGAIN ? (ssize_t)got : -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* an int socket option: its value or -errno */
+static inline int iou_sockopt_int(int fd, int level, int name)
+{
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
+}
+
+/* O_NONBLOCK and FD_CLOEXEC of fd, as SOCK_NONBLOCK | SOCK_CLOEXEC */
+static inline int iou_fd_sock_flags(int fd)
+{
+	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
+
+	if (fl < 0 || fdfl < 0)
+		return -errno;
+	return ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0) |
+	       ((fdfl & FD_CLOEXEC) ? SOCK_CLOEXEC : 0);
+}
+
+/* -1 for a negative res, else close it: for results that are descriptors */
+static inline void iou_close_res(int res)
+{
+	if (res >= 0)
+		close(res);
+}
+
+/* ---- what the kernel has -------------------------------------------------------- */
+
+/*
+ * IORING_OP_ACCEPT takes these flags in sqe->ioprio (IORING_ACCEPT_MULTISHOT
+ * 5.19, _DONTWAIT and _POLL_FIRST 6.10): an accept with them of a
+ * connection already waiting gives a descriptor; a kernel that does not
+ * know a flag refuses the SQE with EINVAL.
+ */
+static inline enum iou_have iou_have_accept_flags(unsigned int flags, char *why, size_t len)
+{
+	unsigned int since = (flags & (IORING_ACCEPT_DONTWAIT | IORING_ACCEPT_POLL_FIRST)) ?
+			     IOU_V(6, 10) : IOU_V(5, 19);
+	struct sockaddr_in a;
+	struct iou_ring r;
+	struct iou_cqe c;
+	char what[64];
+	int lfd, cfd, res;
+
+	snprintf(what, sizeof(what), "IORING_ACCEPT_* flags %#x", flags);
+	lfd = iou_tcp_listener(1, &a);
+	cfd = lfd < 0 ? lfd : iou_tcp_connect(&a);
+	res = cfd < 0 ? cfd : iou_ring_init(&r, 2, 0);
+	if (res < 0) {
+		iou_close_res(lfd);
+		iou_close_res(cfd);
+		snprintf(why, len, "probing %s: setting up failed with %s", what, iou_res_str(res));
+		return IOU_BROKEN;
+	}
+	iou_prep_accept(iou_get_sqe(&r), lfd, NULL, NULL, SOCK_CLOEXEC);
+	r.sqes[(r.sqe_tail - 1) & r.sq_mask].ioprio = (__u16)flags;
+	res = iou_run_one(&r, &c);
+	iou_ring_exit(&r);
+	close(cfd);
+	close(lfd);
+	if (res >= 0) {
+		close(res);
+		res = 0;
+	}
+	return iou_have_by_result(res, 0, since, what, why, len);
+}
+
+#define REQUIRE_ACCEPT_FLAGS(f) IOU_REQUIRE(iou_have_accept_flags((f), __why, sizeof(__why)))
+
+/* ---- the twin runner ----------------------------------------------------------------- */
+
+/*
+ * An opcode and its synchronous twin on one row of a table of inputs.
+ * For the row, the runner
+ *  1. sets up fresh scratch state and runs the twin: its result (a count,
+ *     a descriptor, or -errno) is the expectation; observes what is
+ *     visible afterwards into a view (named integer fields); tears down;
+ *  2. sets up fresh identical state and runs the opcode on the ring; its
+ *     CQE must carry the twin's result (or the row's documented
+ *     difference) with the expected flags; observes the same view;
+ *     tears down;
+ *  3. compares the two views field by field, naming both values.
+ * State is set up from nothing each time, so descriptors come out with
+ * the same numbers in both runs.
+ */
+#define IOU_TWIN_FIELDS	24
+
+struct iou_twin_view {
+	unsigned int n;
+	struct {
+		const char *name;
+		long long v;
+	} f[IOU_TWIN_FIELDS];
+};
+
+static inline void iou_view_add(struct iou_twin_view *v, const char *name, long long val)
+{
+	if (v->n < IOU_TWIN_FIELDS) {
+		v->f[v->n].name = name;
+		v->f[v->n].v = val;
+	}
+	v->n++;
+}
+
+struct iou_twin {
+	const char *twin;	/* the system call, for diagnostics */
+	size_t state_size;	/* the state the callbacks share (zeroed first) */
+	/* fresh state for row; ring is the opcode's (NULL for the twin's run): 0 or -errno */
+	int (*setup)(const void *row, void *st, struct iou_ring *ring);
+	/* the twin: its result or -errno */
+	int (*call)(const void *row, void *st);
+	/* the opcode's SQE (user_data is the runner's) */
+	void (*prep)(struct io_uring_sqe *sqe, const void *row, void *st);
+	/* what is visible after a run that returned res (may be NULL) */
+	void (*observe)(const void *row, void *st, int res, struct iou_twin_view *v);
+	/* CQE flags expected for a result (NULL: 0) */
+	unsigned int (*cqe_flags)(const void *row, void *st, int res);
+	void (*teardown)(const void *row, void *st);
+};
+
+/* how the opcode's result legitimately differs from the twin's */
+struct iou_twin_diff {
+	const char *why;	/* the upstream reason; NULL: no difference */
+	int ring_res;		/* the opcode's result instead of the twin's */
+};
+
+#define IOU_TWIN_UD	0x7a1e0000beef0001ULL
+
+/* sqe_flags: IOSQE_* added to the opcode's SQE (IOSQE_ASYNC, say) */
+static inline void iou_twin_run(struct __test_metadata *_metadata, struct iou_ring *r,
+				const struct iou_twin *t, const void *row,
+				const struct iou_twin_diff *diff, unsigned int sqe_flags)
+{
+	struct iou_twin_view va, vb;
+	struct io_uring_sqe *sqe;
+	unsigned char st[t->state_size ? t->state_size : 1];
+	unsigned int flags = 0;
+	struct iou_cqe cqe;
+	int twin_res, want, ret;
+
+	/* the twin, in state A */
+	memset(st, 0, sizeof(st));
+	memset(&va, 0, sizeof(va));
+	ret = t->setup(row, st, NULL);
+	ASSERT_RES(0, ret);
+	twin_res = t->call(row, st);
+	if (t->observe)
+		t->observe(row, st, twin_res, &va);
+	if (t->teardown)
+		t->teardown(row, st);
+
+	/* the opcode, in identical state B */
+	memset(st, 0, sizeof(st));
+	memset(&vb, 0, sizeof(vb));
+	ret = t->setup(row, st, r);
+	ASSERT_RES(0, ret);
+	sqe = iou_get_sqe(r);
+	t->prep(sqe, row, st);
+	sqe->user_data = IOU_TWIN_UD;
+	sqe->flags |= (__u8)sqe_flags;
+	ret = iou_submit_reap(r, &cqe, 1);
+	if (ret == 1) {
+		if (t->cqe_flags)
+			flags = t->cqe_flags(row, st, cqe.res);
+		if (t->observe)
+			t->observe(row, st, cqe.res, &vb);
+	}
+	if (t->teardown)
+		t->teardown(row, st);
+	ASSERT_EQ(1, ret) TH_LOG("the opcode posted no CQE");
+
+	want = diff && diff->why ? diff->ring_res : twin_res; if (getenv("IOU_NET_DBG")) TH_LOG("DBG %s: %s", t->twin, iou_res_str(twin_res));
+	if (cqe.res != want)
+		TH_LOG("%s gave %s, the opcode %s%s%s", t->twin, iou_res_str(twin_res),
+		       iou_res_str(cqe.res), diff && diff->why ? "; expected by design: " : "",
+		       diff && diff->why ? diff->why : "");
+	ASSERT_RES(want, cqe.res);
+	ASSERT_EQ(IOU_TWIN_UD, cqe.user_data);
+	if (cqe.flags != flags)
+		TH_LOG("CQE flags 0x%x, expected 0x%x", cqe.flags, flags);
+	ASSERT_EQ(flags, cqe.flags);
+
+	ASSERT_GE(IOU_TWIN_FIELDS, va.n);
+	ASSERT_EQ(va.n, vb.n);
+	for (unsigned int i = 0; i < va.n; i++) {
+		if (va.f[i].v != vb.f[i].v)
+			TH_LOG("%s after %s: %lld, after the opcode: %lld", va.f[i].name,
+			       t->twin, va.f[i].v, vb.f[i].v);
+		EXPECT_EQ(va.f[i].v, vb.f[i].v);
+	}
+}
+
+#endif /* IOU_NET_H */
