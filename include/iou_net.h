@@ -23,6 +23,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +325,57 @@ static inline int iou_sockopt_int(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
 }
 
+/* what a socket had queued: bytes, receive calls that returned data, a hash */
+struct iou_sock_rx {
+	long long bytes, msgs;
+	unsigned long long hash;	/* FNV-1a of the bytes, in order */
+	int err;			/* -errno of a receive that failed, else 0 */
+	bool eof;			/* a stream reached its end */
+};
+
+/*
+ * Read everything queued on fd without blocking, first waiting (bounded
+ * by timeout_ms) until at least min_bytes in at least min_msgs receives
+ * have come: data sent over loopback can reach the peer after send()
+ * returned (softirq processing deferred to ksoftirqd under load).  A
+ * zero-length datagram counts as a message (for a stream the count of
+ * receives means nothing).  A stream or seqpacket socket at its end (or
+ * at an empty record, which reads the same) stops the collection.
+ */
+static inline struct iou_sock_rx iou_sock_collect(int fd, long long min_bytes,
+						  long long min_msgs, unsigned int timeout_ms)
+{
+	struct iou_sock_rx rx = { .hash = 1469598103934665603ULL };
+	uint64_t start = iou_now_ns();
+	static unsigned char buf[1 << 16];
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (n == 0 && iou_sockopt_int(fd, SOL_SOCKET, SO_TYPE) != SOCK_DGRAM) {
+			rx.eof = true;
+			break;
+		}
+		if (n >= 0) {
+			for (ssize_t i = 0; i < n; i++)
+				rx.hash = (rx.hash ^ buf[i]) * 1099511628211ULL;
+			rx.bytes += n;
+			rx.msgs++;
+			continue;
+		}
+		if (errno != EAGAIN) {
+			rx.err = -errno;
+			break;
+		}
+		if ((rx.bytes >= min_bytes && rx.msgs >= min_msgs) ||
+		    iou_ms_since(start) >= timeout_ms)
+			break;
+		poll(&pfd, 1, (int)(timeout_ms - iou_ms_since(start)));
+	}
+	return rx;
+}
+
 /* O_NONBLOCK and FD_CLOEXEC of fd, as SOCK_NONBLOCK | SOCK_CLOEXEC */
 static inline int iou_fd_sock_flags(int fd)
 {
@@ -340,6 +392,41 @@ static inline void iou_close_res(int res)
 {
 	if (res >= 0)
 		close(res);
+}
+
+/* ---- rules by kernel release (no flag tells them) -------------------------------- */
+
+/*
+ * SENDMSG and RECVMSG check the message header (__copy_msghdr(): more
+ * than UIO_MAXIOV segments is EMSGSIZE, as for sendmsg(2)) before
+ * importing the iovec only since 6.15 ("io_uring/net: verify msghdr
+ * before copying iovec"); before, the import refused the segment count
+ * first, with EINVAL.
+ */
+static inline int iou_net_too_many_iovecs_errno(void)
+{
+	return iou_kernel_version() >= IOU_KVER(6, 15, 0) ? EMSGSIZE : EINVAL;
+}
+
+/*
+ * A receive reports IORING_CQE_F_SOCK_NONEMPTY when the protocol says
+ * what is left: TCP always; AF_UNIX stream since 6.17 (df30285b3670
+ * "af_unix: Introduce SO_INQ."); datagram protocols never.
+ */
+static inline bool iou_net_reports_inq(enum iou_sock_kind k)
+{
+	return k == IOU_TCP ||
+	       (k == IOU_UNIX_STREAM && iou_kernel_version() >= IOU_KVER(6, 17, 0));
+}
+
+/*
+ * An accept reports IORING_CQE_F_SOCK_NONEMPTY when more connections
+ * wait (TCP) since 6.10 ("io_uring/net: wire up IORING_CQE_F_SOCK_NONEMPTY
+ * for accept", with IORING_ACCEPT_DONTWAIT).
+ */
+static inline bool iou_net_accept_reports_backlog(void)
+{
+	return iou_kernel_version() >= IOU_KVER(6, 10, 0);
 }
 
 /* ---- what the kernel has -------------------------------------------------------- */
@@ -384,6 +471,46 @@ static inline enum iou_have iou_have_accept_flags(unsigned int flags, char *why,
 }
 
 #define REQUIRE_ACCEPT_FLAGS(f) IOU_REQUIRE(iou_have_accept_flags((f), __why, sizeof(__why)))
+
+/*
+ * IORING_OP_SEND takes a destination in addr2/addr_len, as sendto(2)
+ * (6.1, "io_uring/net: support non-zerocopy sendto"): a datagram from an
+ * unconnected UDP socket reaches a bound receiver.  An older kernel
+ * refuses the field (EINVAL) or ignores it (EDESTADDRREQ: no destination),
+ * both its ways of not knowing it.
+ */
+static inline enum iou_have iou_have_send_destination(char *why, size_t len)
+{
+	struct sockaddr_in to;
+	struct io_uring_sqe *sqe;
+	struct iou_ring r;
+	int rx, tx, res;
+
+	rx = iou_loopback_socket(SOCK_DGRAM, -1, &to);
+	tx = rx < 0 ? rx : iou_socket(AF_INET, SOCK_DGRAM);
+	res = tx < 0 ? tx : iou_ring_init(&r, 2, 0);
+	if (res < 0) {
+		iou_close_res(rx);
+		iou_close_res(tx);
+		snprintf(why, len, "probing SEND with a destination: %s", iou_res_str(res));
+		return IOU_BROKEN;
+	}
+	sqe = iou_get_sqe(&r);
+	iou_prep_send(sqe, tx, "p", 1, 0);
+	sqe->addr2 = IOU_PTR(&to);
+	sqe->addr_len = sizeof(to);
+	res = iou_run_one(&r, NULL);
+	iou_ring_exit(&r);
+	close(tx);
+	close(rx);
+	if (res == -EDESTADDRREQ)
+		res = -EINVAL;
+	return iou_have_by_result(res, 1, IOU_V(6, 1), "IORING_OP_SEND with a destination (sendto)",
+				  why, len);
+}
+
+#define REQUIRE_SEND_DESTINATION() \
+	IOU_REQUIRE(iou_have_send_destination(__why, sizeof(__why)))
 
 /* ---- the twin runner ----------------------------------------------------------------- */
 

@@ -128,7 +128,7 @@ TEST_F(mshot, one_cqe_per_connection_with_more)
 
 TEST_F(mshot, waiting_connections_are_flagged_nonempty)
 {
-	bool nonempty = iou_kernel_version() >= IOU_KVER(6, 10, 0);
+	bool nonempty = iou_net_accept_reports_backlog();
 
 	REQUIRE_ACCEPT_FLAGS(IORING_ACCEPT_MULTISHOT);
 	for (int i = 0; i < 3; i++)
@@ -148,7 +148,7 @@ TEST_F(mshot, waiting_connections_are_flagged_nonempty)
 
 TEST_F(mshot, single_accept_flags_a_nonempty_queue)
 {
-	bool nonempty = iou_kernel_version() >= IOU_KVER(6, 10, 0);
+	bool nonempty = iou_net_accept_reports_backlog();
 
 	connect_client(_metadata, self);
 	connect_client(_metadata, self);
