@@ -299,6 +299,43 @@ static inline int iou_sock_queued(int fd, unsigned long req)
 	return ioctl(fd, req, &n) ? -errno : n;
 }
 
+/*
+ * Wait (bounded) until a stream socket has at least n bytes queued: data
+ * sent over loopback can arrive after send() returned.  The last count.
+ */
+static inline int iou_sock_wait_queued(int fd, int n, unsigned int timeout_ms)
+{
+	uint64_t start = iou_now_ns();
+	int seen;
+
+	while ((seen = iou_sock_queued(fd, SIOCINQ)) < n && seen >= 0 &&
+	       iou_ms_since(start) < timeout_ms) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		poll(&pfd, 1, 1);
+	}
+	return seen;
+}
+
+/*
+ * Fill fd's way to its peer until it takes no more: it refuses and does
+ * not turn writable within a quiet window (TCP frees room as
+ * acknowledgements come back).  The bytes written.
+ */
+static inline size_t iou_sock_fill(int fd)
+{
+	static unsigned char junk[65536];
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	size_t total = 0;
+	ssize_t n;
+
+	do {
+		while ((n = send(fd, junk, sizeof(junk), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
+			total += (size_t)n;
+	} while (n < 0 && errno == EAGAIN && poll(&pfd, 1, (int)IOU_QUIET_MS) == 1);
+	return total;
+}
+
 /* the bytes already queued on fd, read without waiting: count or -errno */
 static inline ssize_t iou_sock_drain(int fd, void *buf, size_t len)
 {

@@ -152,14 +152,9 @@ static int recv_twin_setup(const void *row, void *st, struct iou_ring *r)
 	if (v->cond == C_EOF && shutdown(s->fds[1], SHUT_WR))
 		return -errno;
 	/* wait until all of it has arrived */
-	if (v->kind == IOU_TCP && v->queued) {
-		struct pollfd pfd = { .fd = s->fds[0], .events = POLLIN };
-		uint64_t start = iou_now_ns();
-
-		while (iou_sock_queued(s->fds[0], SIOCINQ) < (int)v->queued &&
-		       iou_ms_since(start) < IOU_WAIT_MS)
-			poll(&pfd, 1, 1);
-	}
+	if (v->kind == IOU_TCP && v->queued &&
+	    iou_sock_wait_queued(s->fds[0], (int)v->queued, IOU_WAIT_MS) < (int)v->queued)
+		return -ETIME;
 	return 0;
 }
 

@@ -448,13 +448,9 @@ static int rm_twin_setup(const void *row, void *st, struct iou_ring *r)
 	pfd = (struct pollfd){ .fd = s->fds[0], .events = POLLIN };
 	if (v->queued && poll(&pfd, 1, (int)IOU_WAIT_MS) != 1)
 		return -ETIME;
-	if (v->kind == IOU_TCP && v->queued) {
-		uint64_t start = iou_now_ns();
-
-		while (iou_sock_queued(s->fds[0], SIOCINQ) < (int)v->queued &&
-		       iou_ms_since(start) < IOU_WAIT_MS)
-			poll(&pfd, 1, 1);
-	}
+	if (v->kind == IOU_TCP && v->queued &&
+	    iou_sock_wait_queued(s->fds[0], (int)v->queued, IOU_WAIT_MS) < (int)v->queued)
+		return -ETIME;
 	build_header(v, s, false);
 	return 0;
 }

@@ -160,24 +160,28 @@ static void shrink_buffers(struct __test_metadata *_metadata, int fds[2])
 	ASSERT_EQ(0, setsockopt(fds[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
 }
 
-/* read from fd until n bytes came (bounded), checking the pattern */
-static void drain_exactly(struct __test_metadata *_metadata, int fd, size_t n)
+/*
+ * Read from fd until skip + n bytes came (bounded): skip bytes of filler,
+ * then n bytes of the pattern.
+ */
+static void drain_exactly(struct __test_metadata *_metadata, int fd, size_t skip, size_t n)
 {
-	static unsigned char buf[1 << 20];
+	static unsigned char buf[2 << 20];
 	size_t got = 0;
 	uint64_t start = iou_now_ns();
 
-	while (got < n && iou_ms_since(start) < IOU_WAIT_MS) {
+	ASSERT_GE(sizeof(buf), skip + n);
+	while (got < skip + n && iou_ms_since(start) < IOU_WAIT_MS) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t r;
 
 		poll(&pfd, 1, 10);
-		r = recv(fd, buf + got, n - got, MSG_DONTWAIT);
+		r = recv(fd, buf + got, skip + n - got, MSG_DONTWAIT);
 		if (r > 0)
 			got += (size_t)r;
 	}
-	ASSERT_EQ(n, got);
-	ASSERT_TRUE(iou_check_pattern(buf, n, 0));
+	ASSERT_EQ(skip + n, got);
+	ASSERT_TRUE(iou_check_pattern(buf + skip, n, 0));
 }
 
 TEST_F(waitall, short_send_completes_with_what_was_taken)
@@ -193,22 +197,27 @@ TEST_F(waitall, short_send_completes_with_what_was_taken)
 	ASSERT_EQ(UD, c.user_data);
 	ASSERT_LT(0, c.res);
 	ASSERT_GT((int)sizeof(pattern), c.res);
-	drain_exactly(_metadata, self->fds[1], (size_t)c.res);
+	drain_exactly(_metadata, self->fds[1], 0, (size_t)c.res);
 }
 
 TEST_F(waitall, waitall_send_completes_once_with_everything)
 {
-	size_t total = 256 * 1024;
+	size_t total = 64 * 1024, filled;
+	int big = 1 << 20;
 	struct iou_cqe c;
 
 	REQUIRE_OPCODE(IORING_OP_SEND);
 	shrink_buffers(_metadata, self->fds);
+	filled = iou_sock_fill(self->fds[0]);
+	ASSERT_LT(0, filled);
 	iou_fill_pattern(pattern, sizeof(pattern), 0);
 	iou_prep_send(iou_get_sqe(&self->r), self->fds[0], pattern, total, MSG_WAITALL);
 	submit(_metadata, &self->r);
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
-	/* the peer reads; the send goes on where it stopped */
-	drain_exactly(_metadata, self->fds[1], total);
+	/* the peer makes room and reads; the send goes on where it stopped */
+	ASSERT_EQ(0, setsockopt(self->fds[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)));
+	ASSERT_EQ(0, setsockopt(self->fds[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big)));
+	drain_exactly(_metadata, self->fds[1], filled, total);
 	ASSERT_EQ(1, iou_reap(&self->r, &c, 1, IOU_WAIT_MS));
 	ASSERT_EQ(UD, c.user_data);
 	ASSERT_RES((int)total, c.res);
