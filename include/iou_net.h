@@ -35,6 +35,7 @@
 #include <linux/sockios.h>
 
 #include "iou.h"
+#include "iou_pbuf.h"
 
 /* ---- addresses and sockets ---------------------------------------------- */
 
@@ -362,6 +363,21 @@ static inline int iou_sockopt_int(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
 }
 
+/* FNV-1a over bytes: buffer contents as one number (for views) */
+#define IOU_HASH_INIT	1469598103934665603ULL
+
+static inline unsigned long long iou_hash_update(unsigned long long h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
+	return h;
+}
+
+static inline long long iou_view_hash(const void *p, size_t n)
+{
+	return (long long)iou_hash_update(IOU_HASH_INIT, p, n);
+}
+
 /* what a socket had queued: bytes, receive calls that returned data, a hash */
 struct iou_sock_rx {
 	long long bytes, msgs;
@@ -382,7 +398,7 @@ struct iou_sock_rx {
 static inline struct iou_sock_rx iou_sock_collect(int fd, long long min_bytes,
 						  long long min_msgs, unsigned int timeout_ms)
 {
-	struct iou_sock_rx rx = { .hash = 1469598103934665603ULL };
+	struct iou_sock_rx rx = { .hash = IOU_HASH_INIT };
 	uint64_t start = iou_now_ns();
 	static unsigned char buf[1 << 16];
 
@@ -395,8 +411,7 @@ static inline struct iou_sock_rx iou_sock_collect(int fd, long long min_bytes,
 			break;
 		}
 		if (n >= 0) {
-			for (ssize_t i = 0; i < n; i++)
-				rx.hash = (rx.hash ^ buf[i]) * 1099511628211ULL;
+			rx.hash = iou_hash_update(rx.hash, buf, (size_t)n);
 			rx.bytes += n;
 			rx.msgs++;
 			continue;
@@ -549,6 +564,53 @@ static inline enum iou_have iou_have_send_destination(char *why, size_t len)
 #define REQUIRE_SEND_DESTINATION() \
 	IOU_REQUIRE(iou_have_send_destination(__why, sizeof(__why)))
 
+/*
+ * Multishot RECV and RECVMSG (IORING_RECV_MULTISHOT, 6.0): a receive with
+ * a provided buffer of a datagram waiting completes with F_MORE; an
+ * older kernel refuses the flag with EINVAL.
+ */
+static inline enum iou_have iou_have_recv_multishot(int opcode, char *why, size_t len)
+{
+	struct iou_pbuf_ring pb;
+	struct io_uring_sqe *sqe;
+	struct msghdr m;
+	struct iou_ring r;
+	struct iou_cqe c;
+	unsigned char buf[64];
+	int fds[2], res;
+
+	if (iou_ring_init(&r, 4, 0) || iou_sock_pair(IOU_UNIX_DGRAM, fds)) {
+		snprintf(why, len, "probing IORING_RECV_MULTISHOT: setting up failed");
+		return IOU_BROKEN;
+	}
+	memset(&m, 0, sizeof(m));
+	res = iou_pbuf_ring_setup(&r, &pb, 1, 0, 0);
+	if (!res) {
+		iou_pbuf_add(&pb, buf, sizeof(buf), 0, 0);
+		iou_pbuf_advance(&pb, 1);
+		res = send(fds[1], "p", 1, 0) == 1 ? 0 : -errno;
+	}
+	if (!res) {
+		sqe = iou_get_sqe(&r);
+		if (opcode == IORING_OP_RECVMSG)
+			iou_prep_recvmsg(sqe, fds[0], &m, 0);
+		else
+			iou_prep_recv(sqe, fds[0], NULL, 0, 0);
+		sqe->ioprio = IORING_RECV_MULTISHOT;
+		sqe->flags = IOSQE_BUFFER_SELECT;
+		res = iou_run_one(&r, &c);
+		if (res > 0)
+			res = (c.flags & IORING_CQE_F_MORE) ? 0 : -EPROTO;
+		iou_pbuf_ring_free(&r, &pb);
+	}
+	iou_close_pair(fds);
+	iou_ring_exit(&r);
+	return iou_have_by_result(res, 0, IOU_V(6, 0), "IORING_RECV_MULTISHOT", why, len);
+}
+
+#define REQUIRE_RECV_MULTISHOT(op) \
+	IOU_REQUIRE(iou_have_recv_multishot((op), __why, sizeof(__why)))
+
 /* ---- the twin runner ----------------------------------------------------------------- */
 
 /*
@@ -582,6 +644,24 @@ static inline void iou_view_add(struct iou_twin_view *v, const char *name, long 
 		v->f[v->n].v = val;
 	}
 	v->n++;
+}
+
+/*
+ * The twin's view and the opcode's, field by field: a difference fails
+ * the case, naming the field and both values.
+ */
+static inline void iou_view_compare(struct __test_metadata *_metadata,
+				    const struct iou_twin_view *twin_view,
+				    const struct iou_twin_view *ring_view, const char *twin)
+{
+	ASSERT_GE(IOU_TWIN_FIELDS, twin_view->n);
+	ASSERT_EQ(twin_view->n, ring_view->n);
+	for (unsigned int i = 0; i < twin_view->n; i++) {
+		if (twin_view->f[i].v != ring_view->f[i].v)
+			TH_LOG("%s after %s: %lld, after the opcode: %lld", twin_view->f[i].name,
+			       twin, twin_view->f[i].v, ring_view->f[i].v);
+		EXPECT_EQ(twin_view->f[i].v, ring_view->f[i].v);
+	}
 }
 
 struct iou_twin {
@@ -662,14 +742,7 @@ static inline void iou_twin_run(struct __test_metadata *_metadata, struct iou_ri
 		TH_LOG("CQE flags 0x%x, expected 0x%x", cqe.flags, flags);
 	ASSERT_EQ(flags, cqe.flags);
 
-	ASSERT_GE(IOU_TWIN_FIELDS, va.n);
-	ASSERT_EQ(va.n, vb.n);
-	for (unsigned int i = 0; i < va.n; i++) {
-		if (va.f[i].v != vb.f[i].v)
-			TH_LOG("%s after %s: %lld, after the opcode: %lld", va.f[i].name,
-			       t->twin, va.f[i].v, vb.f[i].v);
-		EXPECT_EQ(va.f[i].v, vb.f[i].v);
-	}
+	iou_view_compare(_metadata, &va, &vb, t->twin);
 }
 
 #endif /* IOU_NET_H */

@@ -192,14 +192,11 @@ static void recv_twin_observe(const void *row, void *st, int res, struct iou_twi
 {
 	const FIXTURE_VARIANT(recv) *v = row;
 	struct recv_state *s = st;
-	unsigned long long h = 1469598103934665603ULL;
 	struct iou_sock_rx rx;
 
 	if (v->cond == C_PIPE || v->cond == C_CLOSED || v->cond == C_LISTENING)
 		return;
-	for (unsigned int i = 0; i < BUF; i++)
-		h = (h ^ s->buf[i]) * 1099511628211ULL;
-	iou_view_add(view, "buffer hash", (long long)h);
+	iou_view_add(view, "buffer hash", iou_view_hash(s->buf, BUF));
 	rx = iou_sock_collect(s->fds[0], 0, 0, 0);
 	iou_view_add(view, "bytes left", rx.bytes);
 	iou_view_add(view, "hash of what is left", (long long)rx.hash);

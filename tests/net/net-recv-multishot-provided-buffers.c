@@ -16,7 +16,9 @@
  *    and later data stays queued (b2e74db55dd9 "io_uring/net: don't
  *    overflow multishot recv", 6.6; missing from Debian's 6.1.y, see
  *    tests/known-issues).
- * A receive larger than a buffer fills it and goes on in the next one;
+ * A zero-length datagram ends it like the end of a stream (res 0, no
+ * buffer).  A receive larger than a buffer fills it and goes on in the
+ * next one;
  * while the stream has more, the CQE says IORING_CQE_F_SOCK_NONEMPTY
  * (TCP; AF_UNIX stream since 6.17).  A datagram larger than a buffer is
  * cut to it, as recv(2) cuts it.  MULTISHOT without IOSQE_BUFFER_SELECT,
@@ -67,38 +69,12 @@ FIXTURE_VARIANT(stream) {
 FIXTURE_VARIANT_ADD(stream, tcp) { .kind = IOU_TCP };
 FIXTURE_VARIANT_ADD(stream, unix_stream) { .kind = IOU_UNIX_STREAM };
 
-/* multishot receive is known since 6.0: an older kernel refuses the flag */
-static enum iou_have have_recv_multishot(char *why, size_t len)
-{
-	struct iou_pbuf_ring pb;
-	struct iou_ring r;
-	unsigned char buf[8];
-	int fds[2], res;
-
-	if (iou_ring_init(&r, 4, 0) || iou_sock_pair(IOU_UNIX_DGRAM, fds)) {
-		snprintf(why, len, "probing IORING_RECV_MULTISHOT: setting up failed");
-		return IOU_BROKEN;
-	}
-	res = iou_pbuf_ring_setup(&r, &pb, 1, 0, 0);
-	if (!res) {
-		iou_pbuf_add(&pb, buf, sizeof(buf), 0, 0);
-		iou_pbuf_advance(&pb, 1);
-		send(fds[1], "p", 1, 0);
-		iou_prep_recv_multishot(iou_get_sqe(&r), fds[0], 0, 0);
-		res = iou_run_one(&r, NULL);
-		iou_pbuf_ring_free(&r, &pb);
-	}
-	iou_close_pair(fds);
-	iou_ring_exit(&r);
-	return iou_have_by_result(res, 1, IOU_V(6, 0), "IORING_RECV_MULTISHOT", why, len);
-}
-
 static void env_setup(struct __test_metadata *_metadata, struct env *self,
 		      enum iou_sock_kind kind)
 {
 	self->fds[0] = self->fds[1] = -1;
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
-	IOU_REQUIRE(have_recv_multishot(__why, sizeof(__why)));
+	REQUIRE_RECV_MULTISHOT(IORING_OP_RECV);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
 	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &self->pb, NBUF, BGID, 0));
 	ASSERT_EQ(0, iou_sock_pair(kind, self->fds));
@@ -276,6 +252,24 @@ TEST_F(mshot, without_buffer_select_or_with_waitall_is_einval)
 	self->e.r.sqes[(self->e.r.sqe_tail - 1) & self->e.r.sq_mask].user_data = UD;
 	ASSERT_EQ(1, iou_submit(&self->e.r));
 	expect(_metadata, &self->e.r, -EINVAL, 0);
+}
+
+/*
+ * A zero-length datagram reads like the end of a stream (the receive
+ * returned 0): the request ends with res 0 and gives its buffer back.
+ */
+TEST(empty_datagram_ends_it)
+{
+	struct env e;
+
+	env_setup(_metadata, &e, IOU_UDP);
+	provide(&e, 0, NBUF);
+	submit_mshot(_metadata, &e);
+	ASSERT_EQ(0, send(e.fds[1], "", 0, 0));
+	expect(_metadata, &e.r, 0, 0);
+	peer_sends(_metadata, &e, 0, 3);
+	ASSERT_NO_CQE(&e.r, IOU_QUIET_MS);
+	env_teardown(&e);
 }
 
 /*

@@ -472,15 +472,6 @@ static void rm_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
 	iou_prep_recvmsg(sqe, s->fds[0], s->msgp, v->flags);
 }
 
-static long long hash(const void *p, size_t n)
-{
-	unsigned long long h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
-	return (long long)h;
-}
-
 static void rm_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
 {
 	const struct row *v = row;
@@ -488,7 +479,7 @@ static void rm_twin_observe(const void *row, void *st, int res, struct iou_twin_
 	struct msghdr *m = &s->msg;
 	struct sockaddr_in me;
 
-	iou_view_add(view, "buffers", hash(s->bufs, sizeof(s->bufs)));
+	iou_view_add(view, "buffers", iou_view_hash(s->bufs, sizeof(s->bufs)));
 	iou_view_add(view, "msg_namelen", m->msg_namelen);
 	iou_view_add(view, "msg_controllen", (long long)m->msg_controllen);
 	iou_view_add(view, "msg_flags", m->msg_flags);
@@ -498,12 +489,12 @@ static void rm_twin_observe(const void *row, void *st, int res, struct iou_twin_
 		iou_view_add(view, "name port is the peer's", !iou_sock_name(s->fds[1], &me) &&
 			     ((struct sockaddr_in *)&s->name)->sin_port == me.sin_port);
 		iou_view_add(view, "name past the port", v->hdr == H_NAME ? 0 :
-			     hash((char *)&s->name + 4, sizeof(s->name) - 4));
+			     iou_view_hash((char *)&s->name + 4, sizeof(s->name) - 4));
 	}
 	if (v->hdr == H_RIGHTS) {
 		iou_view_add(view, "received the descriptor", received_fd(m, s->passed));
 	} else if (m->msg_control && m->msg_controllen <= sizeof(s->control)) {
-		iou_view_add(view, "control bytes", hash(s->control.b, m->msg_controllen));
+		iou_view_add(view, "control bytes", iou_view_hash(s->control.b, m->msg_controllen));
 	}
 	iou_view_add(view, "bytes left", iou_sock_collect(s->fds[0], 0, 0, 0).bytes);
 }
