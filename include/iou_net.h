@@ -611,6 +611,58 @@ static inline enum iou_have iou_have_recv_multishot(int opcode, char *why, size_
 #define REQUIRE_RECV_MULTISHOT(op) \
 	IOU_REQUIRE(iou_have_recv_multishot((op), __why, sizeof(__why)))
 
+/* a socket command (IORING_OP_URING_CMD on a socket): its SQE */
+static inline void iou_prep_socket_cmd(struct io_uring_sqe *sqe, int fd, unsigned int cmd_op,
+				       int level, int optname, void *optval, int optlen)
+{
+	iou_prep_uring_cmd(sqe, fd, cmd_op);
+	sqe->level = (__u32)level;
+	sqe->optname = (__u32)optname;
+	sqe->optval = IOU_PTR(optval);
+	sqe->optlen = (__u32)optlen;
+}
+
+/*
+ * A socket command the kernel has (SOCKET_URING_OP_SIOCINQ, _SIOCOUTQ,
+ * _GETSOCKOPT, _SETSOCKOPT 6.7; _TX_TIMESTAMP 6.17), tried on a fresh UDP
+ * socket: an empty queue (0), SO_TYPE read back (4 bytes), SO_KEEPALIVE
+ * set (0), a timestamp command on a ring without 32-byte CQEs (EINVAL).
+ * Not knowing a command is EOPNOTSUPP: sockets had no uring_cmd at all
+ * before 6.7, and io_uring_cmd_sock() answers an unknown cmd_op so.
+ */
+static inline enum iou_have iou_have_socket_cmd(unsigned int cmd_op, char *why, size_t len)
+{
+	unsigned int since = cmd_op >= SOCKET_URING_OP_TX_TIMESTAMP ? IOU_V(6, 17) : IOU_V(6, 7);
+	int present = cmd_op == SOCKET_URING_OP_GETSOCKOPT ? (int)sizeof(int) :
+		      cmd_op == SOCKET_URING_OP_TX_TIMESTAMP ? -EINVAL : 0;
+	int val = 1, fd = iou_socket(AF_INET, SOCK_DGRAM), res;
+	char what[64];
+	struct iou_ring r;
+
+	snprintf(what, sizeof(what), "the socket command %u", cmd_op);
+	res = fd < 0 ? fd : iou_ring_init(&r, 2, 0);
+	if (res < 0) {
+		iou_close_res(fd);
+		snprintf(why, len, "probing %s: setting up failed with %s", what, iou_res_str(res));
+		return IOU_BROKEN;
+	}
+	iou_prep_socket_cmd(iou_get_sqe(&r), fd, cmd_op, SOL_SOCKET,
+			    cmd_op == SOCKET_URING_OP_GETSOCKOPT ? SO_TYPE : SO_KEEPALIVE,
+			    &val, sizeof(val));
+	res = iou_run_one(&r, NULL);
+	iou_ring_exit(&r);
+	close(fd);
+	if (res == present)
+		return IOU_PRESENT;
+	if (res == -EOPNOTSUPP)
+		return iou_have_unless_newer(since, what, why, len);
+	snprintf(why, len, "%s: probe got %s, expected %s or -EOPNOTSUPP (unknown)", what,
+		 iou_res_str(res), iou_res_str(present));
+	return IOU_BROKEN;
+}
+
+#define REQUIRE_SOCKET_CMD(op) IOU_REQUIRE(iou_have_socket_cmd((op), __why, sizeof(__why)))
+
 /* ---- the twin runner ----------------------------------------------------------------- */
 
 /*
