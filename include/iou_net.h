@@ -663,6 +663,31 @@ static inline enum iou_have iou_have_socket_cmd(unsigned int cmd_op, char *why, 
 
 #define REQUIRE_SOCKET_CMD(op) IOU_REQUIRE(iou_have_socket_cmd((op), __why, sizeof(__why)))
 
+/*
+ * A zero-copy send's notification takes a user_data of its own from
+ * sqe->addr3 (7.1, "io_uring/zctx: separate notification user_data");
+ * before, a non-zero addr3 was refused with EINVAL.
+ */
+static inline enum iou_have iou_have_zc_notif_user_data(char *why, size_t len)
+{
+	struct io_uring_sqe *sqe;
+	struct iou_ring r;
+	int fds[2], res;
+
+	if (iou_ring_init(&r, 4, 0) || iou_sock_pair(IOU_UDP, fds)) {
+		snprintf(why, len, "probing the notification user_data: setting up failed");
+		return IOU_BROKEN;
+	}
+	sqe = iou_get_sqe(&r);
+	iou_prep_send_zc(sqe, fds[0], "p", 1, 0, 0);
+	sqe->addr3 = 0x1234;
+	res = iou_run_one(&r, NULL);
+	iou_close_pair(fds);
+	iou_ring_exit(&r);
+	return iou_have_by_result(res, 1, IOU_V(7, 1), "a zero-copy notification user_data",
+				  why, len);
+}
+
 /* ---- the twin runner ----------------------------------------------------------------- */
 
 /*
@@ -795,6 +820,155 @@ static inline void iou_twin_run(struct __test_metadata *_metadata, struct iou_ri
 	ASSERT_EQ(flags, cqe.flags);
 
 	iou_view_compare(_metadata, &va, &vb, t->twin);
+}
+
+/* ---- reserved SQE fields ------------------------------------------------------------ */
+
+/*
+ * An SQE field an opcode does not use, set non-zero.  Each opcode's prep
+ * function either refuses it (EINVAL) or ignores it; which, is a fact of
+ * the kernel's interface, asserted per field.
+ */
+enum iou_sqe_field {
+	IOU_F_IOPRIO,		/* sqe->ioprio */
+	IOU_F_OFF,		/* sqe->off / addr2 */
+	IOU_F_ADDR,		/* sqe->addr */
+	IOU_F_LEN,		/* sqe->len */
+	IOU_F_OP_FLAGS,		/* sqe->rw_flags and its union */
+	IOU_F_BUF_INDEX,	/* sqe->buf_index / buf_group */
+	IOU_F_FILE_INDEX,	/* sqe->file_index / splice_fd_in / optlen */
+	IOU_F_PAD3,		/* the upper half of sqe->file_index, beside addr_len */
+	IOU_F_ADDR3,		/* sqe->addr3 */
+	IOU_F_PAD2,		/* the word after addr3 */
+	IOU_F_PAD1,		/* the upper half of sqe->off, beside cmd_op */
+};
+
+static inline const char *iou_sqe_field_name(enum iou_sqe_field f)
+{
+	static const char *const names[] = {
+		"ioprio", "off", "addr", "len", "op_flags", "buf_index", "file_index",
+		"__pad3", "addr3", "__pad2", "__pad1",
+	};
+
+	return f <= IOU_F_PAD1 ? names[f] : "?";
+}
+
+/* set the field non-zero, leaving the rest of the SQE as it is */
+static inline void iou_sqe_spoil(struct io_uring_sqe *sqe, enum iou_sqe_field f)
+{
+	switch (f) {
+	case IOU_F_IOPRIO: sqe->ioprio = 1; break;
+	case IOU_F_OFF: sqe->off = 1; break;
+	case IOU_F_ADDR: sqe->addr = 1; break;
+	case IOU_F_LEN: sqe->len = 1; break;
+	case IOU_F_OP_FLAGS: sqe->rw_flags = 0x40000000; break;
+	case IOU_F_BUF_INDEX: sqe->buf_index = 1; break;
+	case IOU_F_FILE_INDEX: sqe->file_index = 1; break;
+	case IOU_F_PAD3: sqe->__pad3[0] = 1; break;
+	case IOU_F_ADDR3: sqe->addr3 = 1; break;
+	case IOU_F_PAD2: sqe->__pad2[0] = 1; break;
+	case IOU_F_PAD1: sqe->__pad1 = 1; break;
+	}
+}
+
+/*
+ * An opcode's clean request in fresh state, for the reserved-field runner:
+ * what it does is observed (iou_twin_view) untouched, after the clean
+ * request, and after the one with a field spoiled.
+ */
+struct iou_rsv_op {
+	const char *name;
+	size_t state_size;
+	int (*setup)(void *st);			/* fresh state: 0 or -errno */
+	void (*prep)(struct io_uring_sqe *sqe, void *st);	/* the clean request */
+	void (*observe)(void *st, int res, struct iou_twin_view *v);
+	void (*teardown)(void *st);
+	bool zc;	/* a zero-copy send: F_MORE on the result means a notification */
+};
+
+/*
+ * A CQE of another request that came before the result (a POLL_REMOVE's
+ * target may complete first): kept for the op's observe().
+ */
+static struct iou_cqe iou_rsv_side;
+static int iou_rsv_side_n;
+
+/* run one request in fresh state: its CQE, and the view afterwards */
+static inline void iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring *r,
+			       const struct iou_rsv_op *op, int spoil, bool submit,
+			       struct iou_cqe *cqe, struct iou_twin_view *v)
+{
+	unsigned char st[op->state_size ? op->state_size : 1];
+	struct io_uring_sqe *sqe;
+	struct iou_cqe notif;
+	int ret;
+
+	memset(st, 0, sizeof(st));
+	memset(v, 0, sizeof(*v));
+	memset(cqe, 0, sizeof(*cqe));
+	ASSERT_RES(0, op->setup(st));
+	if (submit) {
+		sqe = iou_get_sqe(r);
+		op->prep(sqe, st);
+		if (spoil >= 0)
+			iou_sqe_spoil(sqe, (enum iou_sqe_field)spoil);
+		sqe->user_data = IOU_TWIN_UD;
+		iou_rsv_side_n = 0;
+		ret = iou_submit_reap(r, cqe, 1);
+		if (ret == 1 && cqe->user_data != IOU_TWIN_UD) {
+			iou_rsv_side = *cqe;
+			iou_rsv_side_n = 1;
+			ret = iou_reap(r, cqe, 1, IOU_WAIT_MS);
+		}
+		if (ret == 1 && op->zc && (cqe->flags & IORING_CQE_F_MORE)) {
+			/* exactly one notification follows */
+			ret = iou_reap(r, &notif, 1, IOU_WAIT_MS);
+			if (ret == 1 && (notif.user_data != IOU_TWIN_UD ||
+					 notif.flags != IORING_CQE_F_NOTIF))
+				ret = -EPROTO;
+		}
+		if (ret != 1)
+			op->teardown(st);
+		ASSERT_EQ(1, ret) TH_LOG("%s: no CQE, or a wrong notification", op->name);
+		ASSERT_EQ(IOU_TWIN_UD, cqe->user_data);
+	}
+	op->observe(st, submit ? cqe->res : INT32_MIN, v);
+	op->teardown(st);
+}
+
+/*
+ * The opcode with field f set non-zero: refused (expect_einval: -EINVAL
+ * and nothing done) or ignored (the clean request's result, flags and
+ * effect).
+ */
+static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
+				 const struct iou_rsv_op *op, enum iou_sqe_field f,
+				 bool expect_einval)
+{
+	struct iou_twin_view untouched, clean, spoiled;
+	struct iou_cqe c_clean, c;
+
+	iou_rsv_run(_metadata, r, op, -1, false, &c, &untouched);
+	iou_rsv_run(_metadata, r, op, -1, true, &c_clean, &clean);
+	ASSERT_LE(0, c_clean.res) TH_LOG("%s: the clean request failed: %s", op->name,
+					  iou_res_str(c_clean.res));
+	iou_rsv_run(_metadata, r, op, (int)f, true, &c, &spoiled);
+	if (expect_einval) {
+		if (c.res != -EINVAL)
+			TH_LOG("%s with %s set: %s, expected -EINVAL", op->name,
+			       iou_sqe_field_name(f), iou_res_str(c.res));
+		ASSERT_RES(-EINVAL, c.res);
+		/* a zero-copy send may have had its notification set up */
+		ASSERT_EQ(0, c.flags & ~(op->zc ? IORING_CQE_F_MORE : 0));
+		iou_view_compare(_metadata, &untouched, &spoiled, "nothing done");
+	} else {
+		if (c.res != c_clean.res)
+			TH_LOG("%s with %s set: %s, the clean request %s", op->name,
+			       iou_sqe_field_name(f), iou_res_str(c.res), iou_res_str(c_clean.res));
+		ASSERT_RES(c_clean.res, c.res);
+		ASSERT_EQ(c_clean.flags, c.flags);
+		iou_view_compare(_metadata, &clean, &spoiled, "the clean request");
+	}
 }
 
 #endif /* IOU_NET_H */

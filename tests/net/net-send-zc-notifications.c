@@ -317,32 +317,11 @@ TEST_F(fixed, bad_index_or_range_is_efault)
 	ASSERT_TRUE(iou_fd_empty(self->fds[1]));
 }
 
-/* a notification user_data in addr3 (7.1): before, a non-zero addr3 is EINVAL */
-static enum iou_have have_notif_user_data(char *why, size_t len)
-{
-	struct io_uring_sqe *sqe;
-	struct iou_ring r;
-	int fds[2], res;
-
-	if (iou_ring_init(&r, 4, 0) || iou_sock_pair(IOU_UDP, fds)) {
-		snprintf(why, len, "probing the notification user_data: setting up failed");
-		return IOU_BROKEN;
-	}
-	sqe = iou_get_sqe(&r);
-	iou_prep_send_zc(sqe, fds[0], "p", 1, 0, 0);
-	sqe->addr3 = 0x1234;
-	res = iou_run_one(&r, NULL);
-	iou_close_pair(fds);
-	iou_ring_exit(&r);
-	return iou_have_by_result(res, 1, IOU_V(7, 1), "a zero-copy notification user_data",
-				  why, len);
-}
-
 TEST_F(fixed, notification_takes_addr3_as_user_data)
 {
 	struct io_uring_sqe *sqe;
 
-	IOU_REQUIRE(have_notif_user_data(__why, sizeof(__why)));
+	IOU_REQUIRE(iou_have_zc_notif_user_data(__why, sizeof(__why)));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_send_zc(sqe, self->fds[0], "abc", 3, 0, 0);
 	sqe->user_data = UD;
