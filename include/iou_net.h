@@ -701,6 +701,7 @@ static inline enum iou_have iou_have_zc_notif_user_data(char *why, size_t len)
  *     difference) with the expected flags; observes the same view;
  *     tears down;
  *  3. compares the two views field by field, naming both values.
+ * IOU_TWIN_LOG=1 in the environment logs every row's twin result.
  * State is set up from nothing each time, so descriptors come out with
  * the same numbers in both runs.
  */
@@ -808,7 +809,9 @@ static inline void iou_twin_run(struct __test_metadata *_metadata, struct iou_ri
 		t->teardown(row, st);
 	ASSERT_EQ(1, ret) TH_LOG("the opcode posted no CQE");
 
-	want = diff && diff->why ? diff->ring_res : twin_res; if (getenv("IOU_NET_DBG")) TH_LOG("DBG %s: %s", t->twin, iou_res_str(twin_res));
+	want = diff && diff->why ? diff->ring_res : twin_res;
+	if (getenv("IOU_TWIN_LOG"))
+		TH_LOG("%s: %s", t->twin, iou_res_str(twin_res));
 	if (cqe.res != want)
 		TH_LOG("%s gave %s, the opcode %s%s%s", t->twin, iou_res_str(twin_res),
 		       iou_res_str(cqe.res), diff && diff->why ? "; expected by design: " : "",

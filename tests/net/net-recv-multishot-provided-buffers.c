@@ -14,8 +14,8 @@
  *  - the CQ ring is full: the receive that found no room is the last
  *    (its CQE, without F_MORE, goes to the overflow list, FEAT_NODROP)
  *    and later data stays queued (b2e74db55dd9 "io_uring/net: don't
- *    overflow multishot recv", 6.6; missing from Debian's 6.1.y, see
- *    tests/known-issues).
+ *    overflow multishot recv", 6.6; shown to pass on Debian 6.1.192,
+ *    6.12 and 6.18).
  * A zero-length datagram ends it like the end of a stream (res 0, no
  * buffer).  A receive larger than a buffer fills it and goes on in the
  * next one;

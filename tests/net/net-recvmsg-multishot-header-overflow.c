@@ -66,6 +66,9 @@ TEST_F(ovf, header_overflow_is_eoverflow)
 	unsigned char c;
 
 	ASSERT_EQ(1, send(self->fds[1], "x", 1, 0));
+	/* it has arrived (loopback can defer delivery to softirq) */
+	ASSERT_EQ(1, poll(&(struct pollfd){ .fd = self->fds[0], .events = POLLIN }, 1,
+			  (int)IOU_WAIT_MS));
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_recvmsg(sqe, self->fds[0], &m, 0);
 	sqe->ioprio = IORING_RECV_MULTISHOT;

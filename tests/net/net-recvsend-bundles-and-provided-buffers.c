@@ -330,18 +330,23 @@ TEST_F(inc, bundle_leaves_its_last_buffer_open)
 /* a plain SEND from a registered buffer works (7.2); before, EINVAL */
 static enum iou_have have_fixed_send_recv(char *why, size_t len)
 {
-	static unsigned char mem[4096];
-	struct iovec iov = { mem, sizeof(mem) };
+	/* anonymous memory: file-backed pages are not registrable everywhere */
+	unsigned char *mem = iou_map_nohuge(IOU_PAGE_SIZE);
+	struct iovec iov = { mem, IOU_PAGE_SIZE };
 	struct io_uring_sqe *sqe;
 	struct iou_ring r;
 	int fds[2], res;
 
-	if (iou_ring_init(&r, 2, 0) || iou_sock_pair(IOU_UNIX_DGRAM, fds)) {
+	if (!mem || iou_ring_init(&r, 2, 0) || iou_sock_pair(IOU_UNIX_DGRAM, fds)) {
 		snprintf(why, len, "probing IORING_RECVSEND_FIXED_BUF: setting up failed");
 		return IOU_BROKEN;
 	}
 	res = iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1);
-	if (!res) {
+	if (res) {
+		snprintf(why, len, "probing IORING_RECVSEND_FIXED_BUF: registering a buffer: %s",
+			 iou_res_str(res));
+		res = INT32_MIN;
+	} else {
 		sqe = iou_get_sqe(&r);
 		iou_prep_send(sqe, fds[0], mem, 8, 0);
 		sqe->ioprio = IORING_RECVSEND_FIXED_BUF;
@@ -349,6 +354,9 @@ static enum iou_have have_fixed_send_recv(char *why, size_t len)
 	}
 	iou_close_pair(fds);
 	iou_ring_exit(&r);
+	munmap(mem, IOU_PAGE_SIZE);
+	if (res == INT32_MIN)
+		return IOU_BROKEN;
 	return iou_have_by_result(res, 8, IOU_V(7, 2),
 				  "IORING_RECVSEND_FIXED_BUF on plain SEND and RECV", why, len);
 }

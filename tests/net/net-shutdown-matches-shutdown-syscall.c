@@ -7,6 +7,8 @@
  * state, and afterwards the two ends see the same: what a receive on
  * each end and a send on the shut end give.
  */
+#include <poll.h>
+
 #include "iou.h"
 #include "iou_net.h"
 
@@ -133,6 +135,10 @@ static void shut_twin_observe(const void *row, void *st, int res, struct iou_twi
 			     iou_sockopt_int(s->fds[0], SOL_SOCKET, SO_ACCEPTCONN));
 		return;
 	}
+	/* over TCP the end of stream travels like data: wait for it to arrive */
+	if (res == 0 && var->kind == IOU_TCP && var->how != SHUT_RD)
+		poll(&(struct pollfd){ .fd = s->fds[1], .events = POLLRDHUP }, 1,
+		     (int)IOU_WAIT_MS);
 	if (s->fds[1] >= 0)
 		iou_view_add(v, "peer's receive", try_recv(s->fds[1]));
 	iou_view_add(v, "own receive", try_recv(s->fds[0]));

@@ -202,7 +202,7 @@ TEST_F(waitall, short_send_completes_with_what_was_taken)
 
 TEST_F(waitall, waitall_send_completes_once_with_everything)
 {
-	size_t total = 64 * 1024, filled;
+	size_t total = 16 * 1024, filled;
 	int big = 1 << 20;
 	struct iou_cqe c;
 
