@@ -14,9 +14,10 @@
  *    (46447367a529 "io_uring/cmd_net: fix wrong argument types for
  *    skb_queue_splice()"; Debian 6.17.8 and 6.17.9 lost them, per the
  *    regression catalog), and the command ends (-ENOBUFS without F_MORE):
- *    its poll is edge triggered, nothing would run it again.  6.18.44
- *    leaves it armed with the timestamps unposted (tests/known-issues);
- *    7.2.13 ends it.
+ *    its poll is edge triggered, nothing would run it again.  6.18.44,
+ *    7.1.13 and 7.2.6 leave it armed with the timestamps unposted
+ *    (tests/known-issues); 7.2.13 and 7.3.4 end it ("io_uring/cmd_net:
+ *    end TX_TIMESTAMP multishot when the CQ is full", stable 7.2.10).
  */
 #include <time.h>
 #include <linux/errqueue.h>
@@ -248,7 +249,6 @@ TEST_F(ts, no_room_in_the_cq_keeps_the_rest_queued)
 TEST_F(ts, no_room_in_the_cq_ends_it)
 {
 	struct stamp twin[8];
-
 	struct iou_cqe last = { 0 };
 
 	fill_the_cq(_metadata, self, twin);
