@@ -7,7 +7,8 @@
  * function and is the same on every kernel since the opcode came, with
  * these exceptions decided by what the kernel has:
  *  - sqe->addr3 of SEND_ZC and SENDMSG_ZC is refused until it became the
- *    notification's user_data (7.1);
+ *    notification's user_data (7.1); since, the send is the clean one and
+ *    its notification carries the value;
  *  - ioprio is refused by every opcode whose io_issue_def has no .ioprio
  *    (io_init_req()): SOCKET, CONNECT, BIND, LISTEN, SHUTDOWN, URING_CMD.
  * A change in either direction is an interface change: a kernel that
@@ -395,6 +396,30 @@ FIXTURE_TEARDOWN(rsv)
 	iou_ring_exit(&self->r);
 }
 
+/* addr3 no longer reserved: the send is the clean one, its notification carries it */
+static void addr3_is_notif_user_data(struct __test_metadata *_metadata, struct iou_ring *r,
+				     const struct iou_rsv_op *op)
+{
+	const __u64 notif_ud = 0x1234567800000001ULL;
+	struct iou_twin_view clean, v = { 0 };
+	struct io_uring_sqe *sqe;
+	struct st s = { 0 };
+	struct iou_cqe c;
+
+	iou_rsv_run(_metadata, r, op, -1, true, &c, &clean);
+	ASSERT_RES(0, op->setup(&s));
+	sqe = iou_get_sqe(r);
+	op->prep(sqe, &s);
+	sqe->addr3 = notif_ud;
+	sqe->user_data = IOU_TWIN_UD;
+	ASSERT_EQ(1, iou_submit(r));
+	IOU_EXPECT_CQES(r, IOU_CQE_F(IOU_TWIN_UD, c.res, IORING_CQE_F_MORE),
+			IOU_CQE_F(notif_ud, 0, IORING_CQE_F_NOTIF));
+	op->observe(&s, c.res, &v);
+	op->teardown(&s);
+	iou_view_compare(_metadata, &clean, &v, "the clean request");
+}
+
 TEST_F(rsv, answer_is_the_interfaces)
 {
 	bool einval = variant->rule == EINVAL_ALWAYS;
@@ -404,8 +429,10 @@ TEST_F(rsv, answer_is_the_interfaces)
 		enum iou_have have = iou_have_zc_notif_user_data(why, sizeof(why));
 
 		ASSERT_NE(IOU_BROKEN, have) TH_LOG("%s", why);
-		if (have == IOU_PRESENT)
-			SKIP(return, "addr3 is the notification's user_data on this kernel (7.1)");
+		if (have == IOU_PRESENT) {
+			addr3_is_notif_user_data(_metadata, &self->r, variant->op);
+			return;
+		}
 		einval = true;
 	}
 	iou_rsv_check(_metadata, &self->r, variant->op, variant->field, einval);
