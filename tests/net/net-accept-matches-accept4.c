@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_OP_ACCEPT (5.5) is accept4(2): on every row of a table of
+ * listeners, address buffers, lengths and flags, good and bad, with a
+ * connection waiting, the CQE carries what accept4(2) returns in the same
+ * state (the same descriptor number, or the same -errno), and afterwards
+ * the same is visible: the length written back, the peer's address, the
+ * new socket's O_NONBLOCK and FD_CLOEXEC and its link to the client, and
+ * whether the connection was used up (a bad address buffer loses it in
+ * both).  Also when the request is forced to io-wq.
+ */
+#include <poll.h>
+#include <sys/resource.h>
+
+#include "iou.h"
+#include "iou_net.h"
+
+enum lsn {
+	LSN_TCP,		/* TCP listener, one connection waiting */
+	LSN_UNIX_STREAM,	/* AF_UNIX stream listener, likewise */
+	LSN_UNIX_SEQPACKET,
+	LSN_TCP_NOT_LISTENING,	/* bound, never listened */
+	LSN_UDP,
+	LSN_UNIX_DGRAM,
+	LSN_PIPE,
+	LSN_CLOSED,
+};
+
+enum abuf {
+	ABUF_FULL,		/* a sockaddr_storage, its size */
+	ABUF_NONE,		/* addr and addrlen NULL */
+	ABUF_SHORT,		/* room for 4 bytes */
+	ABUF_ZERO,		/* length 0 */
+	ABUF_NEGATIVE,		/* length -1 */
+	ABUF_UNMAPPED,		/* the address faults */
+	ABUF_LEN_UNMAPPED,	/* the length faults */
+};
+
+FIXTURE(acc) {
+	struct iou_ring r;
+};
+
+FIXTURE_VARIANT(acc) {
+	enum lsn lsn;
+	enum abuf abuf;
+	int flags;
+	bool no_free_fd;
+};
+
+#define ROW(l, a, f)	{ .lsn = (l), .abuf = (a), .flags = (f) }
+
+FIXTURE_VARIANT_ADD(acc, tcp) ROW(LSN_TCP, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_nonblock) ROW(LSN_TCP, ABUF_FULL, SOCK_NONBLOCK);
+FIXTURE_VARIANT_ADD(acc, tcp_cloexec) ROW(LSN_TCP, ABUF_FULL, SOCK_CLOEXEC);
+FIXTURE_VARIANT_ADD(acc, tcp_nonblock_cloexec) ROW(LSN_TCP, ABUF_NONE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+FIXTURE_VARIANT_ADD(acc, tcp_no_address) ROW(LSN_TCP, ABUF_NONE, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_address_truncated) ROW(LSN_TCP, ABUF_SHORT, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_address_length_zero) ROW(LSN_TCP, ABUF_ZERO, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_address_length_negative) ROW(LSN_TCP, ABUF_NEGATIVE, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_address_unmapped) ROW(LSN_TCP, ABUF_UNMAPPED, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_length_unmapped) ROW(LSN_TCP, ABUF_LEN_UNMAPPED, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_unknown_flag) ROW(LSN_TCP, ABUF_FULL, O_APPEND);
+FIXTURE_VARIANT_ADD(acc, unix_stream) ROW(LSN_UNIX_STREAM, ABUF_FULL, SOCK_CLOEXEC);
+FIXTURE_VARIANT_ADD(acc, unix_seqpacket) ROW(LSN_UNIX_SEQPACKET, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(acc, tcp_not_listening) ROW(LSN_TCP_NOT_LISTENING, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(acc, udp_socket) ROW(LSN_UDP, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(acc, unix_dgram_socket) ROW(LSN_UNIX_DGRAM, ABUF_NONE, 0);
+FIXTURE_VARIANT_ADD(acc, not_a_socket) ROW(LSN_PIPE, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(acc, closed_descriptor) ROW(LSN_CLOSED, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(acc, no_free_descriptor) {
+	.lsn = LSN_TCP, .abuf = ABUF_FULL, .no_free_fd = true };
+
+FIXTURE_SETUP(acc)
+{
+	REQUIRE_OPCODE(IORING_OP_ACCEPT);
+	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
+}
+
+FIXTURE_TEARDOWN(acc)
+{
+	iou_ring_exit(&self->r);
+}
+
+struct acc_state {
+	int lfd, client;
+	struct sockaddr_storage addr;
+	socklen_t len;
+	void *addrp;
+	socklen_t *lenp;
+	struct rlimit saved;
+	bool limited;
+};
+
+static int make_listener(enum lsn l, struct acc_state *s)
+{
+	static const int unix_type[] = {
+		[LSN_UNIX_STREAM] = SOCK_STREAM, [LSN_UNIX_SEQPACKET] = SOCK_SEQPACKET,
+		[LSN_UNIX_DGRAM] = SOCK_DGRAM,
+	};
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct sockaddr_in a;
+	int p[2];
+
+	switch (l) {
+	case LSN_TCP:
+		s->lfd = iou_tcp_listener(4, &a);
+		if (s->lfd < 0)
+			return s->lfd;
+		s->client = iou_tcp_connect(&a);
+		if (s->client < 0)
+			return s->client;
+		return iou_tcp_wait_accept_queue(s->lfd, 1, IOU_WAIT_MS) == 1 ? 0 : -ETIME;
+	case LSN_TCP_NOT_LISTENING:
+		s->lfd = iou_loopback_socket(SOCK_STREAM, -1, &a);
+		return s->lfd < 0 ? s->lfd : 0;
+	case LSN_UDP:
+		s->lfd = iou_loopback_socket(SOCK_DGRAM, -1, &a);
+		return s->lfd < 0 ? s->lfd : 0;
+	case LSN_PIPE:
+		if (pipe2(p, O_CLOEXEC))
+			return -errno;
+		close(p[1]);
+		s->lfd = p[0];
+		return 0;
+	case LSN_CLOSED:
+		s->lfd = iou_lowest_free_fd();
+		return 0;
+	default:
+		break;
+	}
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", iou_scratch_path("lsn"));
+	s->lfd = iou_socket(AF_UNIX, unix_type[l]);
+	if (s->lfd < 0)
+		return s->lfd;
+	if (bind(s->lfd, (struct sockaddr *)&un, sizeof(un)))
+		return -errno;
+	if (l == LSN_UNIX_DGRAM)
+		return 0;
+	if (listen(s->lfd, 4))
+		return -errno;
+	s->client = iou_socket(AF_UNIX, unix_type[l]);
+	if (s->client < 0)
+		return s->client;
+	return connect(s->client, (struct sockaddr *)&un, sizeof(un)) ? -errno : 0;
+}
+
+static int acc_twin_setup(const void *row, void *st, struct iou_ring *r)
+{
+	const FIXTURE_VARIANT(acc) *v = row;
+	struct acc_state *s = st;
+	struct rlimit rl;
+	int ret;
+
+	s->lfd = s->client = -1;
+	ret = make_listener(v->lsn, s);
+	if (ret)
+		return ret;
+	memset(&s->addr, 0xa5, sizeof(s->addr));
+	s->addrp = &s->addr;
+	s->lenp = &s->len;
+	switch (v->abuf) {
+	case ABUF_FULL: s->len = sizeof(s->addr); break;
+	case ABUF_NONE: s->addrp = NULL; s->lenp = NULL; break;
+	case ABUF_SHORT: s->len = 4; break;
+	case ABUF_ZERO: s->len = 0; break;
+	case ABUF_NEGATIVE: s->len = (socklen_t)-1; break;
+	case ABUF_UNMAPPED: s->len = sizeof(s->addr); s->addrp = iou_fault_ptr(); break;
+	case ABUF_LEN_UNMAPPED: s->lenp = iou_fault_ptr(); break;
+	}
+	if (v->no_free_fd) {
+		if (getrlimit(RLIMIT_NOFILE, &s->saved))
+			return -errno;
+		rl = s->saved;
+		rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			return -errno;
+		s->limited = true;
+	}
+	return 0;
+}
+
+static int acc_twin_call(const void *row, void *st)
+{
+	const FIXTURE_VARIANT(acc) *v = row;
+	struct acc_state *s = st;
+	int fd = accept4(s->lfd, s->addrp, s->lenp, v->flags);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static void acc_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+{
+	const FIXTURE_VARIANT(acc) *v = row;
+	struct acc_state *s = st;
+
+	iou_prep_accept(sqe, s->lfd, s->addrp, s->lenp, v->flags);
+}
+
+/* does a byte from the client reach fd? */
+static int linked_to_client(int fd, int client)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c = 0;
+
+	if (send(client, "k", 1, MSG_NOSIGNAL) != 1)
+		return -errno;
+	if (poll(&pfd, 1, (int)IOU_WAIT_MS) != 1)
+		return 0;
+	return recv(fd, &c, 1, MSG_DONTWAIT) == 1 && c == 'k';
+}
+
+static void acc_twin_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+{
+	const FIXTURE_VARIANT(acc) *var = row;
+	struct acc_state *s = st;
+	struct pollfd pfd = { .fd = s->lfd, .events = POLLIN };
+	struct sockaddr_in me;
+
+	if (s->limited) {
+		setrlimit(RLIMIT_NOFILE, &s->saved);
+		s->limited = false;
+	}
+	if (var->abuf != ABUF_NONE && var->abuf != ABUF_LEN_UNMAPPED)
+		iou_view_add(v, "address length", (int)s->len);
+	if (var->abuf == ABUF_FULL || var->abuf == ABUF_SHORT) {
+		/* the bytes written back, up to the room given */
+		iou_view_add(v, "family", s->addr.ss_family);
+		if (var->lsn == LSN_TCP && var->abuf == ABUF_FULL && !iou_sock_name(s->client, &me))
+			iou_view_add(v, "peer is the client",
+				     ((struct sockaddr_in *)&s->addr)->sin_port == me.sin_port);
+		iou_view_add(v, "byte past the room", ((unsigned char *)&s->addr)[s->len < 16 ? 4 : 16]);
+	}
+	if (var->lsn == LSN_PIPE || var->lsn == LSN_CLOSED)
+		return;
+	if (res >= 0) {
+		iou_view_add(v, "SOCK_NONBLOCK|SOCK_CLOEXEC", iou_fd_sock_flags(res));
+		iou_view_add(v, "linked to the client", linked_to_client(res, s->client));
+		close(res);
+	}
+	/* was the connection used up? */
+	iou_view_add(v, "another connection waiting", poll(&pfd, 1, 0));
+}
+
+static void acc_twin_teardown(const void *row, void *st)
+{
+	const FIXTURE_VARIANT(acc) *v = row;
+	struct acc_state *s = st;
+
+	if (s->limited)
+		setrlimit(RLIMIT_NOFILE, &s->saved);
+	if (v->lsn != LSN_CLOSED)
+		iou_close_res(s->lfd);
+	iou_close_res(s->client);
+	unlink(iou_scratch_path("lsn"));
+}
+
+static const struct iou_twin acc_twin = {
+	.twin = "accept4(2)",
+	.state_size = sizeof(struct acc_state),
+	.setup = acc_twin_setup,
+	.call = acc_twin_call,
+	.prep = acc_twin_prep,
+	.observe = acc_twin_observe,
+	.teardown = acc_twin_teardown,
+};
+
+TEST_F(acc, matches_accept4)
+{
+	iou_twin_run(_metadata, &self->r, &acc_twin, variant, NULL, 0);
+}
+
+TEST_F(acc, matches_accept4_from_iowq)
+{
+	iou_twin_run(_metadata, &self->r, &acc_twin, variant, NULL, IOSQE_ASYNC);
+}
+
+TEST_HARNESS_MAIN
