@@ -4,8 +4,9 @@
 # With io_uring disabled by sysctl, every program of the suite must SKIP
 # (whole program, exit 4) and say why: kernel.io_uring_disabled=2 for
 # everyone, =1 for a user without CAP_SYS_ADMIN outside io_uring_group.
-# Changes a global sysctl, so `make check` runs it last and alone; the old
-# value is restored whatever happens.
+# Changes a global sysctl, so it runs only on request
+# (`make check-io-uring-disabled`) or inside the QEMU guest; the old value is
+# restored whatever happens.
 #
 # usage: io-uring-disabled.sh TESTS_DIR
 set -u
@@ -46,6 +47,7 @@ all_skip() {	# all_skip VALUE REASON [runner args]
 
 all_skip 2 "io_uring disabled by kernel.io_uring_disabled=2 (EPERM)"
 if id nobody >/dev/null 2>&1; then
-	all_skip 1 "io_uring disabled by kernel.io_uring_disabled=1 (EPERM)" --as-user nobody
+		group=$(cat /proc/sys/kernel/io_uring_group 2>/dev/null || echo -1)
+	all_skip 1 "io_uring disabled by kernel.io_uring_disabled=1 for callers outside kernel.io_uring_group=$group (EPERM)" --as-user nobody
 fi
 exit $FAILED
