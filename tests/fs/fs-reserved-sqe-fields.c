@@ -12,18 +12,18 @@
 #include <sys/stat.h>
 #include "iou_twin.h"
 
-FIXTURE(rsv) {
+FIXTURE(reserved) {
 	struct iou_ring r;
 };
 
-FIXTURE_VARIANT(rsv) {
+FIXTURE_VARIANT(reserved) {
 	int opcode;
 	struct iou_sqe_field field;
 	bool refused;
 };
 
 #define RSV(op, f, refused_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##f) {				\
+	FIXTURE_VARIANT_ADD(reserved, op##_##f) {				\
 		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
 	}
 
@@ -133,17 +133,17 @@ static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
 
 static const struct iou_rsv_ops ops = { .setup = setup, .prep = prep };
 
-FIXTURE_SETUP(rsv)
+FIXTURE_SETUP(reserved)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(rsv)
+FIXTURE_TEARDOWN(reserved)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(rsv, field_refused_or_ignored)
+TEST_F(reserved, field_refused_or_ignored)
 {
 	REQUIRE_OPCODE(variant->opcode);
 	iou_rsv_check(_metadata, &self->r, &ops, variant->opcode, &variant->field,

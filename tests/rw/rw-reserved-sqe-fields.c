@@ -11,24 +11,24 @@
 #include "iou_twin.h"
 #include "iou_rsrc.h"
 
-FIXTURE(rsv) {
+FIXTURE(reserved) {
 	struct iou_ring r;
 };
 
 enum rule { IGNORED, REFUSED, REFUSED_WITH_RW_ATTR };
 
-FIXTURE_VARIANT(rsv) {
+FIXTURE_VARIANT(reserved) {
 	int opcode;
 	struct iou_sqe_field field;
 	enum rule rule;
 };
 
 #define RSV(op, field_, rule_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##field_) {			\
+	FIXTURE_VARIANT_ADD(reserved, op##_##field_) {			\
 		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(field_), .rule = (rule_) \
 	}
 #define RSV_ATTR(op)							\
-	FIXTURE_VARIANT_ADD(rsv, op##_unknown_attribute) {		\
+	FIXTURE_VARIANT_ADD(reserved, op##_unknown_attribute) {		\
 		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD_V(attr_type_mask, 2), \
 		.rule = REFUSED_WITH_RW_ATTR				\
 	}
@@ -76,17 +76,17 @@ static void done(struct iou_twin_run *s, int opcode, int res)
 	iou_register(s->priv, IORING_UNREGISTER_BUFFERS, NULL, 0);
 }
 
-FIXTURE_SETUP(rsv)
+FIXTURE_SETUP(reserved)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(rsv)
+FIXTURE_TEARDOWN(reserved)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(rsv, field_refused_or_ignored)
+TEST_F(reserved, field_refused_or_ignored)
 {
 	struct iou_rsv_ops ops = { .setup = setup, .prep = prep, .done = done };
 	bool refused = variant->rule == REFUSED ||

@@ -9,11 +9,11 @@
  */
 #include "iou_twin.h"
 
-FIXTURE(tee) {
+FIXTURE(tee_pipes) {
 	struct iou_ring r;
 };
 
-FIXTURE_VARIANT(tee) {
+FIXTURE_VARIANT(tee_pipes) {
 	IOU_TWIN_ROW_FIELDS;
 	enum iou_fd_kind in, out;
 	unsigned int len;
@@ -22,7 +22,7 @@ FIXTURE_VARIANT(tee) {
 };
 
 #define ROW(name, res_, in_, out_, len_, ...)				\
-	FIXTURE_VARIANT_ADD(tee, name) {				\
+	FIXTURE_VARIANT_ADD(tee_pipes, name) {				\
 		.twin_res = (res_), .in = (in_), .out = (out_), .len = (len_), __VA_ARGS__ \
 	}
 
@@ -46,7 +46,7 @@ ROW(output_never_opened, -EBADF, IOU_FD_PIPE_R, IOU_FD_BAD, 4096);
 
 static int setup(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(tee) *v = row;
+	const FIXTURE_VARIANT(tee_pipes) *v = row;
 	int ret = iou_twin_fd(s, 0, v->in);
 
 	if (!ret && v->same_pipe) {
@@ -58,7 +58,7 @@ static int setup(struct iou_twin_run *s, const void *row)
 
 static int call(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(tee) *v = row;
+	const FIXTURE_VARIANT(tee_pipes) *v = row;
 	ssize_t ret = tee(s->use[0], s->use[1], v->len, v->flags);
 
 	return ret < 0 ? -errno : (int)ret;
@@ -66,24 +66,24 @@ static int call(struct iou_twin_run *s, const void *row)
 
 static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
 {
-	const FIXTURE_VARIANT(tee) *v = row;
+	const FIXTURE_VARIANT(tee_pipes) *v = row;
 
 	iou_prep_tee(sqe, s->use[0], s->use[1], v->len, v->flags);
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
 
-FIXTURE_SETUP(tee)
+FIXTURE_SETUP(tee_pipes)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(tee)
+FIXTURE_TEARDOWN(tee_pipes)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(tee, opcode_matches_the_system_call)
+TEST_F(tee_pipes, opcode_matches_the_system_call)
 {
 	REQUIRE_OPCODE(IORING_OP_TEE);
 	iou_twin_check(_metadata, &self->r, &ops, variant);
