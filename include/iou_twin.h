@@ -922,3 +922,44 @@ static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_r
 }
 
 #endif /* IOU_TWIN_H */
+
+/*
+ * The fixture every reserved-field program shares, "reserved": a ring (the
+ * opcode required first) and a row per opcode and field.  Include this
+ * header with IOU_RSV_FIXTURE defined, then list the rows:
+ *
+ *	IOU_RSV(FSYNC, addr, true);	(variant FSYNC_addr: refused)
+ *
+ * A program whose answer depends on more sets .rule (its own values) or
+ * gives each row its own ops (.ops) with a row macro of its own.
+ */
+#ifdef IOU_RSV_FIXTURE
+FIXTURE(reserved) {
+	struct iou_ring r;
+};
+
+FIXTURE_VARIANT(reserved) {
+	int opcode;
+	struct iou_sqe_field field;
+	bool refused;
+	int rule;				/* the program's own rule, if any */
+	const struct iou_rsv_ops *ops;		/* the row's own ops, if any */
+};
+
+#define IOU_RSV(op, f, refused_)						\
+	FIXTURE_VARIANT_ADD(reserved, op##_##f) {				\
+		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
+	}
+
+FIXTURE_SETUP(reserved)
+{
+	REQUIRE_OPCODE(variant->opcode);
+	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
+}
+
+FIXTURE_TEARDOWN(reserved)
+{
+	iou_ring_exit(&self->r);
+}
+#undef IOU_RSV_FIXTURE
+#endif

@@ -17,6 +17,7 @@
  */
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 
 /* ---- the opcodes' clean requests ----------------------------------------- */
@@ -303,18 +304,7 @@ enum rule {
 	EINVAL_UNTIL_ZC_NOTIF_USER_DATA,	/* then the notification's user_data */
 };
 
-FIXTURE(reserved) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(reserved) {
-	int opcode;
-	const struct iou_rsv_ops *op;
-	struct iou_sqe_field field;
-	enum rule rule;
-};
-
-/* the fields, each set as the runner of this program always set it */
+/* the fields the variant names say (op_flags set high: its low bits are the opcodes' flags) */
 #define F_IOPRIO	IOU_SQE_FIELD(ioprio)
 #define F_OFF		IOU_SQE_FIELD(off)
 #define F_ADDR		IOU_SQE_FIELD(addr)
@@ -329,7 +319,7 @@ FIXTURE_VARIANT(reserved) {
 
 /* the variant names say opcode and field */
 #define V(o, name, f, r) FIXTURE_VARIANT_ADD(reserved, name##_##f) { \
-	.opcode = IORING_OP_##o, .op = &op_##name, .field = F_##f, .rule = (r) }
+	.opcode = IORING_OP_##o, .ops = &op_##name, .field = F_##f, .rule = (r) }
 
 V(SOCKET, socket, IOPRIO, EINVAL_ALWAYS);
 V(SOCKET, socket, ADDR, EINVAL_ALWAYS);
@@ -393,19 +383,6 @@ V(URING_CMD, cmd, IOPRIO, EINVAL_ALWAYS);
 V(URING_CMD, cmd, PAD1, EINVAL_ALWAYS);
 V(URING_CMD, cmd, OP_FLAGS, EINVAL_ALWAYS);
 
-FIXTURE_SETUP(reserved)
-{
-	REQUIRE_OPCODE(variant->opcode);
-	if (variant->opcode == IORING_OP_URING_CMD)
-		REQUIRE_SOCKET_CMD(SOCKET_URING_OP_SIOCINQ);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(reserved)
-{
-	iou_ring_exit(&self->r);
-}
-
 /* addr3 no longer reserved: the send is the clean one, its notification carries it */
 static void addr3_is_notif_user_data(struct __test_metadata *_metadata, struct iou_ring *r,
 				     int opcode, const struct iou_rsv_ops *op)
@@ -441,17 +418,19 @@ TEST_F(reserved, answer_is_the_interfaces)
 	bool einval = variant->rule == EINVAL_ALWAYS;
 	char why[200];
 
+	if (variant->opcode == IORING_OP_URING_CMD)
+		REQUIRE_SOCKET_CMD(SOCKET_URING_OP_SIOCINQ);
 	if (variant->rule == EINVAL_UNTIL_ZC_NOTIF_USER_DATA) {
 		enum iou_have have = iou_have_zc_notif_user_data(why, sizeof(why));
 
 		ASSERT_NE(IOU_BROKEN, have) TH_LOG("%s", why);
 		if (have == IOU_PRESENT) {
-			addr3_is_notif_user_data(_metadata, &self->r, variant->opcode, variant->op);
+			addr3_is_notif_user_data(_metadata, &self->r, variant->opcode, variant->ops);
 			return;
 		}
 		einval = true;
 	}
-	iou_rsv_check(_metadata, &self->r, variant->op, variant->opcode, &variant->field, einval);
+	iou_rsv_check(_metadata, &self->r, variant->ops, variant->opcode, &variant->field, einval);
 }
 
 TEST_HARNESS_MAIN

@@ -14,6 +14,7 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 
 struct pst {
@@ -88,19 +89,8 @@ static const struct iou_rsv_ops op_poll_remove = {
 	.st_size = sizeof(struct pst), .setup = rm_setup, .prep = rm_prep, .state = rm_state,
 	.done = pst_done };
 
-FIXTURE(reserved) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(reserved) {
-	int opcode;
-	const struct iou_rsv_ops *op;
-	struct iou_sqe_field field;
-	bool einval;
-};
-
 #define VF(o, name, f, field_, e) FIXTURE_VARIANT_ADD(reserved, name##_##f) { \
-	.opcode = IORING_OP_##o, .op = &op_##name, .field = field_, .einval = (e) }
+	.opcode = IORING_OP_##o, .ops = &op_##name, .field = field_, .refused = (e) }
 #define V(o, name, f, e)	VF(o, name, f, IOU_SQE_FIELD(f), e)
 
 V(POLL_ADD, poll_add, ioprio, true);
@@ -117,20 +107,10 @@ V(POLL_REMOVE, poll_remove, buf_index, true);
 V(POLL_REMOVE, poll_remove, file_index, true);
 V(POLL_REMOVE, poll_remove, addr3, false);
 
-FIXTURE_SETUP(reserved)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
-}
-
-FIXTURE_TEARDOWN(reserved)
-{
-	iou_ring_exit(&self->r);
-}
-
 TEST_F(reserved, answer_is_the_interfaces)
 {
-	iou_rsv_check(_metadata, &self->r, variant->op, variant->opcode, &variant->field,
-		      variant->einval);
+	iou_rsv_check(_metadata, &self->r, variant->ops, variant->opcode, &variant->field,
+		      variant->refused);
 }
 
 TEST_HARNESS_MAIN
