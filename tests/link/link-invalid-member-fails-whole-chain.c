@@ -95,7 +95,7 @@ TEST_F(bad, bad_head_fails_the_chain)
 	ASSERT_EQ(3, enter_all(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, variant->res), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(bad, bad_middle_member_keeps_earlier_members_from_running)
@@ -164,7 +164,7 @@ TEST_F(bad, submission_stops_after_chain_with_bad_last_member)
 	ASSERT_EQ(2, enter_all(&self->r));
 	ASSERT_EQ(2, *self->r.sq_khead);
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, variant->res));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	/* the two NOPs behind the chain are still queued */
 	ASSERT_EQ(2, iou_enter(&self->r, 2, 0, 0, NULL, 0));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0), IOU_CQE(4, 0));
