@@ -87,7 +87,7 @@ TEST_F(ring, cancels_one_request_on_that_file)
 	ASSERT_TRUE(other->user_data == 1 || other->user_data == 2);
 	ASSERT_RES(-ECANCELED, other->res);
 	ASSERT_EQ(0, other->flags);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_POLL_PENDING(&self->r, self->b, 3);
 	/* the other one on a[0] is still there for a second cancel */
 	q_cancel_fd(&self->r, self->a[0], 0);
