@@ -13,12 +13,16 @@
  *  - sqe->personality: an id never registered, or unregistered again, is
  *    -EINVAL; a registered one runs (inline and from io-wq);
  *  - sqe->ioprio: -EINVAL, as for every opcode whose table entry has no
- *    .ioprio (rw/rw-ioprio-matches-ioprio-set covers those that do).
+ *    .ioprio (MSG_RING, FUTEX_WAKE and WAITID checked here too;
+ *    rw/rw-ioprio-matches-ioprio-set covers those that have it).
  *
  * Read from io_uring/io_uring.c of 6.12 and 7.3 (SQE_VALID_FLAGS is the
  * same seven bits).
  */
+#include <sys/wait.h>
+
 #include "iou.h"
+#include "iou_futex.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_NOP));
 
@@ -171,6 +175,53 @@ TEST_F(words, ioprio_is_einval)
 	sqe->ioprio = 1;
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(UD, -EINVAL));
+}
+
+/*
+ * The same refusal on other opcodes without .ioprio, each from a request
+ * whose result without ioprio is something else.
+ */
+TEST(ioprio_refused_by_opcodes_without_it)
+{
+	uint32_t word = 0;
+	int p[2];
+	struct iou_ring r;
+	struct {
+		int op;
+		int base_res;
+	} rows[] = {
+		{ IORING_OP_MSG_RING, -EBADFD },	/* to a pipe */
+		{ IORING_OP_FUTEX_WAKE, 0 },		/* nobody waits */
+		{ IORING_OP_WAITID, -ECHILD },		/* pid 1 is not our child */
+	};
+
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		REQUIRE_OPCODE(rows[i].op);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
+	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		for (unsigned int prio = 0; prio < 2; prio++) {
+			struct io_uring_sqe *sqe = iou_get_sqe(&r);
+			struct iou_cqe c;
+
+			if (rows[i].op == IORING_OP_MSG_RING)
+				iou_prep_msg_ring(sqe, p[0], 0, 0, 0);
+			else if (rows[i].op == IORING_OP_FUTEX_WAKE)
+				iou_prep_futex_wake(sqe, &word, 1, FUTEX_BITSET_MATCH_ANY,
+						    FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, 0);
+			else
+				iou_prep_waitid(sqe, P_PID, 1, NULL, WEXITED | WNOHANG, 0);
+			sqe->ioprio = (__u16)prio;
+			sqe->user_data = UD;
+			ASSERT_EQ(1, iou_submit_reap(&r, &c, 1));
+			if (c.res != (prio ? -EINVAL : rows[i].base_res))
+				TH_LOG("%s, ioprio %u", iou_opcode_name(rows[i].op), prio);
+			ASSERT_CQE_AT(&c, 0, UD, prio ? -EINVAL : rows[i].base_res, 0);
+		}
+	}
+	iou_ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
 }
 
 TEST_HARNESS_MAIN
