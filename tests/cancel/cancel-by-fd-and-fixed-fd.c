@@ -15,6 +15,9 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("22dbb0987bd1", "", "ring.fd_and_userdata_must_both_match",
+			"io_uring/cancel: de-unionize file and user_data in struct io_cancel_data")));
+
 FIXTURE(ring) {
 	struct iou_ring r;
 	int a[2], b[2];

@@ -24,6 +24,10 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("10dc95939817", "CVE-2026-23113",
+			"exit.sqpoll.closing_the_ring_cancels_and_releases_everything",
+			"io_uring/io-wq: check IO_WQ_BIT_EXIT inside work run loop")));
+
 FIXTURE(exit) {
 	int p[2];	/* read end held by parked polls and reads */
 	int q[2];	/* read end held by a splice blocked in io-wq */

@@ -27,6 +27,9 @@
 #include "iou_cancel.h"
 #include "iou_iowq_busy.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("", "", "ring.interrupted_blocking_open_reports_a_user_errno",
+			"io_uring: don't pass restart error codes to userspace")));
+
 FIXTURE(ring) {
 	struct iou_ring r;
 	void *busy;

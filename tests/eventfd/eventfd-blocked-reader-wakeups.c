@@ -26,6 +26,9 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("ce593a6c480a", "", "",
+			"io_uring: use signal based task_work running")));
+
 #define WATCHDOG_VALUE	1000
 
 struct reader {

@@ -31,6 +31,11 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("4464853277d0", "", "",
+			"io_uring: pass in EPOLL_URING_WAKE for eventfd signaling and wakeups"),
+		IOU_FIX("1967f0b1cafd", "", "own_eventfd.*.multishot_poll_on_own_eventfd_ends_after_one_cqe",
+			"io_uring/poll: ensure EPOLL_ONESHOT is propagated for EPOLL_URING_WAKE")));
+
 FIXTURE(own_eventfd) {
 	struct iou_ring r;
 	int efd;

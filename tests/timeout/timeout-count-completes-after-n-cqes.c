@@ -22,6 +22,9 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("", "", "ring.cancelled_timeouts_are_not_counted",
+			"io_uring/timeout: count cancelled timeouts in cq_timeouts")));
+
 FIXTURE(ring) {
 	struct iou_ring r;
 	struct __kernel_timespec far;
