@@ -472,6 +472,9 @@ build_suite() {
 stage_suite() {
 	mkdir -p "$STAGE/suite/tests" "$STAGE/suite/build"
 	cp "$TOP/run_tests.sh" "$STAGE/suite/run_tests.sh"
+	rm -rf "$STAGE/suite/harness/runner"
+	mkdir -p "$STAGE/suite/harness/runner"
+	cp "$TOP"/harness/runner/* "$STAGE/suite/harness/runner/"
 	rm -f "$STAGE/suite/tests/known-issues"
 	[ -f "$TOP/tests/known-issues" ] && cp "$TOP/tests/known-issues" "$STAGE/suite/tests/known-issues"
 	[ -x "$BUILD_DIR/build/iou-env" ] && strip -o "$STAGE/suite/build/iou-env" "$BUILD_DIR/build/iou-env"
