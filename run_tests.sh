@@ -219,31 +219,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'kill 0 2>/dev/null; exit 130' INT TERM
 
-# The run list, a line a run: "program<TAB>label", longest first by the
-# last run's durations (or harness/runner/durations.tsv), unknown ones
-# first; shuffled on request.
+# the run list (order.awk): longest first, or shuffled
 [ -n "$SEED" ] || SEED=$(( $(date +%s) % 100000 + $$ ))
 printf '%s\n' "$SELECTED" | awk -v repeat="$REPEAT" -v shuffle="$SHUFFLE" -v seed="$SEED" \
-	-v static="$PARTS/durations.tsv" -v last="$LAST_DURATIONS" '
-	BEGIN {
-		while ((getline l < static) > 0) { split(l, f, "\t"); d[f[1]] = f[2] + 1 }
-		while ((getline l < last) > 0) { split(l, f, "\t"); d[f[1]] = f[2] + 1 }
-	}
-	{ p[++n] = $0; w[n] = ($0 in d) ? d[$0] : 1e9 }
-	END {
-		for (r = 1; r <= repeat; r++)
-			for (i = 1; i <= n; i++) { e[++m] = p[i] "\t" (repeat > 1 ? p[i] " [" r "/" repeat "]" : p[i]); k[m] = w[i] }
-		if (shuffle) {
-			srand(seed)
-			for (i = m; i > 1; i--) { j = int(rand() * i) + 1; t = e[i]; e[i] = e[j]; e[j] = t }
-		} else	# stable insertion sort, longest first
-			for (i = 2; i <= m; i++) {
-				t = e[i]; tk = k[i]
-				for (j = i - 1; j >= 1 && k[j] < tk; j--) { e[j + 1] = e[j]; k[j + 1] = k[j] }
-				e[j + 1] = t; k[j + 1] = tk
-			}
-		for (i = 1; i <= m; i++) print e[i]
-	}' > "$ST/list"
+	-v static="$PARTS/durations.tsv" -v last="$LAST_DURATIONS" -f "$PARTS/order.awk" > "$ST/list"
 NRUNS=$(awk 'END { print NR }' "$ST/list")
 
 # uptime in centiseconds, without a fork
@@ -267,48 +246,10 @@ KNOWN_DEFAULT=$TESTDIR/known-issues
 # shellcheck disable=SC2086
 awk -v known_kver="$KVER" -f "$PARTS/known.awk" $KNOWN_DEFAULT $KNOWN_FILES /dev/null > "$ST/known"
 
-ENV_TOOL=
-for c in "${IOU_ENV_TOOL:-}" "$TESTDIR/../build/iou-env" "$HERE/build/iou-env"; do
-	if [ -n "$c" ] && [ -x "$c" ]; then ENV_TOOL=$c; break; fi
-done
-TAINT0=
-read -r TAINT0 < /proc/sys/kernel/tainted 2>/dev/null
-[ -n "$TAINT0" ] || TAINT0=unknown
-
-# busybox's setpriv has no --reuid: su then
-SETPRIV_REUID=0
-if [ -n "$AS_USER" ] && setpriv --help 2>&1 | grep -q -- --reuid; then
-	SETPRIV_REUID=1
-fi
-# launch CMD...: run CMD as the run's user
-launch() {
-	if [ -z "$AS_USER" ]; then
-		"$@"
-	elif [ "$SETPRIV_REUID" = 1 ]; then
-		setpriv --reuid="$AS_USER" --regid="$(id -g "$AS_USER")" --clear-groups "$@"
-	else
-		su -s /bin/sh "$AS_USER" -c 'exec "$0" "$@"' "$@"
-	fi
-}
-
+. "$PARTS/env.sh"
 . "$PARTS/health.sh"
 klog_setup
-
-{
-	echo "kernel_release=$KREL"
-	echo "kernel_version=$(uname -v)"
-	echo "kernel_version_matched=$KVER"
-	echo "machine=$(uname -m)"
-	echo "cpus=$NCPU"
-	echo "uid=$(id -u)"
-	echo "run_as=${AS_USER:-$(id -un 2>/dev/null || id -u)}"
-	echo "io_uring_disabled=$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo absent)"
-	echo "rlimit_memlock_kib=$(ulimit -l 2>/dev/null || echo unknown)"
-	echo "rlimit_nofile=$(ulimit -n 2>/dev/null || echo unknown)"
-	echo "tainted=$TAINT0"
-	echo "kernel_log=$KLOG_NOTE"
-	[ -z "$ENV_TOOL" ] || launch "$ENV_TOOL" 2>/dev/null
-} > "$RUNDIR/env"
+env_report > "$RUNDIR/env"
 
 # ---- running ----------------------------------------------------------------
 
@@ -426,7 +367,7 @@ while [ "$next" -le "$NRUNS" ]; do
 	eval "D$d=1"
 	while eval "[ -n \"\${D$next:-}\" ]"; do
 		read_record "$next"
-		klog_poll
+		klog_sync "$next"
 		if [ "$TAINT" != "$TAINT0" ] && [ "$TAINT" != unknown ] &&
 		   ! eval "[ -n \"\${T_$TAINT:-}\" ]"; then
 			eval "T_$TAINT=1"

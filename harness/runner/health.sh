@@ -47,7 +47,7 @@ klog_mark() {	# klog_mark start|end RUN PROGRAM
 
 klog_watch() {	# the log since the run's start, filtered (kernel-log.awk watch)
 	$WATCH_AWK -v mode=watch -v mark="$( [ "$MARKS" = 1 ] && echo "$MARK")" -v since="$KLOG_SINCE" \
-		-v flag="$ST/klog.bad" -f "$PARTS/kernel-log.awk" -f "$PARTS/known.awk"
+		-v flag="$ST/klog.bad" -v seen="$ST/seen." -f "$PARTS/kernel-log.awk" -f "$PARTS/known.awk"
 }
 
 klog_start() {
@@ -59,10 +59,20 @@ klog_start() {
 	BG="$BG $!"
 }
 
-# without a follower, read the log as each program's result comes in
-klog_poll() {
-	[ "$KLOG" = 1 ] && [ "$FOLLOW" = 0 ] || return 0
-	$DMESG -r 2>/dev/null | klog_watch > "$ST/klog.run"
+# the log up to the end of run $1 before its result is printed: without a
+# follower, read it now; with one, wait (briefly) until it has read the
+# run's end marker
+klog_sync() {
+	[ "$KLOG" = 1 ] || return 0
+	if [ "$FOLLOW" = 0 ]; then
+		$DMESG -r 2>/dev/null | klog_watch > "$ST/klog.run"
+	elif [ "$MARKS" = 1 ]; then
+		n=0
+		while [ ! -e "$ST/seen.$1" ] && [ "$n" -lt 100 ]; do
+			sleep 0.02 2>/dev/null || sleep 1
+			n=$((n + 1))
+		done
+	fi
 }
 
 # the run is over: the last lines, then every problem to its program
@@ -86,7 +96,7 @@ klog_finish() {
 		fi
 		read -r p < "$ST/dmesg.pid" 2>/dev/null && kill "$p" 2>/dev/null
 	else
-		klog_poll
+		klog_sync
 	fi
 	awk -v mode=attribute -v mark="$MARK" -v st="$ST" -v runs="$NRUNS" \
 		-v pidsdir="$SCRATCH/pids" -v knownf="$ST/known" -v post="$SLACK_POST" \

@@ -8,10 +8,10 @@
 # looks like a kernel problem), C for the lines that follow one (its stack).
 # The run starts at the marker "MARK run start" where the runner could
 # write /dev/kmsg, else at the printk time SINCE (centiseconds).  FLAG is
-# created at the first bad line.
+# created at the first bad line, SEEN<run> at each run's end marker.
 #
 #   dmesg -r [-w] | awk -v mode=watch -v mark=TAG -v since=CS -v flag=FILE \
-#       -f kernel-log.awk > RUNLOG
+#       -v seen=PREFIX -f kernel-log.awk -f known.awk > RUNLOG
 #
 # attribute: give every splat (a B line and its C lines) to the program
 # that caused it, in this order: the task it names ("PID: n" of a program
@@ -48,7 +48,14 @@ mode == "watch" {
 		if (mark != "" ? index(msg, mark " run start") : cs >= since) on = 1
 		else next
 	}
-	if (mark != "" && index(msg, mark " ") == 1) { print cs "\tM\t" msg; fflush(); next }
+	if (mark != "" && index(msg, mark " ") == 1) {
+		print cs "\tM\t" msg; fflush()
+		# tell the runner this run's end has been read
+		if (seen != "" && split(substr(msg, length(mark) + 2), w, " ") >= 2 && w[1] == "end") {
+			printf "" > (seen w[2]); close(seen w[2])
+		}
+		next
+	}
 	if (level > 4) { tail = 0; next }
 	if (bad(msg)) {
 		print cs "\tB\t" msg; tail = 8

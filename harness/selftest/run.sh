@@ -145,6 +145,65 @@ else
 	echo "# SKIP prove checks: prove not installed"
 fi
 
+# ---- the runner's parts, each alone ----------------------------------------------------
+P=$TOP/harness/runner
+PW=$WORK/parts
+mkdir -p "$PW"
+cat > "$PW/known-issues" <<'EOF2'
+# comment
+a/x                     *            always
+a/y:fx.*.slow_*         >=6.12.2,<6.13  a range
+a/z:global.one          =6.1         the 6.1 series only
+a/w                     <6.12        older kernels
+EOF2
+awk -v known_kver=6.12.5 -f "$P/known.awk" "$PW/known-issues" > "$PW/known"
+check "known.awk keeps the entries whose kernels hold" sh -c "cut -f1,2 '$PW/known' | tr '\\t\\n' ':|' | grep -qxF 'a/x:*|a/y:fx.*.slow_*|'"
+check "known.awk: =6.1 matches 6.1.170, not 6.12" sh -c "
+	awk -v known_kver=6.1.170 -f '$P/known.awk' '$PW/known-issues' | grep -q '^a/z' &&
+	! awk -v known_kver=6.12.1 -f '$P/known.awk' '$PW/known-issues' | grep -q '^a/z'"
+printf 'TAP version 13\n# fix: 0123456789ab CVE-2099-1 fx.*.slow_* io_uring: a subject\n# unsafe: crashes old kernels\n1..3\n#  RUN           fx.a.slow_one ...\n# marker diagnostic\n#      DURATION  12 ms\nnot ok 1 fx.a.slow_one\nok 2 fx.a.fast # SKIP no device\nok 3 other\n' > "$PW/y.log"
+awk -v rc=1 -v timedout=0 -v tmo=45 -v dur_cs=7 -v start=100 -v end=107 -v taint=0 -v left= \
+	-v progname=a/y -v label=a/y -v knownf="$PW/known" -v out="$PW/y" \
+	-f "$P/ktap.awk" -f "$P/known.awk" "$PW/y.log"
+check "ktap.awk: a known failing case makes the program XFAIL" sh -c "head -n 2 '$PW/y.prog' | tr '\\t\\n' ' |' | grep -qxF 'xfail 1 7 100 107 0 1 0 1 1 0 a/y a/y|1 known-issue cases failed|'"
+check "ktap.awk: the case record has its duration, reason and diagnostics" \
+	has_line "$PW/y.cases" "xfail	fx.a.slow_one	12	known issue: a range	marker diagnostic"
+check "ktap.awk: declared fixes and the unsafe reason are recorded" sh -c "
+	grep -qxF '0123456789ab	CVE-2099-1	fx.*.slow_*	io_uring: a subject' '$PW/y.fixes' && sed -n 3p '$PW/y.prog' | grep -qx 'crashes old kernels'"
+check "ktap.awk: the report block nests the output" sh -c "head -n 2 '$PW/y.block' | tr '\\n' '|' | grep -qxF '# selftests: iouring: a/y|# TAP version 13|'"
+printf 'a/slow\t900\na/fast\t10\n' > "$PW/durations"
+printf 'a/fast\na/new\na/slow\n' | awk -v repeat=1 -v shuffle=0 -v seed=1 -v static="$PW/durations" -v last=/dev/null \
+	-f "$P/order.awk" > "$PW/order"
+check "order.awk: unknown programs first, then the longest" sh -c "cut -f1 '$PW/order' | tr '\\n' ' ' | grep -qxF 'a/new a/slow a/fast '"
+# kernel-log.awk: three runs, their pids, a log with markers and splats
+mkdir -p "$PW/st" "$PW/pids"
+for r in 1 2 3; do
+	printf 'pass\t0\t10\t%d\t%d\t0\t1\t0\t0\t0\t0\tzz/prog-number-%d-long-name\tzz/prog-number-%d-long-name\n\n\n\n' \
+		"$((r * 100))" "$((r * 100 + 50))" "$r" "$r" > "$PW/st/$r.prog"
+	printf '%d prog-number-%d-long-name -\n%d prog-number-%d-long-name fx.case_%d\n' "$((r * 10))" "$r" "$((r * 10 + 1))" "$r" "$r" > "$PW/pids/$r"
+done
+printf 'zz/prog-number-3-long-name\tkernel-health\ta known splat\n' > "$PW/kknown"
+M='iouring-tests: RUN'
+printf '%s\n' "100	M	$M start 1 zz/prog-number-1-long-name" "101	M	$M start 2 zz/prog-number-2-long-name" \
+	"110	B	WARNING: CPU: 0 PID: 21 at io_uring/x.c:1 f+0x1" "110	C	Call Trace:" \
+	"120	B	WARNING: CPU: 1 PID: 77 Comm: prog-number-1-l Not tainted" \
+	"130	B	BUG: io_uring: no task named" \
+	"150	M	$M end 1 zz/prog-number-1-long-name" "151	M	$M end 2 zz/prog-number-2-long-name" \
+	"300	M	$M start 3 zz/prog-number-3-long-name" "310	B	refcount_t: underflow in iou-wrk-30" \
+	"311	C	CPU: 0 PID: 999 Comm: iou-wrk-30" "350	M	$M end 3 zz/prog-number-3-long-name" > "$PW/klog.run"
+awk -v mode=attribute -v mark="$M" -v st="$PW/st" -v runs=3 -v pidsdir="$PW/pids" -v knownf="$PW/kknown" \
+	-v post=50 -v excerptf="$PW/excerpt" -f "$P/kernel-log.awk" -f "$P/known.awk" "$PW/klog.run" > "$PW/health.tsv"
+check "kernel-log.awk: a splat goes to the case process whose PID it names" \
+	has_line "$PW/health.tsv" "2	fail	 (task 21, case fx.case_2)	WARNING: CPU: 0 PID: 21 at io_uring/x.c:1 f+0x1\\n  Call Trace:"
+check "kernel-log.awk: to the program whose name starts with its 15-character comm" sh -c \
+	"grep -q '^1	fail	 (task prog-number-1-l)	' '$PW/health.tsv'"
+check "kernel-log.awk: one naming no task goes to every program whose markers hold it" sh -c \
+	"[ \$(grep -c 'names no task of the run; ran concurrently with' '$PW/health.tsv') = 2 ]"
+check "kernel-log.awk: an io-wq worker's splat goes to its owner; known ones are XFAIL" sh -c \
+	"grep -q '^3	xfail	 (io_uring thread of task 30, case -); known issue: a known splat	' '$PW/health.tsv' ||
+	 grep -q '^3	xfail	 (io_uring thread of task 30); known issue: a known splat	' '$PW/health.tsv'"
+check "kernel-log.awk: every splat is in the excerpt" sh -c "[ \$(grep -c '^[A-Za-z]' '$PW/excerpt') = 4 ]"
+
 # ---- the runner --------------------------------------------------------------------------
 RUNNER=${IOU_RUNNER:-$TOP/run_tests.sh}
 T=$WORK/tree/tests/zz
@@ -234,6 +293,25 @@ check "junit.xml carries failure diagnostics" has_text "$R/latest/junit.xml" "Te
 if command -v prove >/dev/null 2>&1; then
 	prove --ignore-exit --exec cat "$O" > "$WORK/runner.prove" 2>&1
 	check "prove parses the runner's KTAP" lacks_text "$WORK/runner.prove" "Parse errors"
+fi
+
+# the VM runner rebuilds results from a stream cut short (a kernel that
+# died) with the same writers
+awk '/^(not )?ok 3 / { print; exit } { print }' "$O" > "$WORK/cut.ktap"
+"$RUNNER" -d "$WORK/tree/tests" -l -x whoami > "$WORK/cut.list"
+mkdir -p "$WORK/rebuilt/logs"
+awk -v out="$WORK/rebuilt" -v listf="$WORK/cut.list" -v why="the kernel died" -v run_id=cut -v suspect=hanging \
+	-f "$TOP/harness/runner/results.awk" -f "$TOP/harness/vm/ktap2results.awk" "$WORK/cut.ktap" > "$WORK/rebuilt.out" 2>&1
+check "VM rebuild: the program the oops names failed with the reason" sh -c \
+	"grep -F '\"name\": \"zz/hanging\"' '$WORK/rebuilt/summary.json' | grep -qF 'the kernel died (oops in task hanging) while this program ran'"
+check "VM rebuild: the results keep the runner's schema" sh -c \
+	"grep -qF '\"schema\": 2,' '$WORK/rebuilt/summary.json' && grep -qF '\"fix_report\": {' '$WORK/rebuilt/summary.json'"
+if command -v python3 >/dev/null 2>&1; then
+	check "VM rebuild: summary.json is valid JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$WORK/rebuilt/summary.json"
+fi
+if command -v xmllint >/dev/null 2>&1; then
+	check "VM rebuild: junit.xml validates against the JUnit schema" \
+		xmllint --noout --schema "$TOP/harness/selftest/junit.xsd" "$WORK/rebuilt/junit.xml"
 fi
 
 # repeat, shuffle, run as another user

@@ -796,7 +796,8 @@ collect() {
 		mkdir -p "$RUNDIR/logs"
 		list_tests > "$w/selected" 2>/dev/null
 		awk -v out="$RUNDIR" -v listf="$w/selected" -v why="$WHY" -v run_id="$NAME" \
-			-v suspect="$(suspect_comm "$w")" -f "$HERE/ktap2results.awk" "$w/ktap.stream"
+			-v suspect="$(suspect_comm "$w")" -f "$TOP/harness/runner/results.awk" \
+			-f "$HERE/ktap2results.awk" "$w/ktap.stream"
 		RECON=1
 	fi
 	cp "$w/console.log" "$RUNDIR/console.log"
