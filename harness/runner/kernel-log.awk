@@ -17,7 +17,9 @@
 # that caused it, in this order: the task it names ("PID: n" of a program
 # or case process in PIDS, "Comm: iou-wrk-n"/"iou-sqp-n" of their io-wq or
 # SQPOLL threads), the program whose name starts with the 15-character
-# "Comm: x", and only when it names no task of the run, the programs whose
+# "Comm: x"; a splat naming another user task is nobody's in the run (but
+# still fails the kernel-health result); only a splat naming no task (or
+# a kernel thread) goes to the programs whose
 # window holds it: between their start and end markers (by position in
 # the log), or without markers by the clock, plus POST centiseconds after
 # their end for work the kernel finishes late.  A splat that a
@@ -73,7 +75,7 @@ function end_splat(    i) {
 	for (i = 1; i <= sp_n; i++) sp_lines[nsp, i] = sp_line[i]
 	sp_n = 0
 }
-function attribute(s,    i, owner, who, how, c, n, k, why, v, base, ncand, cand, j) {
+function attribute(s,    i, owner, who, how, c, n, k, why, v, base, ncand, cand, j, foreign) {
 	sp_n = sp_len[s]; sp_pos = sp_at[s]; sp_cs = sp_t[s]
 	for (i = 1; i <= sp_n; i++) { sp_line[i] = sp_lines[s, i]; print sp_line[i] > excerptf }
 	owner = ""; how = ""; c = ""
@@ -98,8 +100,20 @@ function attribute(s,    i, owner, who, how, c, n, k, why, v, base, ncand, cand,
 		for (j = 1; j <= ncand && ncand > 1; j++) if (in_window(cand[j])) { cand[1] = cand[j]; ncand = 1 }
 		if (ncand >= 1) { owner = cand[1]; how = "task " k }
 	}
+	# a user task that is not of this run: another process's problem
+	foreign = ""
+	for (i = 1; i <= sp_n && owner == ""; i++) {
+		if (match(sp_line[i], /PID: [0-9]+/)) foreign = substr(sp_line[i], RSTART + 5, RLENGTH - 5)
+		if (match(sp_line[i], /Comm: [^ ]+/)) {
+			k = substr(sp_line[i], RSTART + 6, RLENGTH - 6)
+			if (k ~ /^(kworker|ksoftirqd|swapper|rcu|migration|kthreadd|irq\/|iou-wrk|iou-sqp)/) { foreign = ""; break }
+			foreign = foreign " " k
+		}
+	}
 	if (owner != "") {
 		blame(owner, " (" how (c != "" && c != "-" ? ", case " c : "") ")", c)
+	} else if (foreign != "") {
+		blame(0, " (task " foreign ", not of this run)", "")
 	} else {
 		ncand = 0
 		for (j = 1; j <= nruns; j++) if (in_window(j)) cand[++ncand] = j
