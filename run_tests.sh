@@ -53,8 +53,9 @@ or a shell glob ('ring/cq-*', '*overflow*').  Default: every program.
       --matrix "K..."     the same for several kernels, with a table
   -h, --help              this text
 
-IOU_TIMEOUT_SCALE stretches every time bound; unset, it is derived from the
-load average and whether this is a virtual machine.
+IOU_TIMEOUT_SCALE stretches every time bound; unset, the runner derives it
+from the load average and whether this is a QEMU guest, and stretches the
+per-program timeout by it too.
 USAGE
 }
 
@@ -247,6 +248,8 @@ KNOWN_DEFAULT=$TESTDIR/known-issues
 awk -v known_kver="$KVER" -f "$PARTS/known.awk" $KNOWN_DEFAULT $KNOWN_FILES /dev/null > "$ST/known"
 
 . "$PARTS/env.sh"
+timeout_scale
+[ "$SCALE_AUTO" = 0 ] || TIMEOUT=$((TIMEOUT * IOU_TIMEOUT_SCALE))
 . "$PARTS/health.sh"
 klog_setup
 env_report > "$RUNDIR/env"
@@ -346,6 +349,7 @@ while IFS='=' read -r k v; do
 	echo "# env: $k: $v"
 done < "$RUNDIR/env"
 [ "$KLOG" = 1 ] || echo "# kernel log: $KLOG_NOTE"
+echo "# timeout scale: $IOU_TIMEOUT_SCALE ($SCALE_WHY)"
 # one result per run, and a last one for the kernel's health over the run
 echo "1..$((NRUNS + 1))"
 klog_start

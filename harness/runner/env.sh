@@ -46,3 +46,34 @@ env_report() {
 	echo "kernel_log=$KLOG_NOTE"
 	[ -z "$ENV_TOOL" ] || launch "$ENV_TOOL" 2>/dev/null
 }
+
+# IOU_TIMEOUT_SCALE, the factor the programs stretch their time bounds by
+# (and the runner its per-program timeout): an explicit value wins (the VM
+# runner sets it and scales --timeout itself); otherwise ceil(load average
+# / CPUs) when the machine is busier than its CPUs, at most 8, and at
+# least 4 in a QEMU guest (DMI or CPU model name; a hypervisor flag alone
+# does not count: KVM-class VMs run at native speed).  Sets SCALE_WHY,
+# SCALE_AUTO.
+timeout_scale() {
+	SCALE_AUTO=0
+	if [ -n "${IOU_TIMEOUT_SCALE:-}" ]; then
+		SCALE_WHY="set by IOU_TIMEOUT_SCALE"
+		return 0
+	fi
+	SCALE_AUTO=1
+	load=
+	read -r load _ < /proc/loadavg 2>/dev/null
+	qemu=0
+	if grep -qs QEMU /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name ||
+	   grep -qs '^model name.*QEMU' /proc/cpuinfo; then
+		qemu=1
+	fi
+	IOU_TIMEOUT_SCALE=$(awk -v l="${load:-0}" -v c="$NCPU" -v q="$qemu" 'BEGIN {
+		s = 1
+		if (l > c) { s = int(l / c); if (s < l / c) s++ }
+		if (s > 8) s = 8
+		if (q && s < 4) s = 4
+		print s }')
+	SCALE_WHY="load average ${load:-unknown} on $NCPU CPUs$( [ "$qemu" = 1 ] && echo ', a QEMU guest')"
+	export IOU_TIMEOUT_SCALE
+}

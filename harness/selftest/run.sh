@@ -188,6 +188,7 @@ printf '%s\n' "100	M	$M start 1 zz/prog-number-1-long-name" "101	M	$M start 2 zz
 	"110	B	WARNING: CPU: 0 PID: 21 at io_uring/x.c:1 f+0x1" "110	C	Call Trace:" \
 	"120	B	WARNING: CPU: 1 PID: 77 Comm: prog-number-1-l Not tainted" \
 	"130	B	BUG: io_uring: no task named" \
+	"135	B	WARNING: CPU: 1 PID: 4242 at lib/x.c:9 g+0x2" "135	C	CPU: 1 PID: 4242 Comm: other-process Not tainted" \
 	"150	M	$M end 1 zz/prog-number-1-long-name" "151	M	$M end 2 zz/prog-number-2-long-name" \
 	"300	M	$M start 3 zz/prog-number-3-long-name" "310	B	refcount_t: underflow in iou-wrk-30" \
 	"311	C	CPU: 0 PID: 999 Comm: iou-wrk-30" "350	M	$M end 3 zz/prog-number-3-long-name" > "$PW/klog.run"
@@ -202,7 +203,9 @@ check "kernel-log.awk: one naming no task goes to every program whose markers ho
 check "kernel-log.awk: an io-wq worker's splat goes to its owner; known ones are XFAIL" sh -c \
 	"grep -q '^3	xfail	 (io_uring thread of task 30, case -); known issue: a known splat	' '$PW/health.tsv' ||
 	 grep -q '^3	xfail	 (io_uring thread of task 30); known issue: a known splat	' '$PW/health.tsv'"
-check "kernel-log.awk: every splat is in the excerpt" sh -c "[ \$(grep -c '^[A-Za-z]' '$PW/excerpt') = 4 ]"
+check "kernel-log.awk: a splat of another user task is no program's of the run" sh -c \
+	"grep -q '^0	fail	 (task 4242 other-process, not of this run)	' '$PW/health.tsv' && [ \$(grep -c 'concurrently' '$PW/health.tsv') = 2 ]"
+check "kernel-log.awk: every splat is in the excerpt" sh -c "[ \$(grep -c '^[A-Za-z]' '$PW/excerpt') = 5 ]"
 
 # ---- the runner --------------------------------------------------------------------------
 RUNNER=${IOU_RUNNER:-$TOP/run_tests.sh}
@@ -230,7 +233,8 @@ zz/whoami:*                    <1.0      selftest: not this kernel
 EOF2
 R=$WORK/results
 start=$(date +%s)
-"$RUNNER" -d "$WORK/tree/tests" -o "$R" -t 3 -j 4 -x whoami > "$WORK/runner.out" 2> "$WORK/runner.err"
+# (a fixed timeout scale: the hanging program is to time out after 8 s)
+IOU_TIMEOUT_SCALE=1 "$RUNNER" -d "$WORK/tree/tests" -o "$R" -t 8 -j 4 -x whoami > "$WORK/runner.out" 2> "$WORK/runner.err"
 rrc=$?
 took=$(( $(date +%s) - start ))
 O=$WORK/runner.out
@@ -244,7 +248,7 @@ verdict() {	# verdict PROGRAM VERDICT REASON-SUBSTRING
 check "failing program: failed cases, known ones excepted" verdict failing-cases fail "10 of 20 cases failed"
 check "known failing case is XFAIL" grep -qF '"name": "global.fail_segfault", "verdict": "xfail"' "$J"
 check "crashing program: signal" verdict crashing fail "killed by signal 11"
-check "hanging program: timeout" verdict hanging fail "timeout after 3 s"
+check "hanging program: timeout" verdict hanging fail "timeout after 8 s"
 check "garbage output: bad KTAP" verdict garbage fail "bad KTAP: unexpected output: hello world"
 check "stray exit status" verdict stray-exit fail "exit status 3"
 check "short plan: bad KTAP" verdict short-plan fail "planned 2 cases, ran 1"
@@ -295,6 +299,19 @@ if command -v prove >/dev/null 2>&1; then
 	check "prove parses the runner's KTAP" lacks_text "$WORK/runner.prove" "Parse errors"
 fi
 
+# the timeout scale: an explicit one wins; else from the load (and QEMU)
+SC=$WORK/sctree/tests/sc
+mkdir -p "$SC"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\necho "# scale=$IOU_TIMEOUT_SCALE"\necho "ok 1 x"\n' > "$SC/scale"
+chmod +x "$SC/scale"
+IOU_TIMEOUT_SCALE=3 "$RUNNER" -d "$WORK/sctree/tests" -o "$R" > "$WORK/scale1.out" 2>&1
+check "an explicit IOU_TIMEOUT_SCALE wins and is printed" sh -c \
+	"grep -qx '# timeout scale: 3 (set by IOU_TIMEOUT_SCALE)' '$WORK/scale1.out' && grep -qx '# # scale=3' '$WORK/scale1.out' && grep -q 'timeout 45s' '$WORK/scale1.out'"
+(unset IOU_TIMEOUT_SCALE; "$RUNNER" -d "$WORK/sctree/tests" -o "$R" > "$WORK/scale2.out" 2>&1)
+check "without one, the runner derives it from the load, passes it on and stretches the timeout" sh -c "
+	s=\$(sed -n 's/^# timeout scale: \\([1-8]\\) (load average [0-9.]* on [0-9]* CPUs.*)\$/\\1/p' '$WORK/scale2.out')
+	[ -n \"\$s\" ] && grep -qx \"# # scale=\$s\" '$WORK/scale2.out' && grep -q \"timeout \$((45 * s))s\" '$WORK/scale2.out'"
+
 # the VM runner rebuilds results from a stream cut short (a kernel that
 # died) with the same writers
 awk '/^(not )?ok 3 / { print; exit } { print }' "$O" > "$WORK/cut.ktap"
@@ -313,6 +330,45 @@ if command -v xmllint >/dev/null 2>&1; then
 	check "VM rebuild: junit.xml validates against the JUnit schema" \
 		xmllint --noout --schema "$TOP/harness/selftest/junit.xsd" "$WORK/rebuilt/junit.xml"
 fi
+
+# fixes as data: carried into summary.json and junit.xml, the missing-fix
+# report at the end of the run, --safe-only, and per kernel in vm-matrix
+FX=$WORK/fxtree/tests/fx
+mkdir -p "$FX"
+cp "$BIN/st-fixes-and-safety" "$FX/unsafe-but-fixed"
+fixprog() {	# fixprog NAME "fix line" RESULT-LINE STATUS
+	printf '#!/bin/sh\necho "TAP version 13"\necho "# fix: %s"\necho "1..1"\necho "%s"\nexit %s\n' "$2" "$3" "$4" > "$FX/$1"
+	chmod +x "$FX/$1"
+}
+fixprog lacks-fix "aaaaaaaaaaaa CVE-2099-0002 * io_uring: a fix this kernel lacks" "not ok 1 global.bug" 1
+fixprog known-lack "bbbbbbbbbbbb - global.* io_uring: a fix known to be missing" "not ok 1 global.bug" 1
+fixprog not-applicable "cccccccccccc - * io_uring: a fix for a feature absent here" "ok 1 global.feature # SKIP kernel lacks feature" 0
+printf 'fx/known-lack:global.bug  *  selftest: a known missing fix\n' > "$WORK/fxtree/tests/known-issues"
+"$RUNNER" -d "$WORK/fxtree/tests" -o "$R" -q > "$WORK/fix.out" 2>&1
+FJ=$R/latest/summary.json
+check "missing-fix report: counts at the end of the run" has_line "$WORK/fix.out" "# fixes: 5 declared: 2 passed, 1 failed, 1 missing (known), 1 not applicable"
+check "missing-fix report: a failed fix with its commit, CVE and program" sh -c \
+	"grep -q '^#   FAILED (fix missing or backport broken): *aaaaaaaaaaaa CVE-2099-0002 io_uring: a fix this kernel lacks (fx/lacks-fix)\$' '$WORK/fix.out'"
+check "missing-fix report: a known issue's fix is missing, known" sh -c "grep -q '^#   missing, known issue: *bbbbbbbbbbbb' '$WORK/fix.out'"
+check "summary.json: a program's fixes with their verdicts" sh -c "grep -A1 -F '\"name\": \"fx/lacks-fix\"' '$FJ' | grep -qF '\"fixes\": [{\"commit\": \"aaaaaaaaaaaa\", \"cve\": \"CVE-2099-0002\", \"cases\": \"*\", \"subject\": \"io_uring: a fix this kernel lacks\", \"verdict\": \"failed\"}]'"
+check "summary.json: the unsafe reason" sh -c "grep -A1 -F '\"name\": \"fx/unsafe-but-fixed\"' '$FJ' | grep -qF '\"unsafe\": \"marker unsafe reason\"'"
+check "summary.json: fix_report lists every verdict" sh -c "
+	for v in passed failed missing-known not-applicable; do grep -q \"^    \\\"\$v\\\": \\[\" '$FJ' || exit 1; done"
+check "junit.xml: fixes as properties" has_text "$R/latest/junit.xml" '<property name="fix" value="aaaaaaaaaaaa CVE-2099-0002 * io_uring: a fix this kernel lacks: failed"/>'
+if command -v xmllint >/dev/null 2>&1; then
+	check "junit.xml with properties validates against the JUnit schema" \
+		xmllint --noout --schema "$TOP/harness/selftest/junit.xsd" "$R/latest/junit.xml"
+fi
+FIXRUN=$(cd "$R/latest" && pwd -P)
+"$RUNNER" -d "$WORK/fxtree/tests" -o "$R" -q --safe-only unsafe-but-fixed > "$WORK/safe.out" 2>&1
+check "--safe-only skips a program with an unsafe reproducer" sh -c \
+	"grep -q '^ok 1 selftests: iouring: fx/unsafe-but-fixed # SKIP unsafe on a kernel without the fix' '$WORK/safe.out'"
+mkdir -p "$WORK/mx/k2"
+sed 's/"failed": \[/"passed": [/; s/"passed": \[\(.\)/"failed": [\1/' "$FIXRUN/summary.json" > "$WORK/mx/k2/summary.json"
+printf 'k1\t%s\nk2\t%s\n' "$FIXRUN" "$WORK/mx/k2" > "$WORK/mx/members"
+awk -f "$TOP/harness/vm/matrix.awk" "$WORK/mx/members" > "$WORK/mx/table" 2>&1
+check "vm-matrix: the missing-fix report per kernel" sh -c \
+	"grep -q '^aaaaaaaaaaaa  CVE-2099-0002 *FAILED *passed  io_uring: a fix this kernel lacks\$' '$WORK/mx/table' && grep -q '^  k1 *lacks 2 of 5 fixes' '$WORK/mx/table'"
 
 # repeat, shuffle, run as another user
 "$RUNNER" -d "$WORK/tree/tests" -o "$R" -q -r 3 passing whole-skip > "$WORK/repeat.out" 2>&1
