@@ -446,6 +446,22 @@ check "only known kernel problems: the run passes" [ "$hrc" = 0 ]
 check "only known kernel problems: kernel-health is XFAIL" has_text "$WORK/health3.out" "kernel-health # XFAIL known kernel problems during the run"
 check "the run's markers are in the (fake) kernel log" sh -c "grep -c '^<7>iouring-tests: .* \(start\|end\) [12] zz/' '$WORK/fake-kmsg' | grep -qx 4"
 
+# every known-issues key and README --exclude example names a real case of
+# the built tree (a rename must not silently unmatch one)
+TESTS=$(cd "$BIN/../../.." && pwd)/tests
+if ls "$TESTS"/*/*.c >/dev/null 2>&1; then
+	sh "$TOP/harness/selftest/known-keys.sh" "$TESTS" "$TOP/tests/known-issues" "$TOP/README.md" "$RUNNER" > "$WORK/keys.out" 2>&1
+	krc=$?
+	check "every known-issues key and README --exclude example matches a real case ($(tail -n 1 "$WORK/keys.out" | sed 's/^# //'))" [ "$krc" = 0 ]
+	[ "$krc" = 0 ] || sed 's/^/#   /' "$WORK/keys.out"
+	printf 'ring/ring-no-such-program  *  r\nring/ring-cq-overflow-nodrop-backlog:no_such_fixture.*  *  r\n' > "$WORK/bad-keys"
+	sh "$TOP/harness/selftest/known-keys.sh" "$TESTS" "$WORK/bad-keys" /dev/null "$RUNNER" > "$WORK/badkeys.out" 2>&1
+	brc=$?
+	check "a key naming no program or no case is caught" sh -c "[ $brc != 0 ] && [ \$(grep -c 'matches\|no program' '$WORK/badkeys.out') = 2 ]"
+else
+	echo "# SKIP known-issues keys: the test programs are not built in $TESTS"
+fi
+
 # runner usage errors: one line, exit 2
 "$RUNNER" --bogus > /dev/null 2> "$WORK/usage.err"; urc=$?
 check "unknown option: exit 2" [ "$urc" = 2 ]
