@@ -189,6 +189,8 @@ check-io-uring-disabled: all
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/tests $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(TOP)/run_tests.sh $(DESTDIR)$(LIBEXECDIR)/run_tests.sh
+	install -d $(DESTDIR)$(LIBEXECDIR)/harness/runner
+	install -m 0644 $(wildcard $(TOP)/harness/runner/*) $(DESTDIR)$(LIBEXECDIR)/harness/runner/
 	install -D -m 0755 $(ENV_TOOL) $(DESTDIR)$(LIBEXECDIR)/build/iou-env
 	cd $(OUTPUT) && for t in $(patsubst $(OUTPUT)/%,%,$(TEST_PROGS)); do \
 		install -D -m 0755 $$t $(DESTDIR)$(LIBEXECDIR)/$$t || exit 1; \

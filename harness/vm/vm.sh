@@ -472,6 +472,9 @@ build_suite() {
 stage_suite() {
 	mkdir -p "$STAGE/suite/tests" "$STAGE/suite/build"
 	cp "$TOP/run_tests.sh" "$STAGE/suite/run_tests.sh"
+	rm -rf "$STAGE/suite/harness/runner"
+	mkdir -p "$STAGE/suite/harness/runner"
+	cp "$TOP"/harness/runner/* "$STAGE/suite/harness/runner/"
 	rm -f "$STAGE/suite/tests/known-issues"
 	[ -f "$TOP/tests/known-issues" ] && cp "$TOP/tests/known-issues" "$STAGE/suite/tests/known-issues"
 	[ -x "$BUILD_DIR/build/iou-env" ] && strip -o "$STAGE/suite/build/iou-env" "$BUILD_DIR/build/iou-env"
@@ -793,7 +796,8 @@ collect() {
 		mkdir -p "$RUNDIR/logs"
 		list_tests > "$w/selected" 2>/dev/null
 		awk -v out="$RUNDIR" -v listf="$w/selected" -v why="$WHY" -v run_id="$NAME" \
-			-v suspect="$(suspect_comm "$w")" -f "$HERE/ktap2results.awk" "$w/ktap.stream"
+			-v suspect="$(suspect_comm "$w")" -f "$TOP/harness/runner/results.awk" \
+			-f "$HERE/ktap2results.awk" "$w/ktap.stream"
 		RECON=1
 	fi
 	cp "$w/console.log" "$RUNDIR/console.log"
