@@ -737,6 +737,61 @@ static inline void iou_twin_check(struct __test_metadata *_metadata, struct iou_
 	iou_twin_check_row(_metadata, r, ops, row, row, NULL);
 }
 
+/* ---- one buffer read or written: READ/WRITE held to pread/pwrite ---------- */
+
+/*
+ * A row of a single-buffer READ or WRITE: the descriptor by kind, the
+ * offset (-1: the file position, and read(2)/write(2) the twin), the
+ * length and the buffer by kind.  A WRITE writes the pattern at a
+ * distinct offset, so what lands in the file is told from what was there.
+ */
+#define IOU_TWIN_RW_FIELDS						\
+	IOU_TWIN_ROW_FIELDS;						\
+	int opcode;		/* IORING_OP_READ or IORING_OP_WRITE */	\
+	enum iou_fd_kind fd;						\
+	long long off;							\
+	unsigned int len;						\
+	enum iou_ptr_kind buf
+
+struct iou_twin_rw_row {
+	IOU_TWIN_RW_FIELDS;
+};
+
+static inline int iou_twin_rw_setup(struct iou_twin_run *s, const void *row)
+{
+	const struct iou_twin_rw_row *v = row;
+
+	if (v->opcode == IORING_OP_WRITE)
+		iou_fill_pattern(s->buf, IOU_TWIN_BUF, 1 << 30);
+	return iou_twin_fd(s, 0, v->fd);
+}
+
+static inline int iou_twin_rw_call(struct iou_twin_run *s, const void *row)
+{
+	const struct iou_twin_rw_row *v = row;
+	void *buf = iou_twin_ptr(s, v->buf);
+	int fd = s->use[0];
+	ssize_t ret;
+
+	if (v->opcode == IORING_OP_WRITE)
+		ret = v->off == -1 ? write(fd, buf, v->len) : pwrite(fd, buf, v->len, (off_t)v->off);
+	else
+		ret = v->off == -1 ? read(fd, buf, v->len) : pread(fd, buf, v->len, (off_t)v->off);
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline void iou_twin_rw_prep(struct iou_twin_run *s, const void *row,
+				    struct io_uring_sqe *sqe)
+{
+	const struct iou_twin_rw_row *v = row;
+
+	iou_prep_rw(sqe, v->opcode, s->use[0], iou_twin_ptr(s, v->buf), v->len, (__u64)v->off);
+}
+
+static const struct iou_twin_ops iou_twin_rw_ops __attribute__((unused)) = {
+	.setup = iou_twin_rw_setup, .call = iou_twin_rw_call, .prep = iou_twin_rw_prep,
+};
+
 /* how the opcode's result legitimately differs from the call's */
 struct iou_twin_diff {
 	const char *why;	/* the upstream reason; NULL: no difference */

@@ -35,7 +35,7 @@ ROW(closed, -EBADF, IOU_FD_CLOSED);
 ROW(never_opened, -EBADF, IOU_FD_BAD);
 ROW(negative, -EBADF, IOU_FD_NEG);
 ROW(an_io_uring, 0, IOU_FD_NONE, .ring = true,
-    .differs = "io_close() refuses to close an io_uring descriptor");
+    .differs = "io_close() refuses to close an io_uring descriptor", .ring_res = -EBADF);
 
 static int setup(struct iou_twin_run *s, const void *row)
 {
@@ -69,13 +69,8 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 		s->fd[0] = -1;
 }
 
-static int expect(int call_res, const void *row)
-{
-	return -EBADF;
-}
-
 static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .state = state, .expect = expect,
+	.setup = setup, .call = call, .prep = prep, .state = state,
 };
 
 FIXTURE_SETUP(close)

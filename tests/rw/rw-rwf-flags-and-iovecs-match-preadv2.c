@@ -50,7 +50,6 @@ FIXTURE_VARIANT(preadv2) {
 	enum iou_fd_kind fd;	/* IOU_FD_NONE: the file */
 	long long off;
 	bool uncached;		/* the file's pages dropped from the cache */
-	int opcode_res;		/* with differs: the opcode's result */
 };
 
 #define ROW(name, res_, op_, iov_, flags_, ...)				\
@@ -102,9 +101,9 @@ ROW(write_dontcache, IOU_TWIN_ANY, WRITE, IOV_THREE, RWF_DONTCACHE);
 ROW(read_unknown_flag, -EOPNOTSUPP, READ, IOV_THREE, RWF_UNKNOWN);
 ROW(writev_unknown_flag, -EOPNOTSUPP, WRITEV, IOV_THREE, RWF_UNKNOWN);
 ROW(read_hipri_without_iopoll, 4096, READ, IOV_THREE, RWF_HIPRI,
-    .differs = HIPRI_WHY, .opcode_res = -EINVAL);
+    .differs = HIPRI_WHY, .ring_res = -EINVAL);
 ROW(writev_hipri_without_iopoll, 4100, WRITEV, IOV_THREE, RWF_HIPRI,
-    .differs = HIPRI_WHY, .opcode_res = -EINVAL);
+    .differs = HIPRI_WHY, .ring_res = -EINVAL);
 
 struct rwv_mem {
 	struct iovec iov[1025];
@@ -217,7 +216,7 @@ static int expect(int call_res, const void *row)
 
 	if (v->flags == RWF_NOWAIT)
 		return call_res == -EOPNOTSUPP ? -EAGAIN : call_res;
-	return v->opcode_res;
+	return v->ring_res;
 }
 
 static const struct iou_twin_ops ops = {
