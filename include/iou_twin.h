@@ -355,6 +355,29 @@ static inline const char *iou_twin_path(const char *p)
 	return p;
 }
 
+/* the scratch file system stores user.* xattrs: 0, or -errno (EOPNOTSUPP: it does not) */
+static inline int iou_scratch_user_xattrs(void)
+{
+	int fd = iou_scratch_file("xattr-probe", 0, 0);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = fsetxattr(fd, "user.probe", "x", 1, 0) ? -errno : 0;
+	close(fd);
+	unlink(iou_scratch_path("xattr-probe"));
+	return ret;
+}
+
+/* SKIP where the scratch file system stores no user.* xattrs (any other failure FAILs) */
+#define REQUIRE_SCRATCH_USER_XATTRS() do {					\
+	int __xr = iou_scratch_user_xattrs();					\
+	if (__xr == -EOPNOTSUPP)						\
+		SKIP(return, "the scratch file system (%s) stores no user.* xattrs", \
+		     iou_scratch_dir());						\
+	ASSERT_RES(0, __xr);							\
+	} while (0)
+
 /* ---- visible state ----------------------------------------------------------- */
 
 /* FNV-1a over bytes: contents as one number */
@@ -818,6 +841,21 @@ static inline void iou_twin_check_side(struct __test_metadata *_metadata, struct
 
 	iou_twin_check_row(_metadata, r, ops, row, &hdr, NULL);
 }
+
+/*
+ * The two cases of a socket twin table: name (the opcode inline) and
+ * name_from_iowq.  diff: a const struct iou_twin_diff * or NULL, evaluated
+ * in the case (it may use variant).
+ */
+#define IOU_TWIN_SIDE_CASES(fixture, name, ops, row, diff)			\
+	TEST_F(fixture, name)							\
+	{									\
+		iou_twin_check_side(_metadata, &self->r, ops, row, false, diff); \
+	}									\
+	TEST_F(fixture, name##_from_iowq)					\
+	{									\
+		iou_twin_check_side(_metadata, &self->r, ops, row, true, diff);	\
+	}
 
 /* ---- reserved SQE fields ------------------------------------------------------- */
 

@@ -264,14 +264,6 @@ static const struct iou_twin_ops acc_twin = {
 	.done = acc_twin_done,
 };
 
-TEST_F(accept, matches_accept4)
-{
-	iou_twin_check_side(_metadata, &self->r, &acc_twin, variant, false, NULL);
-}
-
-TEST_F(accept, matches_accept4_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &acc_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(accept, matches_accept4, &acc_twin, variant, NULL)
 
 TEST_HARNESS_MAIN

@@ -258,15 +258,7 @@ static const struct iou_twin_ops bind_twin = {
 	.done = bind_twin_done,
 };
 
-TEST_F(bind, matches_bind)
-{
-	iou_twin_check_side(_metadata, &self->r, &bind_twin, variant, false, NULL);
-}
-
-TEST_F(bind, matches_bind_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &bind_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(bind, matches_bind, &bind_twin, variant, NULL)
 
 /* ---- listen ------------------------------------------------------------- */
 

@@ -303,18 +303,7 @@ static const struct iou_twin_ops conn_twin = {
 	.done = conn_twin_done,
 };
 
-TEST_F(conn, matches_connect)
-{
-	struct iou_twin_diff d = { variant->why, variant->ring_res };
-
-	iou_twin_check_side(_metadata, &self->r, &conn_twin, variant, false, &d);
-}
-
-TEST_F(conn, matches_connect_from_iowq)
-{
-	struct iou_twin_diff d = { variant->why, variant->ring_res };
-
-	iou_twin_check_side(_metadata, &self->r, &conn_twin, variant, true, &d);
-}
+IOU_TWIN_SIDE_CASES(conn, matches_connect, &conn_twin, variant,
+		    (&(struct iou_twin_diff){ variant->why, variant->ring_res }))
 
 TEST_HARNESS_MAIN

@@ -233,14 +233,6 @@ static const struct iou_twin_ops recv_twin = {
 	.done = recv_twin_done,
 };
 
-TEST_F(recv, matches_recv)
-{
-	iou_twin_check_side(_metadata, &self->r, &recv_twin, variant, false, NULL);
-}
-
-TEST_F(recv, matches_recv_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &recv_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(recv, matches_recv, &recv_twin, variant, NULL)
 
 TEST_HARNESS_MAIN

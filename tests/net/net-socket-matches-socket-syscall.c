@@ -142,15 +142,7 @@ static const struct iou_twin_ops socket_twin = {
 	.done = tw_done,
 };
 
-TEST_F(sock, matches_socket)
-{
-	iou_twin_check_side(_metadata, &self->r, &socket_twin, variant, false, NULL);
-}
-
-TEST_F(sock, matches_socket_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &socket_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(sock, matches_socket, &socket_twin, variant, NULL)
 
 /* ---- direct descriptors ------------------------------------------------ */
 
