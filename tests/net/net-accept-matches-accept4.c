@@ -99,7 +99,6 @@ static int make_listener(enum lsn l, struct acc_state *s)
 	};
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	struct sockaddr_in a;
-	int p[2];
 
 	switch (l) {
 	case LSN_TCP:
@@ -117,14 +116,8 @@ static int make_listener(enum lsn l, struct acc_state *s)
 		s->lfd = iou_loopback_socket(SOCK_DGRAM, -1, &a);
 		return s->lfd < 0 ? s->lfd : 0;
 	case LSN_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->lfd = p[0];
-		return 0;
 	case LSN_CLOSED:
-		s->lfd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(l == LSN_CLOSED, &s->lfd);
 	default:
 		break;
 	}

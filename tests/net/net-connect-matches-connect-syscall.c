@@ -190,7 +190,7 @@ static int conn_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(conn) *v = row;
 	struct conn_state *s = tw->st;
-	int p[2], ret;
+	int ret;
 
 	s->server = s->filler = -1;
 	ret = make_server(v, s);
@@ -202,14 +202,8 @@ static int conn_twin_setup(struct iou_twin_run *tw, const void *row)
 
 	switch (v->src) {
 	case SRC_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case SRC_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->src == SRC_CLOSED, &s->fd);
 	default:
 		break;
 	}
