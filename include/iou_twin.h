@@ -1056,3 +1056,33 @@ FIXTURE_TEARDOWN(reserved)
 }
 #undef IOU_RSV_FIXTURE
 #endif
+
+/*
+ * The fixture of a twin table that needs nothing but a ring (and, with
+ * IOU_TWIN_OPCODE defined, the opcode): define IOU_TWIN_FIXTURE as the
+ * fixture's name and include this header, then declare its variant.
+ */
+#ifdef IOU_TWIN_FIXTURE
+#define __IOU_TWIN_FIXTURE(f)		FIXTURE(f)
+#define __IOU_TWIN_SETUP(f)		FIXTURE_SETUP(f)
+#define __IOU_TWIN_TEARDOWN(f)		FIXTURE_TEARDOWN(f)
+
+__IOU_TWIN_FIXTURE(IOU_TWIN_FIXTURE) {
+	struct iou_ring r;
+};
+
+__IOU_TWIN_SETUP(IOU_TWIN_FIXTURE)
+{
+#ifdef IOU_TWIN_OPCODE
+	REQUIRE_OPCODE(IOU_TWIN_OPCODE);
+#endif
+	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
+}
+
+__IOU_TWIN_TEARDOWN(IOU_TWIN_FIXTURE)
+{
+	iou_ring_exit(&self->r);
+}
+#undef IOU_TWIN_FIXTURE
+#undef IOU_TWIN_OPCODE
+#endif

@@ -14,15 +14,12 @@
  * vfs_fsync_range(), so a negative offset is EINVAL where the whole-file
  * call has no offset at all.
  */
+#define IOU_TWIN_FIXTURE fsync
 #include "iou_twin.h"
 
 #define FSYNC_FLAGS	"fsync(2) has no flags; the opcode refuses unknown fsync_flags"
 
 enum op { FSYNC, FDATASYNC, SYNC_RANGE };
-
-FIXTURE(fsync) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(fsync) {
 	IOU_TWIN_ROW_FIELDS;
@@ -112,16 +109,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep,
 };
-
-FIXTURE_SETUP(fsync)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(fsync)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(fsync, opcode_matches_the_system_call)
 {

@@ -14,6 +14,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE accept
+#define IOU_TWIN_OPCODE IORING_OP_ACCEPT
+#include "iou_twin.h"
 
 enum lsn {
 	LSN_TCP,		/* TCP listener, one connection waiting */
@@ -34,10 +37,6 @@ enum abuf {
 	ABUF_NEGATIVE,		/* length -1 */
 	ABUF_UNMAPPED,		/* the address faults */
 	ABUF_LEN_UNMAPPED,	/* the length faults */
-};
-
-FIXTURE(accept) {
-	struct iou_ring r;
 };
 
 FIXTURE_VARIANT(accept) {
@@ -69,17 +68,6 @@ FIXTURE_VARIANT_ADD(accept, not_a_socket) ROW(LSN_PIPE, ABUF_FULL, 0);
 FIXTURE_VARIANT_ADD(accept, closed_descriptor) ROW(LSN_CLOSED, ABUF_FULL, 0);
 FIXTURE_VARIANT_ADD(accept, no_free_descriptor) {
 	.lsn = LSN_TCP, .abuf = ABUF_FULL, .no_free_fd = true };
-
-FIXTURE_SETUP(accept)
-{
-	REQUIRE_OPCODE(IORING_OP_ACCEPT);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(accept)
-{
-	iou_ring_exit(&self->r);
-}
 
 struct acc_state {
 	int lfd, client;

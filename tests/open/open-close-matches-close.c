@@ -10,11 +10,8 @@
  * not close an io_uring descriptor (io_close() refuses io_uring_fops
  * with EBADF, since 5.6), which close(2) closes like any other.
  */
+#define IOU_TWIN_FIXTURE close
 #include "iou_twin.h"
-
-FIXTURE(close) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(close) {
 	IOU_TWIN_ROW_FIELDS;
@@ -72,16 +69,6 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .state = state,
 };
-
-FIXTURE_SETUP(close)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(close)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(close, opcode_matches_the_system_call)
 {

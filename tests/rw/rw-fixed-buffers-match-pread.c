@@ -12,15 +12,12 @@
  * or an index past the table completes with -EFAULT (io_import_fixed()
  * and the buf_index check in io_uring/rsrc.c and rw.c).
  */
+#define IOU_TWIN_FIXTURE fixbuf
 #include "iou_twin.h"
 #include "iou_rsrc.h"
 
 #define HALF		(IOU_TWIN_BUF / 2)
 #define OUTSIDE		"the range must lie inside the registered buffer it names (io_import_fixed)"
-
-FIXTURE(fixbuf) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(fixbuf) {
 	IOU_TWIN_ROW_FIELDS;
@@ -145,16 +142,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .done = done,
 };
-
-FIXTURE_SETUP(fixbuf)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(fixbuf)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(fixbuf, opcode_matches_the_system_call)
 {

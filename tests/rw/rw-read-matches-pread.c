@@ -15,11 +15,8 @@
  * socket's read_iter makes its own, so there the two agree).  An empty O_NONBLOCK socket or pipe, where read(2) gives EAGAIN,
  * is rw-pipe-and-socket-reads-wait's: the opcode waits for data.
  */
+#define IOU_TWIN_FIXTURE pread
 #include "iou_twin.h"
-
-FIXTURE(pread) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(pread) {
 	IOU_TWIN_RW_FIELDS;
@@ -61,16 +58,6 @@ ROW(null_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_NULL);
 ROW(unmapped_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_FAULT);
 ROW(buffer_ends_before_length, 16, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_BUF_TAIL);
 ROW(null_buffer_zero_length, 0, IOU_FD_FILE, 0, 0, .buf = IOU_PTR_NULL);
-
-FIXTURE_SETUP(pread)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(pread)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(pread, opcode_matches_the_system_call)
 {

@@ -22,6 +22,7 @@
  * the opcode, which io_write() maps on purpose.  What RWF_NOWAIT does in
  * io-wq is rw-rwf-nowait-honoured-from-iowq's subject.
  */
+#define IOU_TWIN_FIXTURE preadv2
 #include "iou_twin.h"
 
 #ifndef RWF_NOAPPEND
@@ -37,10 +38,6 @@
 
 enum iov_shape { IOV_THREE, IOV_NONE, IOV_MAXIOV, IOV_MAXIOV_PLUS_ONE, IOV_NULL_ARRAY,
 		 IOV_FAULT_ARRAY, IOV_NULL_SEGMENT, IOV_EMPTY_SEGMENTS, IOV_OVERFLOW };
-
-FIXTURE(preadv2) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(preadv2) {
 	IOU_TWIN_ROW_FIELDS;
@@ -222,16 +219,6 @@ static int expect(int call_res, const void *row)
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .expect = expect,
 };
-
-FIXTURE_SETUP(preadv2)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(preadv2)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(preadv2, opcode_matches_the_system_call)
 {

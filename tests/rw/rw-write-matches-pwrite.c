@@ -13,11 +13,8 @@
  * the offset a WRITE carries, where pwrite(2) refuses any non-seekable
  * file with ESPIPE (the FMODE_PWRITE check lives in the system call).
  */
+#define IOU_TWIN_FIXTURE pwrite
 #include "iou_twin.h"
-
-FIXTURE(pwrite) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(pwrite) {
 	IOU_TWIN_RW_FIELDS;
@@ -56,16 +53,6 @@ ROW(negative_fd, -EBADF, IOU_FD_NEG, 0, 4096);
 ROW(null_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_NULL);
 ROW(unmapped_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_FAULT);
 ROW(buffer_ends_before_length, 16, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_BUF_TAIL);
-
-FIXTURE_SETUP(pwrite)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(pwrite)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(pwrite, opcode_matches_the_system_call)
 {
