@@ -55,6 +55,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -377,6 +378,28 @@ static inline int iou_scratch_user_xattrs(void)
 		     iou_scratch_dir());						\
 	ASSERT_RES(0, __xr);							\
 	} while (0)
+
+/*
+ * No descriptor number free for the side's new descriptor: RLIMIT_NOFILE
+ * lowered to the lowest free number (EMFILE for the next one), the old
+ * limits kept in saved for iou_twin_fds_restore().  0, or -errno.
+ */
+static inline int iou_twin_fds_exhaust(struct rlimit *saved)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, saved))
+		return -errno;
+	rl = *saved;
+	rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
+	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+}
+
+static inline void iou_twin_fds_restore(const struct rlimit *saved)
+{
+	if (saved->rlim_max)
+		setrlimit(RLIMIT_NOFILE, saved);
+}
 
 /* ---- visible state ----------------------------------------------------------- */
 

@@ -75,8 +75,7 @@ struct acc_state {
 	socklen_t len;
 	void *addrp;
 	socklen_t *lenp;
-	struct rlimit saved;
-	bool limited;
+	struct rlimit saved;	/* zero unless the row exhausted descriptors */
 };
 
 static int make_listener(enum lsn l, struct acc_state *s)
@@ -129,7 +128,6 @@ static int acc_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(accept) *v = row;
 	struct acc_state *s = tw->st;
-	struct rlimit rl;
 	int ret;
 
 	s->lfd = s->client = -1;
@@ -148,16 +146,7 @@ static int acc_twin_setup(struct iou_twin_run *tw, const void *row)
 	case ABUF_UNMAPPED: s->len = sizeof(s->addr); s->addrp = iou_fault_ptr(); break;
 	case ABUF_LEN_UNMAPPED: s->lenp = iou_fault_ptr(); break;
 	}
-	if (v->no_free_fd) {
-		if (getrlimit(RLIMIT_NOFILE, &s->saved))
-			return -errno;
-		rl = s->saved;
-		rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
-		if (setrlimit(RLIMIT_NOFILE, &rl))
-			return -errno;
-		s->limited = true;
-	}
-	return 0;
+	return v->no_free_fd ? iou_twin_fds_exhaust(&s->saved) : 0;
 }
 
 static int acc_twin_call(struct iou_twin_run *tw, const void *row)
@@ -197,10 +186,8 @@ static void acc_twin_state(struct iou_twin_run *tw, const void *row, char *out, 
 	struct pollfd pfd = { .fd = s->lfd, .events = POLLIN };
 	struct sockaddr_in me;
 
-	if (s->limited) {
-		setrlimit(RLIMIT_NOFILE, &s->saved);
-		s->limited = false;
-	}
+	/* descriptors again for what the state needs */
+	iou_twin_fds_restore(&s->saved);
 	if (var->abuf != ABUF_NONE && var->abuf != ABUF_LEN_UNMAPPED)
 		iou_twin_field(out, outlen, "address length", (int)s->len);
 	if (var->abuf == ABUF_FULL || var->abuf == ABUF_SHORT) {
@@ -227,8 +214,7 @@ static void acc_twin_done(struct iou_twin_run *tw, const void *row)
 	const FIXTURE_VARIANT(accept) *v = row;
 	struct acc_state *s = tw->st;
 
-	if (s->limited)
-		setrlimit(RLIMIT_NOFILE, &s->saved);
+	iou_twin_fds_restore(&s->saved);
 	if (v->lsn != LSN_CLOSED)
 		iou_close_res(s->lfd);
 	iou_close_res(s->client);
