@@ -102,7 +102,8 @@ ENV_TOOL := $(OUTPUT)/build/iou-env
 VERSION := $(shell cd $(TOP) && git describe --always --dirty 2>/dev/null || date -u +%Y%m%d)
 DIST := iouring-tests-$(VERSION)-$(shell uname -m)
 
-.PHONY: all runtests check selftests install dist clean abi-check vm-test vm-matrix
+.PHONY: all runtests check selftests install dist clean abi-check vm-test vm-matrix \
+	fault-lib check-fault check-fault-quick
 .DELETE_ON_ERROR:
 
 all: $(ABI_STAMP) $(ENV_TOOL) $(TEST_PROGS)
@@ -143,8 +144,40 @@ runtests: all
 selftests: all $(SELFTEST_PROGS)
 	sh $(TOP)/harness/selftest/run.sh $(OUTPUT)/build/harness/selftest
 
+# The suite tests itself (README "fault injection"): a preload library that
+# makes the io_uring system calls misbehave, and a run of the suite under
+# each of its perturbations that must FAIL, never SKIP its way to green.
+FAULT_LIB := $(OUTPUT)/build/harness/selftest/fault/libiou-fault.so
+FAULT := sh $(TOP)/harness/selftest/fault/run.sh -l $(FAULT_LIB) -d $(OUTPUT)/tests
+# a representative few, over programs that notice them quickly
+FAULT_QUICK := setup-refuse-sqpoll setup-drop-defer-taskrun setup-enomem-first \
+	probe-efault query-fewer-opcodes register-noop-files enter-etime-as-eintr \
+	cqe-res-zero-to-one
+FAULT_QUICK_PROGS := ring setup/setup-sqpoll-thread-submits-without-enter \
+	setup/setup-defer-taskrun-posts-completions-on-getevents \
+	setup/setup-features-match-observed-behaviour setup/setup-rejects-bad-params \
+	register/register-probe-supported-opcodes-accepted \
+	register/register-query-reports-kernel-interface \
+	register/register-files-fixed-file-io register/register-files-register-args-rejected \
+	enter/enter-getevents-min-complete enter/enter-ext-arg-wait-timeout \
+	link/link-error-cancels-rest-of-chain timeout/timeout-count-completes-after-n-cqes
+FAULTS ?=
+FAULT_PROGS ?=
+
+fault-lib: $(FAULT_LIB)
+$(FAULT_LIB): $(TOP)/harness/selftest/fault/iou-fault.c $(TOP)/include/iou_abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -static,$(CFLAGS)) -fPIC -shared -MF $@.d -o $@ $< -ldl -lpthread
+
+# every perturbation (FAULTS="..." for some), over the whole suite (FAULT_PROGS)
+check-fault: all $(FAULT_LIB)
+	$(FAULT) $(if $(FAULTS),-f '$(FAULTS)') $(FAULT_PROGS)
+
+check-fault-quick: all $(FAULT_LIB)
+	$(FAULT) -f '$(FAULT_QUICK)' $(FAULT_QUICK_PROGS)
+
 # Nothing here changes global state: other io_uring users share the machine.
-check: selftests
+check: selftests check-fault-quick
 	$(MAKE) -f $(TOP)/Makefile runtests
 
 # Sets the system-wide kernel.io_uring_disabled sysctl for a while, so only
@@ -193,5 +226,6 @@ clean:
 	rm -rf $(OUTPUT)/build $(TEST_PROGS) $(OUTPUT)/iouring-tests-*.tar.gz
 
 -include $(wildcard $(OUTPUT)/build/*/*.d $(OUTPUT)/build/tests/*.d \
-	$(OUTPUT)/build/harness/selftest/*.d $(OUTPUT)/build/*.d)
+	$(OUTPUT)/build/harness/selftest/*.d \
+	$(OUTPUT)/build/harness/selftest/fault/*.d $(OUTPUT)/build/*.d)
 endif

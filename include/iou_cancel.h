@@ -8,15 +8,12 @@
 
 #include "iou.h"
 
-/* how long the rest may take once a cancel reported that it missed */
-#define IOU_CANCEL_MISS_MS	100
-
 /*
  * Submit what is queued and reap up to nr CQEs, one of them the cancel
  * request's (user_data cancel_ud, cancel_flags flags).  Once the cancel
  * reports that it cancelled nothing (res < 0, or 0 with CANCEL_ALL),
- * no target will complete because of it: the rest are waited for only
- * IOU_CANCEL_MISS_MS, so that a case the kernel fails ends at once
+ * no target will complete because of it: the rest are waited for only a
+ * quiet window (IOU_QUIET_MS), so that a case the kernel fails ends at once
  * instead of after IOU_WAIT_MS.  The number reaped, or -errno.
  */
 static inline int iou_submit_reap_cancel(struct iou_ring *r, struct iou_cqe *out,
@@ -34,7 +31,7 @@ static inline int iou_submit_reap_cancel(struct iou_ring *r, struct iou_cqe *out
 		if (out[got].user_data == cancel_ud &&
 		    (out[got].res < 0 ||
 		     (out[got].res == 0 && (flags & IORING_ASYNC_CANCEL_ALL))))
-			wait = IOU_CANCEL_MISS_MS;
+			wait = IOU_QUIET_MS;
 		got++;
 	}
 	return got;

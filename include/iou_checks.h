@@ -57,6 +57,14 @@
  */
 #define IOU_TIMER_LATE_MS	iou_scaled_ms(1500)
 
+/*
+ * The bound on waiting for something that must happen but whose speed
+ * the test does not judge (a teardown, a blocked request's completion):
+ * the case's own timeout, scaled, less a margin left for the report.  It
+ * is reached only when the thing never happens.
+ */
+#define IOU_EVENT_MS		iou_scaled_ms((TEST_TIMEOUT_DEFAULT - 5) * 1000)
+
 /* now + delta_ms on clock clk, as a timespec for absolute deadlines */
 static inline struct __kernel_timespec iou_clock_deadline(clockid_t clk,
 							   long long delta_ms)

@@ -76,7 +76,7 @@ TEST_F(ring, all_cancels_every_match_and_returns_the_count)
 	for (int i = 0; i < 5; i++)
 		if (cqe[i].user_data == 5)
 			ASSERT_CQE_AT(cqe, i, 5, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_STILL_PENDING(self, 6);
 }
 
@@ -110,7 +110,7 @@ TEST_F(ring, any_cancels_everything_pending_and_returns_the_count)
 	ASSERT_CQE_UD(cqe, 4, 1, -ECANCELED, 0);
 	ASSERT_CQE_UD(cqe, 4, 2, -ECANCELED, 0);
 	ASSERT_CQE_UD(cqe, 4, 3, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, any_with_nothing_pending_returns_zero)

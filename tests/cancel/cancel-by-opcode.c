@@ -80,7 +80,7 @@ TEST_F(ring, cancels_a_request_of_that_opcode_only)
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 2, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);

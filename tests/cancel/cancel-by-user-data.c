@@ -70,7 +70,7 @@ TEST_F(ring, cancels_a_pending_poll)
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 1, 0);
 	ASSERT_CANCELS(&self->r, 1);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, cancels_a_read_waiting_for_data)
@@ -149,7 +149,7 @@ TEST_F(ring, one_cancel_takes_one_of_several_matches)
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel(&self->r, 7, 0);
 	ASSERT_CANCELS(&self->r, 7);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	q_cancel(&self->r, 7, 0);
 	ASSERT_CANCELS(&self->r, 7);
 	q_cancel(&self->r, 7, 0);

@@ -62,7 +62,7 @@ TEST_F(ring, cancels_by_user_data_and_returns_zero)
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));
 	ASSERT_CANCELLED(&self->r, 1);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, nothing_matching_is_enoent)
@@ -72,7 +72,7 @@ TEST_F(ring, nothing_matching_is_enoent)
 	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(-ENOENT, iou_sync_cancel(&self->r, &reg));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	reg.addr = 1;
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));
 	ASSERT_CANCELLED(&self->r, 1);

@@ -26,6 +26,9 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("ce593a6c480a", "", "",
+			"io_uring: use signal based task_work running")));
+
 #define WATCHDOG_VALUE	1000
 
 struct reader {
@@ -97,23 +100,23 @@ static void *watchdog_fn(void *arg)
 	return NULL;
 }
 
-FIXTURE(rd) {
+FIXTURE(blocked_reader) {
 	struct iou_ring r;
 	int efd;		/* blocking */
 	int pfd[2];
 };
 
-FIXTURE_VARIANT(rd) {
+FIXTURE_VARIANT(blocked_reader) {
 	unsigned int flags;
 };
 
-FIXTURE_VARIANT_ADD(rd, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(rd, defer_taskrun) {
+FIXTURE_VARIANT_ADD(blocked_reader, plain) { .flags = 0 };
+FIXTURE_VARIANT_ADD(blocked_reader, defer_taskrun) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 };
-FIXTURE_VARIANT_ADD(rd, sqpoll) { .flags = IORING_SETUP_SQPOLL };
+FIXTURE_VARIANT_ADD(blocked_reader, sqpoll) { .flags = IORING_SETUP_SQPOLL };
 
-FIXTURE_SETUP(rd)
+FIXTURE_SETUP(blocked_reader)
 {
 	self->efd = self->pfd[0] = -1;
 	self->r.fd = -1;
@@ -124,7 +127,7 @@ FIXTURE_SETUP(rd)
 	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
 }
 
-FIXTURE_TEARDOWN(rd)
+FIXTURE_TEARDOWN(blocked_reader)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -151,7 +154,7 @@ static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
 	}
 }
 
-TEST_F(rd, submitter_blocked_on_eventfd_wakes_for_its_completion)
+TEST_F(blocked_reader, submitter_blocked_on_eventfd_wakes_for_its_completion)
 {
 	struct pipe_writer w = { .fd = self->pfd[1], .delay_ms = 20 };
 	struct watchdog wd = { .efd = self->efd };
@@ -181,7 +184,7 @@ TEST_F(rd, submitter_blocked_on_eventfd_wakes_for_its_completion)
 	ASSERT_RES(POLLIN, cqe.res);
 }
 
-TEST_F(rd, closing_an_idle_ring_leaves_the_reader_blocked)
+TEST_F(blocked_reader, closing_an_idle_ring_leaves_the_reader_blocked)
 {
 	struct reader rd = { .efd = self->efd };
 	pthread_t t;
@@ -198,7 +201,7 @@ TEST_F(rd, closing_an_idle_ring_leaves_the_reader_blocked)
 	ASSERT_EQ(5, rd.value);
 }
 
-TEST_F(rd, closing_a_ring_with_a_pending_request_wakes_the_reader)
+TEST_F(blocked_reader, closing_a_ring_with_a_pending_request_wakes_the_reader)
 {
 	struct reader rd = { .efd = self->efd };
 	pthread_t t;

@@ -24,6 +24,11 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("c9a40292a44e", "CVE-2025-21655",
+			"global.deferred_signal_stays_with_the_eventfd_it_was_for",
+			"io_uring/eventfd: ensure io_eventfd_signal() defers another RCU period")),
+	     .unsafe = "a use-after-free of the eventfd registration on a kernel without the fix");
+
 FIXTURE(flight) {
 	struct iou_ring r;
 	int a, b;

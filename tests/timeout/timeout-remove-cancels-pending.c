@@ -50,12 +50,12 @@ TEST_F(ring, removes_a_pending_timeout)
 
 	arm(&self->r, &self->far, 0, 0x10);
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	remove_ud(&self->r, 0x10, 0x11);
 	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
 	ASSERT_CQE_UD(cqe, 2, 0x11, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 0x10, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, removes_a_counting_timeout)
@@ -120,7 +120,7 @@ TEST_F(ring, removes_one_timeout_per_request)
 		ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
 		ASSERT_CQE_UD(cqe, 2, 0x21, 0, 0);
 		ASSERT_CQE_UD(cqe, 2, 0x20, -ECANCELED, 0);
-		ASSERT_NO_CQE(&self->r, 20);
+		ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	}
 	remove_ud(&self->r, 0x20, 0x21);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, cqe, 1));
