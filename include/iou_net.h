@@ -362,6 +362,26 @@ static inline int iou_sockopt_int(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
 }
 
+/*
+ * A descriptor that is no socket, for the ENOTSOCK and EBADF rows: the
+ * read end of a pipe whose write end is closed, or (closed) the lowest
+ * number not open.  0, or -errno.
+ */
+static inline int iou_not_a_socket(bool closed, int *fd)
+{
+	int p[2];
+
+	if (closed) {
+		*fd = iou_lowest_free_fd();
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	close(p[1]);
+	*fd = p[0];
+	return 0;
+}
+
 /* what a socket had queued: bytes, receive calls that returned data, a hash */
 struct iou_sock_rx {
 	long long bytes, msgs;

@@ -55,6 +55,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -353,6 +354,51 @@ static inline const char *iou_twin_path(const char *p)
 		return name_too_long;
 	}
 	return p;
+}
+
+/* the scratch file system stores user.* xattrs: 0, or -errno (EOPNOTSUPP: it does not) */
+static inline int iou_scratch_user_xattrs(void)
+{
+	int fd = iou_scratch_file("xattr-probe", 0, 0);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = fsetxattr(fd, "user.probe", "x", 1, 0) ? -errno : 0;
+	close(fd);
+	unlink(iou_scratch_path("xattr-probe"));
+	return ret;
+}
+
+/* SKIP where the scratch file system stores no user.* xattrs (any other failure FAILs) */
+#define REQUIRE_SCRATCH_USER_XATTRS() do {					\
+	int __xr = iou_scratch_user_xattrs();					\
+	if (__xr == -EOPNOTSUPP)						\
+		SKIP(return, "the scratch file system (%s) stores no user.* xattrs", \
+		     iou_scratch_dir());						\
+	ASSERT_RES(0, __xr);							\
+	} while (0)
+
+/*
+ * No descriptor number free for the side's new descriptor: RLIMIT_NOFILE
+ * lowered to the lowest free number (EMFILE for the next one), the old
+ * limits kept in saved for iou_twin_fds_restore().  0, or -errno.
+ */
+static inline int iou_twin_fds_exhaust(struct rlimit *saved)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, saved))
+		return -errno;
+	rl = *saved;
+	rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
+	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+}
+
+static inline void iou_twin_fds_restore(const struct rlimit *saved)
+{
+	if (saved->rlim_max)
+		setrlimit(RLIMIT_NOFILE, saved);
 }
 
 /* ---- visible state ----------------------------------------------------------- */
@@ -737,6 +783,61 @@ static inline void iou_twin_check(struct __test_metadata *_metadata, struct iou_
 	iou_twin_check_row(_metadata, r, ops, row, row, NULL);
 }
 
+/* ---- one buffer read or written: READ/WRITE held to pread/pwrite ---------- */
+
+/*
+ * A row of a single-buffer READ or WRITE: the descriptor by kind, the
+ * offset (-1: the file position, and read(2)/write(2) the twin), the
+ * length and the buffer by kind.  A WRITE writes the pattern at a
+ * distinct offset, so what lands in the file is told from what was there.
+ */
+#define IOU_TWIN_RW_FIELDS						\
+	IOU_TWIN_ROW_FIELDS;						\
+	int opcode;		/* IORING_OP_READ or IORING_OP_WRITE */	\
+	enum iou_fd_kind fd;						\
+	long long off;							\
+	unsigned int len;						\
+	enum iou_ptr_kind buf
+
+struct iou_twin_rw_row {
+	IOU_TWIN_RW_FIELDS;
+};
+
+static inline int iou_twin_rw_setup(struct iou_twin_run *s, const void *row)
+{
+	const struct iou_twin_rw_row *v = row;
+
+	if (v->opcode == IORING_OP_WRITE)
+		iou_fill_pattern(s->buf, IOU_TWIN_BUF, 1 << 30);
+	return iou_twin_fd(s, 0, v->fd);
+}
+
+static inline int iou_twin_rw_call(struct iou_twin_run *s, const void *row)
+{
+	const struct iou_twin_rw_row *v = row;
+	void *buf = iou_twin_ptr(s, v->buf);
+	int fd = s->use[0];
+	ssize_t ret;
+
+	if (v->opcode == IORING_OP_WRITE)
+		ret = v->off == -1 ? write(fd, buf, v->len) : pwrite(fd, buf, v->len, (off_t)v->off);
+	else
+		ret = v->off == -1 ? read(fd, buf, v->len) : pread(fd, buf, v->len, (off_t)v->off);
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline void iou_twin_rw_prep(struct iou_twin_run *s, const void *row,
+				    struct io_uring_sqe *sqe)
+{
+	const struct iou_twin_rw_row *v = row;
+
+	iou_prep_rw(sqe, v->opcode, s->use[0], iou_twin_ptr(s, v->buf), v->len, (__u64)v->off);
+}
+
+static const struct iou_twin_ops iou_twin_rw_ops __attribute__((unused)) = {
+	.setup = iou_twin_rw_setup, .call = iou_twin_rw_call, .prep = iou_twin_rw_prep,
+};
+
 /* how the opcode's result legitimately differs from the call's */
 struct iou_twin_diff {
 	const char *why;	/* the upstream reason; NULL: no difference */
@@ -763,6 +864,21 @@ static inline void iou_twin_check_side(struct __test_metadata *_metadata, struct
 
 	iou_twin_check_row(_metadata, r, ops, row, &hdr, NULL);
 }
+
+/*
+ * The two cases of a socket twin table: name (the opcode inline) and
+ * name_from_iowq.  diff: a const struct iou_twin_diff * or NULL, evaluated
+ * in the case (it may use variant).
+ */
+#define IOU_TWIN_SIDE_CASES(fixture, name, ops, row, diff)			\
+	TEST_F(fixture, name)							\
+	{									\
+		iou_twin_check_side(_metadata, &self->r, ops, row, false, diff); \
+	}									\
+	TEST_F(fixture, name##_from_iowq)					\
+	{									\
+		iou_twin_check_side(_metadata, &self->r, ops, row, true, diff);	\
+	}
 
 /* ---- reserved SQE fields ------------------------------------------------------- */
 
@@ -962,4 +1078,34 @@ FIXTURE_TEARDOWN(reserved)
 	iou_ring_exit(&self->r);
 }
 #undef IOU_RSV_FIXTURE
+#endif
+
+/*
+ * The fixture of a twin table that needs nothing but a ring (and, with
+ * IOU_TWIN_OPCODE defined, the opcode): define IOU_TWIN_FIXTURE as the
+ * fixture's name and include this header, then declare its variant.
+ */
+#ifdef IOU_TWIN_FIXTURE
+#define __IOU_TWIN_FIXTURE(f)		FIXTURE(f)
+#define __IOU_TWIN_SETUP(f)		FIXTURE_SETUP(f)
+#define __IOU_TWIN_TEARDOWN(f)		FIXTURE_TEARDOWN(f)
+
+__IOU_TWIN_FIXTURE(IOU_TWIN_FIXTURE) {
+	struct iou_ring r;
+};
+
+__IOU_TWIN_SETUP(IOU_TWIN_FIXTURE)
+{
+#ifdef IOU_TWIN_OPCODE
+	REQUIRE_OPCODE(IOU_TWIN_OPCODE);
+#endif
+	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
+}
+
+__IOU_TWIN_TEARDOWN(IOU_TWIN_FIXTURE)
+{
+	iou_ring_exit(&self->r);
+}
+#undef IOU_TWIN_FIXTURE
+#undef IOU_TWIN_OPCODE
 #endif

@@ -12,13 +12,10 @@
  * closed descriptors, NULL and unmapped events.
  */
 #include <sys/epoll.h>
+#define IOU_TWIN_FIXTURE epoll_ctl
 #include "iou_twin.h"
 
 enum target { PIPE_A, PIPE_B, SOCKET, FILE_FD, EPFD_ITSELF, CLOSED };
-
-FIXTURE(epoll_ctl) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(epoll_ctl) {
 	IOU_TWIN_ROW_FIELDS;
@@ -141,16 +138,6 @@ static void done(struct iou_twin_run *s, const void *row)
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .state = state, .done = done,
 };
-
-FIXTURE_SETUP(epoll_ctl)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(epoll_ctl)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(epoll_ctl, opcode_matches_the_system_call)
 {

@@ -14,6 +14,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE accept
+#define IOU_TWIN_OPCODE IORING_OP_ACCEPT
+#include "iou_twin.h"
 
 enum lsn {
 	LSN_TCP,		/* TCP listener, one connection waiting */
@@ -34,10 +37,6 @@ enum abuf {
 	ABUF_NEGATIVE,		/* length -1 */
 	ABUF_UNMAPPED,		/* the address faults */
 	ABUF_LEN_UNMAPPED,	/* the length faults */
-};
-
-FIXTURE(accept) {
-	struct iou_ring r;
 };
 
 FIXTURE_VARIANT(accept) {
@@ -70,25 +69,13 @@ FIXTURE_VARIANT_ADD(accept, closed_descriptor) ROW(LSN_CLOSED, ABUF_FULL, 0);
 FIXTURE_VARIANT_ADD(accept, no_free_descriptor) {
 	.lsn = LSN_TCP, .abuf = ABUF_FULL, .no_free_fd = true };
 
-FIXTURE_SETUP(accept)
-{
-	REQUIRE_OPCODE(IORING_OP_ACCEPT);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(accept)
-{
-	iou_ring_exit(&self->r);
-}
-
 struct acc_state {
 	int lfd, client;
 	struct sockaddr_storage addr;
 	socklen_t len;
 	void *addrp;
 	socklen_t *lenp;
-	struct rlimit saved;
-	bool limited;
+	struct rlimit saved;	/* zero unless the row exhausted descriptors */
 };
 
 static int make_listener(enum lsn l, struct acc_state *s)
@@ -99,7 +86,6 @@ static int make_listener(enum lsn l, struct acc_state *s)
 	};
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	struct sockaddr_in a;
-	int p[2];
 
 	switch (l) {
 	case LSN_TCP:
@@ -117,14 +103,8 @@ static int make_listener(enum lsn l, struct acc_state *s)
 		s->lfd = iou_loopback_socket(SOCK_DGRAM, -1, &a);
 		return s->lfd < 0 ? s->lfd : 0;
 	case LSN_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->lfd = p[0];
-		return 0;
 	case LSN_CLOSED:
-		s->lfd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(l == LSN_CLOSED, &s->lfd);
 	default:
 		break;
 	}
@@ -148,7 +128,6 @@ static int acc_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(accept) *v = row;
 	struct acc_state *s = tw->st;
-	struct rlimit rl;
 	int ret;
 
 	s->lfd = s->client = -1;
@@ -167,16 +146,7 @@ static int acc_twin_setup(struct iou_twin_run *tw, const void *row)
 	case ABUF_UNMAPPED: s->len = sizeof(s->addr); s->addrp = iou_fault_ptr(); break;
 	case ABUF_LEN_UNMAPPED: s->lenp = iou_fault_ptr(); break;
 	}
-	if (v->no_free_fd) {
-		if (getrlimit(RLIMIT_NOFILE, &s->saved))
-			return -errno;
-		rl = s->saved;
-		rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
-		if (setrlimit(RLIMIT_NOFILE, &rl))
-			return -errno;
-		s->limited = true;
-	}
-	return 0;
+	return v->no_free_fd ? iou_twin_fds_exhaust(&s->saved) : 0;
 }
 
 static int acc_twin_call(struct iou_twin_run *tw, const void *row)
@@ -216,10 +186,8 @@ static void acc_twin_state(struct iou_twin_run *tw, const void *row, char *out, 
 	struct pollfd pfd = { .fd = s->lfd, .events = POLLIN };
 	struct sockaddr_in me;
 
-	if (s->limited) {
-		setrlimit(RLIMIT_NOFILE, &s->saved);
-		s->limited = false;
-	}
+	/* descriptors again for what the state needs */
+	iou_twin_fds_restore(&s->saved);
 	if (var->abuf != ABUF_NONE && var->abuf != ABUF_LEN_UNMAPPED)
 		iou_twin_field(out, outlen, "address length", (int)s->len);
 	if (var->abuf == ABUF_FULL || var->abuf == ABUF_SHORT) {
@@ -246,8 +214,7 @@ static void acc_twin_done(struct iou_twin_run *tw, const void *row)
 	const FIXTURE_VARIANT(accept) *v = row;
 	struct acc_state *s = tw->st;
 
-	if (s->limited)
-		setrlimit(RLIMIT_NOFILE, &s->saved);
+	iou_twin_fds_restore(&s->saved);
 	if (v->lsn != LSN_CLOSED)
 		iou_close_res(s->lfd);
 	iou_close_res(s->client);
@@ -264,14 +231,6 @@ static const struct iou_twin_ops acc_twin = {
 	.done = acc_twin_done,
 };
 
-TEST_F(accept, matches_accept4)
-{
-	iou_twin_check_side(_metadata, &self->r, &acc_twin, variant, false, NULL);
-}
-
-TEST_F(accept, matches_accept4_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &acc_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(accept, matches_accept4, &acc_twin, variant, NULL)
 
 TEST_HARNESS_MAIN

@@ -154,7 +154,6 @@ static int bind_twin_setup(struct iou_twin_run *tw, const void *row)
 	const FIXTURE_VARIANT(bind) *v = row;
 	struct bind_state *s = tw->st;
 	struct sockaddr_in taken = iou_loopback4(PORT), mine = iou_loopback4(PORT + 1);
-	int p[2];
 
 	s->other = -1;
 	s->len = make_addr(v->addr, &s->ss);
@@ -163,14 +162,8 @@ static int bind_twin_setup(struct iou_twin_run *tw, const void *row)
 
 	switch (v->fd) {
 	case FD_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case FD_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->fd == FD_CLOSED, &s->fd);
 	case FD_PORT_TAKEN:
 		s->other = iou_socket(AF_INET, v->type);
 		if (s->other < 0 || bind(s->other, (struct sockaddr *)&taken, sizeof(taken)))
@@ -258,15 +251,7 @@ static const struct iou_twin_ops bind_twin = {
 	.done = bind_twin_done,
 };
 
-TEST_F(bind, matches_bind)
-{
-	iou_twin_check_side(_metadata, &self->r, &bind_twin, variant, false, NULL);
-}
-
-TEST_F(bind, matches_bind_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &bind_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(bind, matches_bind, &bind_twin, variant, NULL)
 
 /* ---- listen ------------------------------------------------------------- */
 
@@ -329,19 +314,13 @@ static int listen_twin_setup(struct iou_twin_run *tw, const void *row)
 	const FIXTURE_VARIANT(listen) *v = row;
 	struct listen_state *s = tw->st;
 	struct sockaddr_in a;
-	int p[2], ret;
+	int ret;
 
 	s->peer = s->listener = -1;
 	switch (v->fd) {
 	case FD_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case FD_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->fd == FD_CLOSED, &s->fd);
 	case FD_CONNECTED:
 		s->listener = iou_tcp_listener(1, &a);
 		if (s->listener < 0)

@@ -190,7 +190,7 @@ static int conn_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(conn) *v = row;
 	struct conn_state *s = tw->st;
-	int p[2], ret;
+	int ret;
 
 	s->server = s->filler = -1;
 	ret = make_server(v, s);
@@ -202,14 +202,8 @@ static int conn_twin_setup(struct iou_twin_run *tw, const void *row)
 
 	switch (v->src) {
 	case SRC_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case SRC_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->src == SRC_CLOSED, &s->fd);
 	default:
 		break;
 	}
@@ -303,18 +297,7 @@ static const struct iou_twin_ops conn_twin = {
 	.done = conn_twin_done,
 };
 
-TEST_F(conn, matches_connect)
-{
-	struct iou_twin_diff d = { variant->why, variant->ring_res };
-
-	iou_twin_check_side(_metadata, &self->r, &conn_twin, variant, false, &d);
-}
-
-TEST_F(conn, matches_connect_from_iowq)
-{
-	struct iou_twin_diff d = { variant->why, variant->ring_res };
-
-	iou_twin_check_side(_metadata, &self->r, &conn_twin, variant, true, &d);
-}
+IOU_TWIN_SIDE_CASES(conn, matches_connect, &conn_twin, variant,
+		    (&(struct iou_twin_diff){ variant->why, variant->ring_res }))
 
 TEST_HARNESS_MAIN

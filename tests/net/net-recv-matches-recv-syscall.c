@@ -19,6 +19,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE recv
+#define IOU_TWIN_OPCODE IORING_OP_RECV
+#include "iou_twin.h"
 
 #define BUF	512
 
@@ -31,10 +34,6 @@ enum cond {
 };
 
 enum buf { B_DATA, B_NULL, B_UNMAPPED };
-
-FIXTURE(recv) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(recv) {
 	enum iou_sock_kind kind;
@@ -92,17 +91,6 @@ FIXTURE_VARIANT_ADD(recv, unix_seqpacket_waitall_one_record)
 FIXTURE_VARIANT_ADD(recv, unix_seqpacket_end) ROW(IOU_UNIX_SEQPACKET, C_EOF, 0, 0, 100);
 FIXTURE_VARIANT_ADD(recv, not_a_socket) ROW(IOU_TCP, C_PIPE, 0, 0, 100);
 FIXTURE_VARIANT_ADD(recv, closed_descriptor) ROW(IOU_TCP, C_CLOSED, 0, 0, 100);
-
-FIXTURE_SETUP(recv)
-{
-	REQUIRE_OPCODE(IORING_OP_RECV);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(recv)
-{
-	iou_ring_exit(&self->r);
-}
 
 struct recv_state {
 	int fds[2];		/* [0] receives, [1] is the peer */
@@ -233,14 +221,6 @@ static const struct iou_twin_ops recv_twin = {
 	.done = recv_twin_done,
 };
 
-TEST_F(recv, matches_recv)
-{
-	iou_twin_check_side(_metadata, &self->r, &recv_twin, variant, false, NULL);
-}
-
-TEST_F(recv, matches_recv_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &recv_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(recv, matches_recv, &recv_twin, variant, NULL)
 
 TEST_HARNESS_MAIN

@@ -279,15 +279,7 @@ static const struct iou_twin_ops send_twin = {
 	.done = send_twin_done,
 };
 
-TEST_F(send, matches_send)
-{
-	iou_twin_check_side(_metadata, &self->r, &send_twin, variant, false, NULL);
-}
-
-TEST_F(send, matches_send_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &send_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(send, matches_send, &send_twin, variant, NULL)
 
 /* a send on a broken connection fails with EPIPE and no SIGPIPE */
 TEST(broken_connection_raises_no_sigpipe)

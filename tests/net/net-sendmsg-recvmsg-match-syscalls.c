@@ -333,19 +333,8 @@ static struct iou_twin_diff row_diff(const struct row *v)
 	return d;
 }
 
-TEST_F(sendmsg, matches_sendmsg)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_check_side(_metadata, &self->r, &sendmsg_twin, &variant->row, false, &d);
-}
-
-TEST_F(sendmsg, matches_sendmsg_from_iowq)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_check_side(_metadata, &self->r, &sendmsg_twin, &variant->row, true, &d);
-}
+IOU_TWIN_SIDE_CASES(sendmsg, matches_sendmsg, &sendmsg_twin, &variant->row,
+		    ((const struct iou_twin_diff[]){ row_diff(&variant->row) }))
 
 /* ---- RECVMSG ---------------------------------------------------------------- */
 
@@ -528,18 +517,7 @@ static const struct iou_twin_ops recvmsg_twin = {
 	.done = rm_twin_done,
 };
 
-TEST_F(recvmsg, matches_recvmsg)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_check_side(_metadata, &self->r, &recvmsg_twin, &variant->row, false, &d);
-}
-
-TEST_F(recvmsg, matches_recvmsg_from_iowq)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_check_side(_metadata, &self->r, &recvmsg_twin, &variant->row, true, &d);
-}
+IOU_TWIN_SIDE_CASES(recvmsg, matches_recvmsg, &recvmsg_twin, &variant->row,
+		    ((const struct iou_twin_diff[]){ row_diff(&variant->row) }))
 
 TEST_HARNESS_MAIN

@@ -11,6 +11,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE shut
+#define IOU_TWIN_OPCODE IORING_OP_SHUTDOWN
+#include "iou_twin.h"
 
 enum end {
 	END_CONNECTED,		/* one end of a connected pair */
@@ -18,10 +21,6 @@ enum end {
 	END_LISTENING,		/* a TCP listener */
 	END_PIPE,
 	END_CLOSED,
-};
-
-FIXTURE(shut) {
-	struct iou_ring r;
 };
 
 FIXTURE_VARIANT(shut) {
@@ -51,17 +50,6 @@ FIXTURE_VARIANT_ADD(shut, how_out_of_range) ROW(IOU_TCP, END_CONNECTED, 3);
 FIXTURE_VARIANT_ADD(shut, how_negative) ROW(IOU_UNIX_STREAM, END_CONNECTED, -1);
 FIXTURE_VARIANT_ADD(shut, not_a_socket) ROW(IOU_TCP, END_PIPE, SHUT_RDWR);
 FIXTURE_VARIANT_ADD(shut, closed_descriptor) ROW(IOU_TCP, END_CLOSED, SHUT_RDWR);
-
-FIXTURE_SETUP(shut)
-{
-	REQUIRE_OPCODE(IORING_OP_SHUTDOWN);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(shut)
-{
-	iou_ring_exit(&self->r);
-}
 
 struct shut_state {
 	int fds[2];	/* [0] is shut down, [1] its peer */

@@ -76,26 +76,15 @@ FIXTURE_TEARDOWN(sock)
 }
 
 struct sock_state {
-	struct rlimit saved;
-	bool limited;
+	struct rlimit saved;	/* zero unless the row exhausted descriptors */
 };
 
 static int tw_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(sock) *v = row;
 	struct sock_state *s = tw->st;
-	struct rlimit rl;
 
-	if (!v->no_free_fd)
-		return 0;
-	if (getrlimit(RLIMIT_NOFILE, &s->saved))
-		return -errno;
-	rl = s->saved;
-	rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
-	if (setrlimit(RLIMIT_NOFILE, &rl))
-		return -errno;
-	s->limited = true;
-	return 0;
+	return v->no_free_fd ? iou_twin_fds_exhaust(&s->saved) : 0;
 }
 
 static int tw_call(struct iou_twin_run *tw, const void *row)
@@ -128,8 +117,7 @@ static void tw_done(struct iou_twin_run *tw, const void *row)
 {
 	struct sock_state *s = tw->st;
 
-	if (s->limited)
-		setrlimit(RLIMIT_NOFILE, &s->saved);
+	iou_twin_fds_restore(&s->saved);
 }
 
 static const struct iou_twin_ops socket_twin = {
@@ -142,15 +130,7 @@ static const struct iou_twin_ops socket_twin = {
 	.done = tw_done,
 };
 
-TEST_F(sock, matches_socket)
-{
-	iou_twin_check_side(_metadata, &self->r, &socket_twin, variant, false, NULL);
-}
-
-TEST_F(sock, matches_socket_from_iowq)
-{
-	iou_twin_check_side(_metadata, &self->r, &socket_twin, variant, true, NULL);
-}
+IOU_TWIN_SIDE_CASES(sock, matches_socket, &socket_twin, variant, NULL)
 
 /* ---- direct descriptors ------------------------------------------------ */
 

@@ -21,6 +21,8 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE padd
+#include "iou_twin.h"
 
 enum file {
 	F_PIPE_DATA,		/* read end, data in the pipe */
@@ -41,10 +43,6 @@ enum file {
 	F_TCP_LISTENER,		/* a connection waits */
 	F_UDP_DATA,
 	F_CLOSED,
-};
-
-FIXTURE(padd) {
-	struct iou_ring r;
 };
 
 FIXTURE_VARIANT(padd) {
@@ -83,16 +81,6 @@ FIXTURE_VARIANT_ADD(padd, udp_data) ROW(F_UDP_DATA, POLLIN | POLLOUT);
 FIXTURE_VARIANT_ADD(padd, closed_descriptor) {
 	.file = F_CLOSED, .events = POLLIN, .ring_res = -EBADF,
 	.why = "the opcode cannot poll a descriptor that is not open (poll(2) says POLLNVAL)" };
-
-FIXTURE_SETUP(padd)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(padd)
-{
-	iou_ring_exit(&self->r);
-}
 
 struct padd_state {
 	int fds[3];	/* [0] is polled */

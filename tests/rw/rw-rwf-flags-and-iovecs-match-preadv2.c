@@ -22,6 +22,7 @@
  * the opcode, which io_write() maps on purpose.  What RWF_NOWAIT does in
  * io-wq is rw-rwf-nowait-honoured-from-iowq's subject.
  */
+#define IOU_TWIN_FIXTURE preadv2
 #include "iou_twin.h"
 
 #ifndef RWF_NOAPPEND
@@ -38,10 +39,6 @@
 enum iov_shape { IOV_THREE, IOV_NONE, IOV_MAXIOV, IOV_MAXIOV_PLUS_ONE, IOV_NULL_ARRAY,
 		 IOV_FAULT_ARRAY, IOV_NULL_SEGMENT, IOV_EMPTY_SEGMENTS, IOV_OVERFLOW };
 
-FIXTURE(preadv2) {
-	struct iou_ring r;
-};
-
 FIXTURE_VARIANT(preadv2) {
 	IOU_TWIN_ROW_FIELDS;
 	int opcode;
@@ -50,7 +47,6 @@ FIXTURE_VARIANT(preadv2) {
 	enum iou_fd_kind fd;	/* IOU_FD_NONE: the file */
 	long long off;
 	bool uncached;		/* the file's pages dropped from the cache */
-	int opcode_res;		/* with differs: the opcode's result */
 };
 
 #define ROW(name, res_, op_, iov_, flags_, ...)				\
@@ -102,9 +98,9 @@ ROW(write_dontcache, IOU_TWIN_ANY, WRITE, IOV_THREE, RWF_DONTCACHE);
 ROW(read_unknown_flag, -EOPNOTSUPP, READ, IOV_THREE, RWF_UNKNOWN);
 ROW(writev_unknown_flag, -EOPNOTSUPP, WRITEV, IOV_THREE, RWF_UNKNOWN);
 ROW(read_hipri_without_iopoll, 4096, READ, IOV_THREE, RWF_HIPRI,
-    .differs = HIPRI_WHY, .opcode_res = -EINVAL);
+    .differs = HIPRI_WHY, .ring_res = -EINVAL);
 ROW(writev_hipri_without_iopoll, 4100, WRITEV, IOV_THREE, RWF_HIPRI,
-    .differs = HIPRI_WHY, .opcode_res = -EINVAL);
+    .differs = HIPRI_WHY, .ring_res = -EINVAL);
 
 struct rwv_mem {
 	struct iovec iov[1025];
@@ -217,22 +213,12 @@ static int expect(int call_res, const void *row)
 
 	if (v->flags == RWF_NOWAIT)
 		return call_res == -EOPNOTSUPP ? -EAGAIN : call_res;
-	return v->opcode_res;
+	return v->ring_res;
 }
 
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .expect = expect,
 };
-
-FIXTURE_SETUP(preadv2)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(preadv2)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(preadv2, opcode_matches_the_system_call)
 {

@@ -7,11 +7,8 @@
  * unknown bit, the same pipe at both ends, non-pipes at either end,
  * pipe ends the wrong way round, closed descriptors.
  */
+#define IOU_TWIN_FIXTURE tee_pipes
 #include "iou_twin.h"
-
-FIXTURE(tee_pipes) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(tee_pipes) {
 	IOU_TWIN_ROW_FIELDS;
@@ -72,16 +69,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(tee_pipes)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(tee_pipes)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(tee_pipes, opcode_matches_the_system_call)
 {
