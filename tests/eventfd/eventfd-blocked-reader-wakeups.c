@@ -112,25 +112,15 @@ FIXTURE_VARIANT(blocked_reader) {
 
 FIXTURE_SETUP(blocked_reader)
 {
-	self->efd = self->pfd[0] = -1;
-	self->r.fd = -1;
+	IOU_EVFD_FIXTURE_CLEAR(self);
 	IOU_RING_INIT_MODE(&self->r, 8, variant->setup_flags);
-	self->efd = eventfd(0, EFD_CLOEXEC);
-	ASSERT_LE(0, self->efd);
+	IOU_EVFD_FIXTURE_OPEN(self, eventfd(0, EFD_CLOEXEC));
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
-	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
 }
 
 FIXTURE_TEARDOWN(blocked_reader)
 {
-	if (self->r.fd >= 0)
-		iou_ring_exit(&self->r);
-	if (self->efd >= 0)
-		close(self->efd);
-	if (self->pfd[0] >= 0) {
-		close(self->pfd[0]);
-		close(self->pfd[1]);
-	}
+	IOU_EVFD_FIXTURE_CLOSE(self);
 }
 
 static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
