@@ -90,7 +90,8 @@ static void queue_waitid(struct __test_metadata *_metadata, FIXTURE_DATA(cancel)
 	memset(&self->si, SI_FILL, sizeof(self->si));
 	iou_prep_waitid(sqe, P_PID, self->child, &self->si, WEXITED, 0);
 	sqe->user_data = WAIT_UD;
-	ASSERT_EQ(1, iou_submit(&self->r));
+	/* with SQPOLL, what its thread has not yet taken counts as well */
+	ASSERT_LE(1, iou_submit(&self->r));
 }
 
 /* the cancelled WAITID reported nothing, and the child is still ours */
