@@ -18,6 +18,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/sockios.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include "iou.h"
 
@@ -108,22 +110,29 @@ TEST_F(mixed, uring_cmd128_on_a_regular_file_is_eopnotsupp)
 
 TEST_F(mixed, uring_cmd128_siocinq_matches_the_ioctl)
 {
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
 	struct io_uring_sqe *sqe;
-	int sv[2], inq = -1;
+	int fd, inq = -1;
 
 	REQUIRE_OPCODE(IORING_OP_URING_CMD128);
-	ASSERT_SYSOK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	ASSERT_EQ(5, send(sv[1], "hello", 5, 0));
-	ASSERT_SYSOK(ioctl(sv[0], SIOCINQ, &inq));
+	/* a UDP socket sending to itself: SIOCINQ is the next datagram's size */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_SYSOK(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_SYSOK(getsockname(fd, (struct sockaddr *)&a, &alen));
+	ASSERT_SYSOK(connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(5, send(fd, "hello", 5, 0));
+	ASSERT_SYSOK(ioctl(fd, SIOCINQ, &inq));
 	ASSERT_EQ(5, inq);
 	sqe = get_sqe128(&self->r, IORING_OP_URING_CMD128, 0x51);
 	ASSERT_NE(NULL, sqe);
-	sqe->fd = sv[0];
+	sqe->fd = fd;
 	sqe->cmd_op = SOCKET_URING_OP_SIOCINQ;
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(0x51, inq));
-	close(sv[0]);
-	close(sv[1]);
+	close(fd);
 }
 
 TEST(nop128_needs_a_mixed_ring)

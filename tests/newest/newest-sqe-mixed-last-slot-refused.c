@@ -84,22 +84,24 @@ TEST_F(last, nop128_in_the_last_slot_is_einval)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(0x1a58, 0));
 }
 
-TEST_F(last, sq_array_sends_first_entry_to_last_slot)
+TEST(sq_array_sends_first_entry_to_last_slot)
 {
 	struct io_uring_sqe *sqe;
+	struct iou_ring r;
 
-	if (!self->r.sq_array)
-		SKIP(return, "a NO_SQARRAY ring has no indirection");
+	ASSERT_RES(0, iou_ring_init(&r, ENTRIES, IORING_SETUP_SQE_MIXED));
+	ASSERT_NE(NULL, r.sq_array);
 	/* logical entry 0 (a fresh ring), physical slot ENTRIES - 1 */
-	sqe = iou_get_sqe(&self->r);
-	ASSERT_EQ(&self->r.sqes[0], sqe);
-	self->r.sq_array[0] = ENTRIES - 1;
-	sqe = &self->r.sqes[ENTRIES - 1];
+	sqe = iou_get_sqe(&r);
+	ASSERT_EQ(&r.sqes[0], sqe);
+	r.sq_array[0] = ENTRIES - 1;
+	sqe = &r.sqes[ENTRIES - 1];
 	iou_prep_nop(sqe, 0xa77a);
 	sqe->opcode = IORING_OP_NOP128;
-	ASSERT_EQ(1, iou_submit(&self->r));
-	IOU_EXPECT_CQES(&self->r, IOU_CQE(0xa77a, -EINVAL));
-	ASSERT_EQ(0, iou_load_acquire(self->r.sq_kdropped));
+	ASSERT_EQ(1, iou_submit(&r));
+	IOU_EXPECT_CQES(&r, IOU_CQE(0xa77a, -EINVAL));
+	ASSERT_EQ(0, iou_load_acquire(r.sq_kdropped));
+	iou_ring_exit(&r);
 }
 
 TEST_F(last, fdinfo_names_the_wrapping_entry)
