@@ -329,6 +329,16 @@ static void raise_level(unsigned int v, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* a kernel that counts n of a kind (opcodes 0..n-1) has the newest of them */
+static void raise_level_by_count(unsigned int n, const unsigned short *version, size_t len,
+				 const char *(*name)(unsigned int))
+{
+	if (n > len)
+		raise_level(IOU_V_NEWER_THAN_ABI, "QUERY counts %u after %s", n, name(len - 1));
+	else if (n)
+		raise_level(version[n - 1], "QUERY knows %s", name(n - 1));
+}
+
 int iou_query_opcodes(struct io_uring_query_opcode *q)
 {
 	struct io_uring_query_hdr h;
@@ -386,23 +396,13 @@ static void probe_channels(void)
 
 	ret = iou_query_opcodes(&pr.query);
 	if (ret == 0) {
-		unsigned int n;
-
 		pr.have_query = true;
 		raise_level(IOU_V(6, 18), "it answers IORING_REGISTER_QUERY");
 		/* what QUERY counts it has, the newest of each kind */
-		n = pr.query.nr_register_opcodes;
-		if (n > ARRAY_LEN(register_op_version))
-			raise_level(IOU_V_NEWER_THAN_ABI, "QUERY knows %u register opcodes", n);
-		else if (n)
-			raise_level(register_op_version[n - 1], "QUERY knows %s",
-				    iou_register_op_name(n - 1));
-		n = pr.query.nr_query_opcodes;
-		if (n > ARRAY_LEN(query_op_version))
-			raise_level(IOU_V_NEWER_THAN_ABI, "QUERY knows %u query ops", n);
-		else if (n)
-			raise_level(query_op_version[n - 1], "QUERY knows %s",
-				    iou_query_op_name(n - 1));
+		raise_level_by_count(pr.query.nr_register_opcodes, register_op_version,
+				     ARRAY_LEN(register_op_version), iou_register_op_name);
+		raise_level_by_count(pr.query.nr_query_opcodes, query_op_version,
+				     ARRAY_LEN(query_op_version), iou_query_op_name);
 	} else {
 		pr.query_err = -ret;
 	}

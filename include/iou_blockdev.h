@@ -279,6 +279,30 @@ _Static_assert(offsetof(struct iou_nvme_uring_cmd, cdw10) == 40, "nvme_uring_cmd
 #define IOU_NVME_ID_CNS_CTRL		0x01
 #define IOU_NVME_IDENTIFY_LEN		4096
 
+/*
+ * Open $IOU_TEST_NVME_CHARDEV read-write (iou_blockdev_open()) and learn
+ * its namespace id; NULL, or why not (for SKIP; *nsid is then 0).
+ */
+static inline const char *iou_blockdev_open_nvme(struct iou_blockdev *d, __u32 *nsid)
+{
+	static char why[160];
+	const char *no = iou_blockdev_open(d, IOU_BLOCKDEV_ENV_NVME_CHARDEV, O_RDWR);
+	int ret;
+
+	*nsid = 0;
+	if (no)
+		return no;
+	ret = ioctl(d->fd, IOU_NVME_IOCTL_ID);
+	if (ret <= 0) {
+		snprintf(why, sizeof(why), "%s: NVME_IOCTL_ID: %s", d->path,
+			 ret < 0 ? iou_errno_name(errno) : "namespace 0");
+		iou_blockdev_close(d);
+		return why;
+	}
+	*nsid = (__u32)ret;
+	return NULL;
+}
+
 /* "/dev/ng0n2" or "/dev/nvme0n2" -> "/dev/nvme0", the controller's char device */
 static inline int iou_blockdev_ctrl_path(const char *path, char *ctrl, size_t len)
 {

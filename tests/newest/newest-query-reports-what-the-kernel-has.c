@@ -37,6 +37,14 @@ static int query(__u32 op, void *data, __u32 size, __u32 *got)
 	return h.result;
 }
 
+/* query op qop into data of size bytes (0xa5 before): the answer fills it */
+#define QUERY_WHOLE(qop, data) do {						\
+	__u32 __size = 0;							\
+	memset((data), 0xa5, sizeof(*(data)));					\
+	ASSERT_RES(0, query((qop), (data), sizeof(*(data)), &__size));		\
+	ASSERT_EQ(sizeof(*(data)), __size);					\
+	} while (0)
+
 FIXTURE(query) {
 	struct io_uring_query_opcode op;
 };
@@ -122,12 +130,9 @@ TEST_F(query, no_feature_bit_or_enter_flag_after_6_18)
 TEST_F(query, zcrx_reports_flags_ops_and_refill_header)
 {
 	struct io_uring_query_zcrx z;
-	__u32 size = 0;
 
 	REQUIRE_QUERY_OP(self, IO_URING_QUERY_ZCRX);
-	memset(&z, 0xa5, sizeof(z));
-	ASSERT_RES(0, query(IO_URING_QUERY_ZCRX, &z, sizeof(z), &size));
-	ASSERT_EQ(sizeof(z), size);
+	QUERY_WHOLE(IO_URING_QUERY_ZCRX, &z);
 	ASSERT_EQ(0, z.register_flags & ~(__u64)(ZCRX_REG_IMPORT | ZCRX_REG_NODEV));
 	ASSERT_EQ(IORING_ZCRX_AREA_DMABUF, z.area_flags);
 	ASSERT_LE(2, z.nr_ctrl_opcodes);
@@ -149,13 +154,10 @@ TEST_F(query, scq_reports_the_rings_header)
 {
 	struct io_uring_query_scq s;
 	struct io_uring_params p;
-	__u32 size = 0;
 	int fd;
 
 	REQUIRE_QUERY_OP(self, IO_URING_QUERY_SCQ);
-	memset(&s, 0xa5, sizeof(s));
-	ASSERT_RES(0, query(IO_URING_QUERY_SCQ, &s, sizeof(s), &size));
-	ASSERT_EQ(sizeof(s), size);
+	QUERY_WHOLE(IO_URING_QUERY_SCQ, &s);
 	ASSERT_NE(0, s.hdr_alignment);
 	ASSERT_EQ(0, s.hdr_alignment & (s.hdr_alignment - 1));
 	ASSERT_EQ(0, s.hdr_size % s.hdr_alignment);
@@ -172,12 +174,9 @@ TEST_F(query, scq_reports_the_rings_header)
 TEST_F(query, zcrx_event_reports_types_and_stats_size)
 {
 	struct io_uring_query_zcrx_event e;
-	__u32 size = 0;
 
 	REQUIRE_QUERY_OP(self, IO_URING_QUERY_ZCRX_EVENT);
-	memset(&e, 0xa5, sizeof(e));
-	ASSERT_RES(0, query(IO_URING_QUERY_ZCRX_EVENT, &e, sizeof(e), &size));
-	ASSERT_EQ(sizeof(e), size);
+	QUERY_WHOLE(IO_URING_QUERY_ZCRX_EVENT, &e);
 	ASSERT_EQ((1U << __ZCRX_EVENT_TYPE_LAST) - 1, e.event_flags);
 	ASSERT_EQ(sizeof(struct zcrx_stats), e.stats_size);
 	ASSERT_EQ(__alignof__(struct zcrx_stats), e.stats_off_alignment);

@@ -37,48 +37,43 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_URING_CMD),
 
 FIXTURE(nvme) {
 	struct iou_blockdev dev;
-	struct iou_ring r;
-	bool up;
 	__u32 nsid;
+	struct iou_ring r;
+	char *mem;		/* two transfers: buf, then chk */
+	char *buf, *chk;
 	unsigned long long base;	/* first LBA of this program's region */
 	unsigned int nlb;
-	char *buf, *chk;
 };
 
 FIXTURE_SETUP(nvme)
 {
-	const char *why = iou_blockdev_open(&self->dev, IOU_BLOCKDEV_ENV_NVME_CHARDEV, O_RDWR);
-	int ret;
+	const char *why = iou_blockdev_open_nvme(&self->dev, &self->nsid);
 
+	self->r.fd = -1;
 	if (why)
 		SKIP(return, "%s", why);
-	ret = ioctl(self->dev.fd, IOU_NVME_IOCTL_ID);
-	ASSERT_LT(0, ret) TH_LOG("NVME_IOCTL_ID: %s", iou_errno_name(errno));
-	self->nsid = (__u32)ret;
+	self->mem = iou_blockdev_buf(2 * XFER);
+	ASSERT_NE(NULL, self->mem);
+	self->buf = self->mem;
+	self->chk = self->mem + XFER;
 	self->base = iou_blockdev_region_start(IOU_BLOCKDEV_REGION_URINGCMD_NVME) / self->dev.lbs;
 	self->nlb = XFER / self->dev.lbs;
-	self->buf = iou_blockdev_buf(XFER);
-	self->chk = iou_blockdev_buf(XFER);
-	ASSERT_NE(NULL, self->buf);
-	ASSERT_NE(NULL, self->chk);
 	ASSERT_RES(0, iou_ring_init(&self->r, 8, BIG));
-	self->up = true;
 }
 
 FIXTURE_TEARDOWN(nvme)
 {
-	if (self->up)
+	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
 	iou_blockdev_close(&self->dev);
-	free(self->buf);
-	free(self->chk);
+	free(self->mem);
 }
 
+/* the one CQE of what is queued on r (zeroes if none came) */
 static struct iou_cqe submit_one(struct __test_metadata *_metadata, struct iou_ring *r)
 {
-	struct iou_cqe cqe;
+	struct iou_cqe cqe = { 0 };
 
-	memset(&cqe, 0, sizeof(cqe));
 	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
 	return cqe;
 }
