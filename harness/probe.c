@@ -968,6 +968,9 @@ static void prep_timeout_probe(struct io_uring_sqe *sqe, unsigned int flags, int
 
 	/* a multishot probe needs a repeat count to end by itself */
 	iou_prep_timeout(sqe, &zero, (flags & IORING_TIMEOUT_MULTISHOT) ? 1 : 0, flags);
+	/* IMMEDIATE_ARG (7.1): addr is the time itself, in ns */
+	if (flags & IORING_TIMEOUT_IMMEDIATE_ARG)
+		sqe->addr = 0;
 	(void)fd;
 }
 
