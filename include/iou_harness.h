@@ -138,6 +138,8 @@ const char *iou_opcode_name(int op);
 const char *iou_register_op_name(unsigned int op);
 const char *iou_setup_flag_name(unsigned int flag);
 const char *iou_feature_name(unsigned int feature);
+const char *iou_enter_flag_name(unsigned int flag);
+const char *iou_query_op_name(unsigned int op);
 const char *iou_errno_name(int err);
 /* "-EINVAL" for negative errnos, the number otherwise (rotating buffer) */
 const char *iou_res_str(int res);

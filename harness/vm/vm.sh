@@ -640,7 +640,7 @@ boot_once() {
 		# block-device and passthrough tests
 		rm -f "$w/scratch.img" "$w/raw.img"
 		truncate -s "${VM_SCRATCH_MB:-512}M" "$w/scratch.img"
-		truncate -s "${VM_RAWDEV_MB:-64}M" "$w/raw.img"
+		truncate -s "${VM_RAWDEV_MB:-80}M" "$w/raw.img"
 		mke2fs -q -F -t ext4 -O ^has_journal -E lazy_itable_init=0,nodiscard -L scratch "$w/scratch.img" ||
 			die "mke2fs failed"
 		nvme_args="-drive file=$w/scratch.img,if=none,id=nvs,format=raw,cache=unsafe
