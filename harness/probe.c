@@ -152,6 +152,9 @@ _Static_assert(sizeof(query_op_version) / sizeof(*query_op_version) ==
 static enum iou_have verdict(enum iou_have have, char *why, size_t len,
 			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* the first sign of a broken kernel this process saw (see __th_skip) */
+static char broken_evidence[320];
+
 static enum iou_have verdict(enum iou_have have, char *why, size_t len,
 			     const char *fmt, ...)
 {
@@ -162,7 +165,18 @@ static enum iou_have verdict(enum iou_have have, char *why, size_t len,
 		vsnprintf(why, len, fmt, ap);
 		va_end(ap);
 	}
+	/* kept even when the caller asked only for a boolean */
+	if (have == IOU_BROKEN && !broken_evidence[0]) {
+		va_start(ap, fmt);
+		vsnprintf(broken_evidence, sizeof(broken_evidence), fmt, ap);
+		va_end(ap);
+	}
 	return have;
+}
+
+const char *iou_broken_evidence(void)
+{
+	return broken_evidence[0] ? broken_evidence : NULL;
 }
 
 static const char *version_str(unsigned int v)
@@ -772,6 +786,13 @@ enum iou_have iou_have_register_op(unsigned int op, char *why, size_t len)
 			return verdict(IOU_ABSENT, why, len,
 				       "kernel lacks %s (not built in: CONFIG_IO_URING_BPF needs %s)",
 				       iou_register_op_name(op), config);
+	}
+	/* PROBE answers itself: a listed or implied PROBE that fails is broken */
+	if (op == IORING_REGISTER_PROBE && !pr.have_probe) {
+		if (pr.probe_err != EINVAL)
+			return verdict(IOU_BROKEN, why, len, "IORING_REGISTER_PROBE failed with %s",
+				       iou_errno_name(pr.probe_err));
+		return iou_have_unless_newer(since, iou_register_op_name(op), why, len);
 	}
 	if (pr.have_query) {
 		if (op < pr.query.nr_register_opcodes)
