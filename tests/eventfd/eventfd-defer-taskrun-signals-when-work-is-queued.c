@@ -20,7 +20,9 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-IOU_REQUIRES(.setup_flags = IORING_SETUP_DEFER_TASKRUN);
+IOU_REQUIRES(.setup_flags = IORING_SETUP_DEFER_TASKRUN,
+	     .fixes = IOU_FIXES(IOU_FIX("21a091b970cd", "", "defer.queued_task_work_signals_before_the_cqe_exists",
+			"io_uring: signal registered eventfd to process deferred task work")));
 
 FIXTURE(defer) {
 	struct iou_ring r;
