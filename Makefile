@@ -178,7 +178,8 @@ dist:
 	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
 
 # Another kernel under QEMU (harness/vm/README.md): KERNEL is a bzImage or
-# vmlinux, a Debian package or an alias (5.10, 6.1, 6.12, newest).
+# vmlinux, a Debian package, a version (5.10, 6.1, 6.1.170, 7.3-rc, newest)
+# or debug[-X.Y] (built from Debian's linux-source-X.Y with KASAN and lockdep).
 KERNEL ?= newest
 KERNELS ?= 5.10 6.1 6.12 newest
 VM_ARGS ?=
