@@ -148,7 +148,8 @@ check: selftests
 	$(MAKE) -f $(TOP)/Makefile runtests
 
 # Sets the system-wide kernel.io_uring_disabled sysctl for a while, so only
-# on request (or inside the QEMU guest, where the machine is the suite's own).
+# on request, or inside the QEMU guest, where the machine is the suite's own:
+# make vm-test KERNEL=6.12 VM_ARGS=--io-uring-disabled (after the run, on its programs).
 check-io-uring-disabled: all
 	sh $(TOP)/harness/selftest/io-uring-disabled.sh $(OUTPUT)/tests
 

@@ -128,6 +128,14 @@ check "a VM that stops making progress exits 1" [ $? = 1 ]
 check "as a hang" grep -q '"status": "hang"' "$T/results/latest/vm.json"
 check "with the program that hung failed" grep -q '"name": "vmselftest/d-hangs", "area": "vmselftest", "verdict": "fail"' "$T/results/latest/summary.json"
 
+# a program that runs whatever kernel.io_uring_disabled says fails the
+# check in the guest (on a kernel that has the sysctl: 6.6+)
+KD=${VM_SELFTEST_DISABLED_KERNEL:-6.12}
+sh "$HERE/vm.sh" --kernel "$KD" --no-build --extra "$T/extra" -o "$T/results" --io-uring-disabled vmselftest/a-passes > "$T/out" 2> "$T/err"
+check "a program that does not skip with io_uring disabled fails the run ($KD)" [ $? = 1 ]
+check "as a failed io_uring_disabled check in vm.json" grep -q '"io_uring_disabled_check": "failed"' "$T/results/latest/vm.json"
+check "naming the program in post-check.log" grep -q '^ok 1 selftests: iouring: vmselftest/a-passes' "$T/results/latest/post-check.log"
+
 printf 'not a kernel\n' > "$T/bogus"
 sh "$HERE/vm.sh" --kernel "$T/bogus" --no-build --extra "$T/extra" -o "$T/results" vmselftest/a-passes > "$T/out" 2> "$T/err"
 check "a kernel that does not boot exits 1" [ $? = 1 ]

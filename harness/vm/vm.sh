@@ -59,6 +59,11 @@ harness/vm/debug.config; default: the newest X.Y).
       --keep          keep the VM work directory (.vm/runs/...)
       --extra DIR     add DIR/<area>/<program> to the tree (to test this
                       runner itself: see harness/vm/selftest.sh)
+      --io-uring-disabled
+                      after the run, check in the guest that every program
+                      of it skips with kernel.io_uring_disabled=1 and =2
+                      (harness/selftest/io-uring-disabled.sh; a sysctl the
+                      host's make check must not change; kernels >= 6.6)
   -h, --help          this text
 
 Environment: KERNEL, KERNELS, VM_SCALE, VM_SMP, VM_MEM, VM_CPU, VM_FLAVOUR
@@ -109,6 +114,7 @@ NVME=1
 APPEND=${VM_APPEND:-}
 KEEP=0
 EXTRA=
+POST_CHECK=${VM_IO_URING_DISABLED:-0}
 RARGS=
 KNOWN=
 PATTERNS=
@@ -155,6 +161,7 @@ $1" ;;
 	--append) need_arg "$@"; APPEND="$APPEND $2"; shift ;;
 	--keep) KEEP=1 ;;
 	--extra) need_arg "$@"; EXTRA=$(cd "$2" && pwd) || die "no directory '$2'"; shift ;;
+	--io-uring-disabled) POST_CHECK=1 ;;
 	--result-file) need_arg "$@"; RESULT_FILE=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; PATTERNS="$PATTERNS $*"; break ;;
@@ -656,6 +663,9 @@ build_suite() {
 stage_suite() {
 	mkdir -p "$STAGE/suite/tests" "$STAGE/suite/build"
 	cp "$TOP/run_tests.sh" "$STAGE/suite/run_tests.sh"
+	# the io_uring_disabled check (--io-uring-disabled) runs from here
+	mkdir -p "$STAGE/suite/harness/selftest"
+	cp "$TOP/harness/selftest/io-uring-disabled.sh" "$STAGE/suite/harness/selftest/"
 	rm -f "$STAGE/suite/tests/known-issues"
 	[ -f "$TOP/tests/known-issues" ] && cp "$TOP/tests/known-issues" "$STAGE/suite/tests/known-issues"
 	[ -x "$BUILD_DIR/build/iou-env" ] && strip -o "$STAGE/suite/build/iou-env" "$BUILD_DIR/build/iou-env"
@@ -788,6 +798,21 @@ pack_run() {
 		done
 		[ -n "$PATTERNS" ] && { echo "--"; set -f; printf '%s\n' $PATTERNS; set +f; }
 	} > "$w/root/vm/args"
+	rm -f "$w/root/vm/post"
+	if [ "$POST_CHECK" = 1 ]; then
+		# init runs it after the suite, on the same programs.  Its
+		# --as-user nobody run goes through busybox's su (no setpriv
+		# --reuid), which would take the options of the command it runs
+		# ("su -s SH USER -c CMD timeout -k ...") for its own unless
+		# POSIXLY_CORRECT stops its option parsing at USER
+		{
+			echo -c
+			echo 'POSIXLY_CORRECT=1 exec /bin/sh "$0" "$@"'
+			echo /suite/harness/selftest/io-uring-disabled.sh
+			echo /suite/tests
+			[ -n "$PATTERNS" ] && { set -f; printf '%s\n' $PATTERNS; set +f; }
+		} > "$w/root/vm/post"
+	fi
 	(cd "$w/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$w/run.cpio"
 	# an uncompressed cpio must start 4-byte aligned: every part is padded
 	if [ "$KSUITE" = cpio ]; then
@@ -981,6 +1006,7 @@ collect() {
 		RECON=1
 	fi
 	cp "$w/console.log" "$RUNDIR/console.log"
+	post_result "$w"
 	# the console of a boot that failed before the retry
 	for f in "$w"/console.attempt*.log; do
 		[ -f "$f" ] && cp "$f" "$RUNDIR/"
@@ -1000,12 +1026,27 @@ collect() {
 		echo "  \"qemu_cpu_s\": $QCPU,"
 		echo "  \"guest_cpu_busy_idle_s\": [$(sed -n 's/^vminit: cpu busy \([0-9.]*\) idle \([0-9.]*\)/\1, \2/p' "$w/console.log" | head -n 1)],"
 		echo "  \"results_rebuilt_from_ktap\": $([ "$RECON" = 1 ] && echo true || echo false),"
+		echo "  \"io_uring_disabled_check\": $(json_str "$POST_RESULT"),"
 		echo "  \"smp\": $SMP, \"memory_mb\": $MEM, \"timeout_scale\": $SCALE, \"guest_timeout_s\": $GUEST_TIMEOUT, \"nvme\": $([ "$KNVME" = 1 ] && echo true || echo false),"
 		echo "  \"qemu\": $(json_str "$QEMU_CMD")"
 		echo "}"
 	} > "$RUNDIR/vm.json"
 	ln -sfn "$NAME" "$RESULTS/latest.tmp" && mv -fT "$RESULTS/latest.tmp" "$RESULTS/latest"
 	[ -n "$RESULT_FILE" ] && echo "$RUNDIR" > "$RESULT_FILE"
+}
+
+# POST_RESULT: how the io_uring_disabled check in the guest went (empty:
+# not asked for)
+post_result() {
+	POST_RESULT=
+	[ "$POST_CHECK" = 1 ] || return 0
+	pst=$(sed -n 's/^vminit: post check exited with status \([0-9]*\).*/\1/p' "$1/console.log" | head -n 1)
+	if [ -z "$pst" ]; then POST_RESULT="not run"
+	elif [ "$pst" != 0 ]; then POST_RESULT=failed
+	elif grep -q '^# SKIP io_uring_disabled' "$RUNDIR/post-check.log" 2>/dev/null; then
+		POST_RESULT="skipped: $(sed -n 's/^# SKIP io_uring_disabled checks: //p' "$RUNDIR/post-check.log" | head -n 1)"
+	else POST_RESULT=passed
+	fi
 }
 
 # the command name of the task the oops names, to find the program
@@ -1052,6 +1093,10 @@ run_kernel() {
 			sed 's/^/# vm: console: /' >&2
 		;;
 	esac
+	if [ "$POST_CHECK" = 1 ]; then
+		note "io_uring_disabled check: $POST_RESULT"
+		[ -f "$RUNDIR/post-check.log" ] && sed 's/^/# vm:   /' "$RUNDIR/post-check.log" >&2
+	fi
 	note "result: $(kernel_name): $STATUS; boot-to-first-test ${BOOT_S:-n/a} s, VM wall $WALL_S s; results in $RUNDIR"
 	if [ "$KEEP" = 0 ]; then rm -rf "$w"; else note "work directory kept: $w"; fi
 	[ "$STATUS" = ok ] && return 0
