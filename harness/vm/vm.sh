@@ -623,6 +623,8 @@ info_get() {
 }
 
 kernel_name() {
+	[ "$(info_get source)" = debug-build ] &&
+		{ echo "$(info_get spec) (built from $(info_get package) $(info_get version))"; return; }
 	p=$(info_get package)
 	[ -n "$p" ] && { echo "$p"; return; }
 	basename "$(info_get image)"
