@@ -369,6 +369,42 @@ static int post_check(char **args, int nargs, const char *dir, const char *run_n
 	return code;
 }
 
+/*
+ * kmemleak (a debug kernel booted with kmemleak=on): one scan after the
+ * run, its suspects on the console.  They cannot be laid at one program's
+ * door (the scan finds what no pointer reaches any more, whenever it
+ * leaked), so vm.sh reports the count for the run.
+ */
+static void kmemleak_report(void)
+{
+	const char *f = "/sys/kernel/debug/kmemleak";
+	char buf[4096];
+	int fd, objects = 0, lines = 0;
+	ssize_t n;
+
+	if (access("/sys/kernel/debug", F_OK))
+		return;
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	fd = open(f, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;		/* not built in, or off */
+	if (write(fd, "scan", 4) != 4) {
+		close(fd);
+		return;		/* built in but off (no kmemleak=on) */
+	}
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		for (char *p = buf; (p = strstr(p, "unreferenced object")); p++)
+			objects++;
+		/* the first suspects, with their backtraces */
+		if (lines++ < 8 && console_fd >= 0 && write(console_fd, buf, (size_t)n) < 0)
+			break;
+	}
+	close(fd);
+	say("kmemleak: %d unreferenced objects", objects);
+}
+
 /* the runner watches the kernel log and taint itself; this is for the console */
 static void report_taint(long before)
 {
@@ -477,6 +513,7 @@ int main(void)
 	say("runner exited with status %d at uptime %.3f", code, uptime());
 	cpu_report();
 	report_taint(taint);
+	kmemleak_report();
 	tcdrain(tap_fd);
 
 	/* the runner's results/<run>/, for the host to unpack */

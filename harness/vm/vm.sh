@@ -102,6 +102,7 @@ DOWNLOAD=
 JOBS=
 TIMEOUT=45
 SCALE=${VM_SCALE:-4}
+SCALE_SET=${VM_SCALE:+1}
 RESULTS=${IOU_RESULTS:-$TOP/results}
 QUIET=0
 LIST=0
@@ -138,7 +139,7 @@ while [ $# -gt 0 ]; do
 	--jobs=*) JOBS=${1#*=} ;;
 	-t|--timeout) need_arg "$@"; TIMEOUT=$2; shift ;;
 	--timeout=*) TIMEOUT=${1#*=} ;;
-	--scale) need_arg "$@"; SCALE=$2; shift ;;
+	--scale) need_arg "$@"; SCALE=$2; SCALE_SET=1; shift ;;
 	-o|--results) need_arg "$@"; RESULTS=$2; shift ;;
 	--results=*) RESULTS=${1#*=} ;;
 	-q|--quiet) QUIET=1 ;;
@@ -1029,6 +1030,7 @@ collect() {
 		echo "  \"guest_cpu_busy_idle_s\": [$(sed -n 's/^vminit: cpu busy \([0-9.]*\) idle \([0-9.]*\)/\1, \2/p' "$w/console.log" | head -n 1)],"
 		echo "  \"results_rebuilt_from_ktap\": $([ "$RECON" = 1 ] && echo true || echo false),"
 		echo "  \"io_uring_disabled_check\": $(json_str "$POST_RESULT"),"
+		echo "  \"kmemleak_unreferenced_objects\": $(sed -n 's/^vminit: kmemleak: \([0-9]*\) unreferenced objects.*/\1/p' "$w/console.log" | head -n 1 | grep . || echo null),"
 		echo "  \"smp\": $SMP, \"memory_mb\": $MEM, \"timeout_scale\": $SCALE, \"guest_timeout_s\": $GUEST_TIMEOUT, \"nvme\": $([ "$KNVME" = 1 ] && echo true || echo false),"
 		echo "  \"qemu\": $(json_str "$QEMU_CMD")"
 		echo "}"
@@ -1095,6 +1097,9 @@ run_kernel() {
 			sed 's/^/# vm: console: /' >&2
 		;;
 	esac
+	leaks=$(sed -n 's/^vminit: kmemleak: \([0-9]*\) unreferenced objects.*/\1/p' "$RUNDIR/console.log" | head -n 1)
+	[ -n "$leaks" ] && [ "$leaks" != 0 ] &&
+		note "kmemleak: $leaks unreferenced objects after the run (console.log has the first)"
 	if [ "$POST_CHECK" = 1 ]; then
 		note "io_uring_disabled check: $POST_RESULT"
 		[ -f "$RUNDIR/post-check.log" ] && sed 's/^/# vm:   /' "$RUNDIR/post-check.log" >&2
@@ -1210,6 +1215,14 @@ test)
 	need_tools qemu-system-x86_64 cpio gzip mke2fs
 	lock
 	resolve_kernel "$KERNEL_SPEC" || exit 2
+	# KASAN and lockdep make every system call slower still
+	if [ "$(info_get source)" = debug-build ] && [ -z "$SCALE_SET" ]; then
+		SCALE=${VM_DEBUG_SCALE:-12}
+		GUEST_TIMEOUT=$((TIMEOUT * SCALE))
+	fi
+	# an emulated CPU that slow is not a lockup or a stall at 20 s
+	[ "$(info_get source)" = debug-build ] &&
+		APPEND="watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120 $APPEND"
 	kernel_image
 	kernel_caps || exit 2
 	prepare_tree "$([ "$KSUITE" = cpio ] && echo 1 || echo 0)"
