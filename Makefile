@@ -181,7 +181,8 @@ check: selftests check-fault-quick
 	$(MAKE) -f $(TOP)/Makefile runtests
 
 # Sets the system-wide kernel.io_uring_disabled sysctl for a while, so only
-# on request (or inside the QEMU guest, where the machine is the suite's own).
+# on request, or inside the QEMU guest, where the machine is the suite's own:
+# make vm-test KERNEL=6.12 VM_ARGS=--io-uring-disabled (after the run, on its programs).
 check-io-uring-disabled: all
 	sh $(TOP)/harness/selftest/io-uring-disabled.sh $(OUTPUT)/tests
 
@@ -213,7 +214,8 @@ dist:
 	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
 
 # Another kernel under QEMU (harness/vm/README.md): KERNEL is a bzImage or
-# vmlinux, a Debian package or an alias (5.10, 6.1, 6.12, newest).
+# vmlinux, a Debian package, a version (5.10, 6.1, 6.1.170, 7.3-rc, newest)
+# or debug[-X.Y] (built from Debian's linux-source-X.Y with KASAN and lockdep).
 KERNEL ?= newest
 KERNELS ?= 5.10 6.1 6.12 newest
 VM_ARGS ?=

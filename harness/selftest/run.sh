@@ -472,6 +472,10 @@ check "unknown test: one clear line" sh -c "[ \$(wc -l < '$WORK/usage2.err') = 1
 "$RUNNER" -d "$WORK/tree/tests" -o "$R" -l 'zz/s*' > "$WORK/list.out" 2>&1
 check "globs select programs" sh -c "[ \"\$(cat '$WORK/list.out' | tr '\n' ' ')\" = 'zz/short-plan zz/skipping zz/stray-exit ' ]"
 
+# the QEMU runner's KERNEL=<version> resolution, from a made-up package list
+check "vm runner: KERNEL versions name the right Debian packages (harness/vm/selftest.sh --resolve)" \
+	sh "$TOP/harness/vm/selftest.sh" --resolve
+
 echo "1..$N"
 echo "# harness self-tests: $((N - FAILED)) of $N passed"
 [ "$FAILED" -eq 0 ]
