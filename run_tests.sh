@@ -273,7 +273,7 @@ run_one() {
 	# the wrapper shell logs the program's pid, then becomes the program
 	TMPDIR=$2 IOU_PID_LOG=$SCRATCH/pids/$1 launch timeout -k "$TIMEOUT_KILL" "$TIMEOUT" \
 		sh -c 'echo "$$ ${0##*/} -" >> "$IOU_PID_LOG"; exec "$0" "$@"' "./${PROG#*/}" \
-		> "$log" 2>&1 < /dev/null
+		>| "$log" 2>&1 < /dev/null	# (>|: the worker runs with noclobber)
 	rc=$?
 	now_cs; end=$NOW
 	klog_mark end "$1" "$PROG"
