@@ -43,7 +43,7 @@ or a shell glob ('ring/cq-*', '*overflow*').  Default: every program.
   -s, --shuffle           run in random order (--seed S to reproduce)
   -u, --as-user USER      run the programs as USER (e.g. nobody)
   -q, --quiet             print only result lines and the output of failures
-  -l, --list              list the selected programs and exit
+  -l, --list              list the selected programs in run order and exit
       --safe-only         skip the programs whose reproducer is unsafe on a
                           kernel without its fix (IOU_SAFE_ONLY=1)
       --prove             also have prove re-parse every program's output
@@ -193,8 +193,12 @@ set -f	# patterns are globs for case, not for the shell
 SELECTED=$(select_tests) || exit 2
 set +f
 [ -n "$SELECTED" ] || die_usage "every selected program is excluded"
+# the selection in the order it would run (the QEMU runner's rebuild of a
+# run cut short relies on it)
 if [ "$LIST" = 1 ]; then
-	echo "$SELECTED"
+	printf '%s\n' "$SELECTED" | awk -v repeat=1 -v shuffle="$SHUFFLE" -v seed="${SEED:-1}" \
+		-v static="$PARTS/durations.tsv" -v last="$RESULTS/latest/durations.tsv" \
+		-f "$PARTS/order.awk" | cut -f1
 	exit 0
 fi
 
@@ -269,7 +273,7 @@ run_one() {
 	# the wrapper shell logs the program's pid, then becomes the program
 	TMPDIR=$2 IOU_PID_LOG=$SCRATCH/pids/$1 launch timeout -k "$TIMEOUT_KILL" "$TIMEOUT" \
 		sh -c 'echo "$$ ${0##*/} -" >> "$IOU_PID_LOG"; exec "$0" "$@"' "./${PROG#*/}" \
-		> "$log" 2>&1 < /dev/null
+		>| "$log" 2>&1 < /dev/null	# (>|: the worker runs with noclobber)
 	rc=$?
 	now_cs; end=$NOW
 	klog_mark end "$1" "$PROG"

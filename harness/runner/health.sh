@@ -134,12 +134,15 @@ health_judge() {
 health_result() {
 	NUM=$((NUM + 1))
 	: >> "$ST/health"
-	late=0
 	while IFS='	' read -r j v note ex; do
 		case " $DEFERRED " in *" $j "*) continue ;; esac
-		[ "$v" = fail ] && late=$((late + 1))
-		if [ "$j" = 0 ]; then who=; else read_record "$j"; who=" $LABEL"; fi
-		printf '%s\t%s\t%s\n' "$v" "$who" "$note (after its result was printed)" >> "$ST/health"
+		if [ "$j" = 0 ]; then
+			who= late=
+		else
+			read_record "$j"
+			who=" $LABEL" late=" (after its result was printed)"
+		fi
+		printf '%s\t%s\t%s\n' "$v" "$who" "$note$late" >> "$ST/health"
 	done < "$ST/health.tsv"
 	hfails=$(grep -c '^fail' "$ST/health")
 	if [ -s "$ST/health" ] || [ -s "$RUNDIR/kernel.log" ] ||

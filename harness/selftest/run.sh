@@ -469,8 +469,11 @@ check "unknown option: one clear line" sh -c "[ \$(wc -l < '$WORK/usage.err') = 
 "$RUNNER" -d "$WORK/tree/tests" -o "$R" no-such-test > /dev/null 2> "$WORK/usage2.err"; urc=$?
 check "unknown test: exit 2" [ "$urc" = 2 ]
 check "unknown test: one clear line" sh -c "[ \$(wc -l < '$WORK/usage2.err') = 1 ] && grep -q \"no test matches 'no-such-test'\" '$WORK/usage2.err'"
-"$RUNNER" -d "$WORK/tree/tests" -o "$R" -l 'zz/s*' > "$WORK/list.out" 2>&1
+"$RUNNER" -d "$WORK/tree/tests" -o "$WORK/no-results" -l 'zz/s*' > "$WORK/list.out" 2>&1
 check "globs select programs" sh -c "[ \"\$(cat '$WORK/list.out' | tr '\n' ' ')\" = 'zz/short-plan zz/skipping zz/stray-exit ' ]"
+printf 'zz/stray-exit\t500\nzz/short-plan\t20\n' > "$R/latest/durations.tsv"
+"$RUNNER" -d "$WORK/tree/tests" -o "$R" -l 'zz/s*' > "$WORK/list2.out" 2>&1
+check "--list gives the run order: unknown programs, then the longest first" sh -c "[ \"\$(cat '$WORK/list2.out' | tr '\n' ' ')\" = 'zz/skipping zz/stray-exit zz/short-plan ' ]"
 
 # the QEMU runner's KERNEL=<version> resolution, from a made-up package list
 check "vm runner: KERNEL versions name the right Debian packages (harness/vm/selftest.sh --resolve)" \
