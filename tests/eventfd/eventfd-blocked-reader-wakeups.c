@@ -166,6 +166,7 @@ TEST_F(blocked_reader, submitter_blocked_on_eventfd_wakes_for_its_completion)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(1, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 }
 
 TEST_F(blocked_reader, closing_an_idle_ring_leaves_the_reader_blocked)

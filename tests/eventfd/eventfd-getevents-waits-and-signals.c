@@ -106,6 +106,7 @@ TEST_F(getevents, wait_ended_by_a_completion_is_matched_by_a_signal)
 	ASSERT_EQ(0, iou_wait_cqe_timeout(&self->r, &c, IOU_WAIT_MS));
 	ASSERT_EQ(2, c->user_data);
 	ASSERT_RES(POLLIN, c->res);
+	ASSERT_EQ(0, c->flags);
 	iou_cqe_seen(&self->r, c);
 	/* this task ran the completion inside its wait: already signalled */
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
@@ -201,6 +202,7 @@ TEST_F(getevents, eventfd_reader_and_cq_waiter_both_wake)
 	ASSERT_EQ(0, iou_wait_cqe_timeout(&self->r, &c, IOU_WAIT_MS));
 	ASSERT_EQ(4, c->user_data);
 	ASSERT_RES(POLLIN, c->res);
+	ASSERT_EQ(0, c->flags);
 	iou_cqe_seen(&self->r, c);
 	ASSERT_EQ(0, pthread_join(wt, &res));
 	ASSERT_EQ(NULL, res);
