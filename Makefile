@@ -153,35 +153,36 @@ FAULT := sh $(TOP)/harness/selftest/fault/run.sh -l $(FAULT_LIB) -d $(OUTPUT)/te
 FAULT_QUICK := setup-refuse-sqpoll setup-drop-defer-taskrun setup-enomem-first \
 	probe-efault query-fewer-opcodes register-noop-files enter-etime-as-eintr \
 	cqe-res-zero-to-one
-FAULT_QUICK_PROGS := ring setup/setup-sqpoll-thread-submits-without-enter \
+FAULT_QUICK_PROGS := ring/ring-nop-batch-completes-in-order ring/ring-cqe-user-data-round-trip \
+	setup/setup-sqpoll-thread-submits-without-enter \
 	setup/setup-defer-taskrun-posts-completions-on-getevents \
-	setup/setup-features-match-observed-behaviour setup/setup-rejects-bad-params \
 	register/register-probe-supported-opcodes-accepted \
-	register/register-query-reports-kernel-interface \
-	register/register-files-fixed-file-io register/register-files-register-args-rejected \
-	enter/enter-getevents-min-complete enter/enter-ext-arg-wait-timeout \
-	link/link-error-cancels-rest-of-chain timeout/timeout-count-completes-after-n-cqes
+	register/register-query-reports-kernel-interface register/register-files-fixed-file-io \
+	enter/enter-getevents-min-complete timeout/timeout-relative-expires-with-etime
 FAULTS ?=
 FAULT_PROGS ?=
+FAULT_ARGS ?=
 
 fault-lib: $(FAULT_LIB)
 $(FAULT_LIB): $(TOP)/harness/selftest/fault/iou-fault.c $(TOP)/include/iou_abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -static,$(CFLAGS)) -fPIC -shared -MF $@.d -o $@ $< -ldl -lpthread
 
-# every perturbation (FAULTS="..." for some), over the whole suite (FAULT_PROGS)
+# every perturbation (FAULTS="..." for some), over the whole suite (FAULT_PROGS);
+# FAULT_ARGS="-P 2 -j 1 -t 20" and the like go to run.sh
 check-fault: all $(FAULT_LIB)
-	$(FAULT) $(if $(FAULTS),-f '$(FAULTS)') $(FAULT_PROGS)
+	$(FAULT) $(FAULT_ARGS) $(if $(FAULTS),-f '$(FAULTS)') $(FAULT_PROGS)
 
 check-fault-quick: all $(FAULT_LIB)
-	$(FAULT) -f '$(FAULT_QUICK)' $(FAULT_QUICK_PROGS)
+	$(FAULT) -P 2 -j 1 -f '$(FAULT_QUICK)' $(FAULT_QUICK_PROGS)
 
 # Nothing here changes global state: other io_uring users share the machine.
 check: selftests check-fault-quick
 	$(MAKE) -f $(TOP)/Makefile runtests
 
 # Sets the system-wide kernel.io_uring_disabled sysctl for a while, so only
-# on request (or inside the QEMU guest, where the machine is the suite's own).
+# on request, or inside the QEMU guest, where the machine is the suite's own:
+# make vm-test KERNEL=6.12 VM_ARGS=--io-uring-disabled (after the run, on its programs).
 check-io-uring-disabled: all
 	sh $(TOP)/harness/selftest/io-uring-disabled.sh $(OUTPUT)/tests
 
@@ -189,6 +190,8 @@ check-io-uring-disabled: all
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/tests $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(TOP)/run_tests.sh $(DESTDIR)$(LIBEXECDIR)/run_tests.sh
+	install -d $(DESTDIR)$(LIBEXECDIR)/harness/runner
+	install -m 0644 $(wildcard $(TOP)/harness/runner/*) $(DESTDIR)$(LIBEXECDIR)/harness/runner/
 	install -D -m 0755 $(ENV_TOOL) $(DESTDIR)$(LIBEXECDIR)/build/iou-env
 	cd $(OUTPUT) && for t in $(patsubst $(OUTPUT)/%,%,$(TEST_PROGS)); do \
 		install -D -m 0755 $$t $(DESTDIR)$(LIBEXECDIR)/$$t || exit 1; \
@@ -211,7 +214,8 @@ dist:
 	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
 
 # Another kernel under QEMU (harness/vm/README.md): KERNEL is a bzImage or
-# vmlinux, a Debian package or an alias (5.10, 6.1, 6.12, newest).
+# vmlinux, a Debian package, a version (5.10, 6.1, 6.1.170, 7.3-rc, newest)
+# or debug[-X.Y] (built from Debian's linux-source-X.Y with KASAN and lockdep).
 KERNEL ?= newest
 KERNELS ?= 5.10 6.1 6.12 newest
 VM_ARGS ?=

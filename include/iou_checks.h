@@ -88,6 +88,13 @@ struct iou_exp {
 	unsigned int	flags;
 };
 
+/*
+ * user_data keys that differ only above bit 31 (their low 32 bits are
+ * the same): where user_data names a request (cancel, timeout remove and
+ * update, sync cancel), a kernel comparing fewer bits takes one for another.
+ */
+#define IOU_UD_HIGH(n)		(((__u64)(n) << 32) | 0x7eedULL)
+
 /* one expected CQE: user_data, res and (IOU_CQE_F) flags */
 #define IOU_CQE(ud, res)		{ (ud), (res), 0 }
 #define IOU_CQE_F(ud, res, flags)	{ (ud), (res), (flags) }

@@ -1037,6 +1037,41 @@ static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_r
 	iou_rsv_check_priv(_metadata, r, ops, opcode, f, refused, NULL);
 }
 
+/*
+ * For requests without a successful form that needs no setup (a futex
+ * wait, a WAITID): the SQE base completes with some res other than
+ * -EINVAL (an error is fine: -EAGAIN, -ECHILD); with field f set it must
+ * complete with -EINVAL if refused, else with that same res.  Inline.
+ */
+static inline void iou_rsv_check_sqe(struct __test_metadata *_metadata, struct iou_ring *r,
+				     const struct io_uring_sqe *base,
+				     const struct iou_sqe_field *f, bool refused)
+{
+	struct iou_cqe c[2];
+
+	for (int poked = 0; poked < 2; poked++) {
+		struct io_uring_sqe *sqe = iou_get_sqe(r);
+
+		*sqe = *base;
+		if (poked)
+			iou_sqe_field_poke(sqe, f);
+		sqe->user_data = 0x5e5e0000ULL + (unsigned int)poked;
+		ASSERT_EQ(1, iou_submit_reap(r, &c[poked], 1));
+		ASSERT_EQ(0x5e5e0000ULL + (unsigned int)poked, c[poked].user_data);
+		ASSERT_EQ(0u, c[poked].flags);
+	}
+	if (c[0].res == -EINVAL)
+		TH_LOG("%s without %s set: -EINVAL (the request must be valid)",
+		       iou_opcode_name(base->opcode), f->name);
+	ASSERT_NE(-EINVAL, c[0].res);
+	if (c[1].res != (refused ? -EINVAL : c[0].res))
+		TH_LOG("%s with %s set: %s, expected %s (%s)", iou_opcode_name(base->opcode),
+		       f->name, iou_res_str(c[1].res),
+		       iou_res_str(refused ? -EINVAL : c[0].res),
+		       refused ? "refused at prep" : "ignored");
+	ASSERT_EQ(refused ? -EINVAL : c[0].res, c[1].res);
+}
+
 #endif /* IOU_TWIN_H */
 
 /*

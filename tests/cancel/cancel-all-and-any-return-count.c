@@ -11,31 +11,8 @@
 #include <poll.h>
 
 #include "iou.h"
-
-FIXTURE(ring) {
-	struct iou_ring r;
-	int a[2], b[2];
-	char buf[8];
-	struct __kernel_timespec far;
-};
-
-FIXTURE_SETUP(ring)
-{
-	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_ALL);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 32, 0));
-	ASSERT_EQ(0, pipe(self->a));
-	ASSERT_EQ(0, pipe(self->b));
-	self->far = iou_ts_ms(10000);
-}
-
-FIXTURE_TEARDOWN(ring)
-{
-	close(self->a[0]);
-	close(self->a[1]);
-	close(self->b[0]);
-	close(self->b[1]);
-	iou_ring_exit(&self->r);
-}
+#define IOU_CANCEL_RING_REQUIRES REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_ALL)
+#include "iou_cancel.h"
 
 static void q_cancel(struct iou_ring *r, __u64 target, unsigned int flags)
 {

@@ -107,36 +107,23 @@ FIXTURE(blocked_reader) {
 };
 
 FIXTURE_VARIANT(blocked_reader) {
-	unsigned int flags;
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(blocked_reader, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(blocked_reader, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-};
-FIXTURE_VARIANT_ADD(blocked_reader, sqpoll) { .flags = IORING_SETUP_SQPOLL };
+#define IOU_MODES_FIXTURE blocked_reader
+#include "iou_modes.h"
 
 FIXTURE_SETUP(blocked_reader)
 {
-	self->efd = self->pfd[0] = -1;
-	self->r.fd = -1;
-	IOU_RING_INIT_OR_SKIP(&self->r, 8, variant->flags);
-	self->efd = eventfd(0, EFD_CLOEXEC);
-	ASSERT_LE(0, self->efd);
+	IOU_EVFD_FIXTURE_CLEAR(self);
+	IOU_RING_INIT_MODE(&self->r, 8, variant->setup_flags);
+	IOU_EVFD_FIXTURE_OPEN(self, eventfd(0, EFD_CLOEXEC));
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
-	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
 }
 
 FIXTURE_TEARDOWN(blocked_reader)
 {
-	if (self->r.fd >= 0)
-		iou_ring_exit(&self->r);
-	if (self->efd >= 0)
-		close(self->efd);
-	if (self->pfd[0] >= 0) {
-		close(self->pfd[0]);
-		close(self->pfd[1]);
-	}
+	IOU_EVFD_FIXTURE_CLOSE(self);
 }
 
 static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
@@ -173,7 +160,7 @@ TEST_F(blocked_reader, submitter_blocked_on_eventfd_wakes_for_its_completion)
 	ASSERT_EQ(NULL, wres);
 	ASSERT_EQ(0, pthread_join(dt, NULL));
 	ASSERT_EQ(1, v);
-	if (variant->flags & IORING_SETUP_DEFER_TASKRUN) {
+	if (variant->setup_flags & IORING_SETUP_DEFER_TASKRUN) {
 		/* woken for queued work: the CQE needs GETEVENTS */
 		ASSERT_EQ(0, iou_cq_ready(&self->r));
 		ASSERT_RES(0, iou_evfd_getevents(&self->r));

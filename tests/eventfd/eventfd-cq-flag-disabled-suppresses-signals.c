@@ -159,9 +159,7 @@ TEST(disabled_flag_suppresses_deferred_task_work_signal)
 	struct iou_cqe cqe;
 	int efd, pfd[2];
 
-	REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
-	ASSERT_EQ(0, iou_ring_init(&r, 8, IORING_SETUP_SINGLE_ISSUER |
-				   IORING_SETUP_DEFER_TASKRUN));
+	IOU_RING_INIT_MODE(&r, 8, IOU_MODE_DEFER_TASKRUN);
 	efd = iou_evfd_create(0);
 	ASSERT_LE(0, efd);
 	ASSERT_RES(0, iou_evfd_register(&r, efd, false));

@@ -24,24 +24,14 @@ FIXTURE(multishot) {
 
 FIXTURE_SETUP(multishot)
 {
-	self->r.fd = -1;
-	self->efd = self->pfd[0] = -1;
+	IOU_EVFD_FIXTURE_CLEAR(self);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 32, 0));
-	self->efd = iou_evfd_create(0);
-	ASSERT_LE(0, self->efd);
-	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
+	IOU_EVFD_FIXTURE_OPEN(self, iou_evfd_create(0));
 }
 
 FIXTURE_TEARDOWN(multishot)
 {
-	if (self->r.fd >= 0)
-		iou_ring_exit(&self->r);
-	if (self->efd >= 0)
-		close(self->efd);
-	if (self->pfd[0] >= 0) {
-		close(self->pfd[0]);
-		close(self->pfd[1]);
-	}
+	IOU_EVFD_FIXTURE_CLOSE(self);
 }
 
 /* Arm a multishot poll for POLLIN; false if the kernel has none (5.13). */

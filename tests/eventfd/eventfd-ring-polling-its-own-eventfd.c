@@ -42,21 +42,18 @@ FIXTURE(own_eventfd) {
 };
 
 FIXTURE_VARIANT(own_eventfd) {
-	unsigned int flags;
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(own_eventfd, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(own_eventfd, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-};
+#define IOU_MODES_NO_SQPOLL
+#define IOU_MODES_FIXTURE own_eventfd
+#include "iou_modes.h"
 
 FIXTURE_SETUP(own_eventfd)
 {
 	self->r.fd = -1;
 	self->efd = -1;
-	if (variant->flags & IORING_SETUP_DEFER_TASKRUN)
-		REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 32, variant->flags));
+	IOU_RING_INIT_MODE(&self->r, 32, variant->setup_flags);
 	/* blocking, so that a READ of it waits instead of failing EAGAIN */
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
@@ -73,7 +70,7 @@ FIXTURE_TEARDOWN(own_eventfd)
 
 static bool defer(const FIXTURE_VARIANT(own_eventfd) *variant)
 {
-	return variant->flags & IORING_SETUP_DEFER_TASKRUN;
+	return variant->setup_flags & IORING_SETUP_DEFER_TASKRUN;
 }
 
 static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,

@@ -103,8 +103,11 @@ TEST_F(overflow, flushing_overflowed_cqes_signals)
 	ASSERT_FALSE(overflowed(&self->r));
 	ASSERT_EQ(4, iou_cq_ready(&self->r));
 	n = iou_evfd_take(self->efd);
-	ASSERT_LE(1, n);
 	if (iou_evfd_tail_rule()) {
+		/* one flush moved the tail once (io_eventfd_flush_signal) */
+		ASSERT_EQ(1, n);
+	} else {
+		ASSERT_LE(1, n);
 		ASSERT_GE(4, n);
 	}
 	reap_in_order(_metadata, &self->r, 4, 0x20);
@@ -127,8 +130,11 @@ TEST_F(overflow, batch_that_partly_fits_signals_once)
 	ASSERT_RES(0, iou_evfd_getevents(&self->r));
 	ASSERT_FALSE(overflowed(&self->r));
 	n = iou_evfd_take(self->efd);
-	ASSERT_LE(1, n);
 	if (iou_evfd_tail_rule()) {
+		/* the GETEVENTS flush of the two parked CQEs: once */
+		ASSERT_EQ(1, n);
+	} else {
+		ASSERT_LE(1, n);
 		ASSERT_GE(2, n);
 	}
 	reap_in_order(_metadata, &self->r, 2, 0x34);

@@ -44,6 +44,7 @@ FIXTURE_SETUP(sqpoll_ring)
 	p.flags = IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 100;
 	ASSERT_EQ(0, iou_ring_init_params(&self->r, 16, &p));
+	ASSERT_MODE_PROVEN(&self->r);
 	self->efd = iou_evfd_create(0);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, variant->async));

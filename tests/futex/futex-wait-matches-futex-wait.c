@@ -14,8 +14,8 @@
  *
  * Then, in every ring mode: a wait is woken only by a wake of the same
  * kind (a private futex and a shared one are different keys even on the
- * same word) and with an overlapping mask, and a changed value alone does
- * not complete it.
+ * same word) and with an overlapping mask, a changed value alone does
+ * not complete it, and a FUTEX_WAKE on the same ring counts and wakes it.
  *
  * A failing FUTEX_WAIT freed its async data without clearing it, a double
  * free on the request's reuse, until 508c1314b342 (6.17; 6.12.44, 6.16.4).
@@ -228,6 +228,20 @@ TEST_F(woken, changed_value_alone_does_not_complete_it)
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_RES(1, iou_sys_futex_wake(&self->word, ANY, 1, U32P));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(4, 0));
+}
+
+TEST_F(woken, futex_wake_on_the_same_ring_wakes_it)
+{
+	struct io_uring_sqe *sqe;
+	unsigned int pos[2];
+
+	queue_wait(_metadata, &self->r, &self->word, ANY, U32P, 5);
+	sqe = iou_get_sqe(&self->r);
+	iou_prep_futex_wake(sqe, &self->word, 1, ANY, U32P, 0);
+	sqe->user_data = 6;
+	ASSERT_EQ(1, iou_submit(&self->r));
+	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(6, 1), IOU_CQE(5, 0));
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_HARNESS_MAIN

@@ -9,7 +9,8 @@
  * of 0 or above 128 (FUTEX_WAITV_MAX), an entry with a size other than
  * U32, an unknown flag, a __reserved word, a value wider than 32 bits or
  * a misaligned address is -EINVAL, as are flags to the call (the opcode:
- * sqe->futex_flags; it has no other flags word); an unreadable vector or
+ * sqe->futex_flags; it has no other flags word; futex-reserved-sqe-fields
+ * has the rest of its SQE); an unreadable vector or
  * a NULL futex address is -EFAULT.  Entries may mix private and shared
  * futexes: each is woken only by its own kind.
  */
@@ -203,38 +204,6 @@ TEST_F(waitv, matches_futex_waitv)
 		}
 		IOU_EXPECT_CQES(&self->r, IOU_CQE(ud, expect));
 	}
-}
-
-/* ---- the opcode's own words --------------------------------------------------- */
-
-/* SQE fields FUTEX_WAITV does not use (io_futexv_prep()): refused */
-TEST(unused_sqe_fields_are_einval)
-{
-	static const struct { const char *name; unsigned int off; } fields[] = {
-		{ "fd", offsetof(struct io_uring_sqe, fd) },
-		{ "addr2", offsetof(struct io_uring_sqe, addr2) },
-		{ "addr3", offsetof(struct io_uring_sqe, addr3) },
-		{ "buf_index", offsetof(struct io_uring_sqe, buf_index) },
-		{ "file_index", offsetof(struct io_uring_sqe, file_index) },
-	};
-	uint32_t word = 0;
-	struct futex_waitv v = { .val = 0, .uaddr = (__u64)(uintptr_t)&word, .flags = U32P };
-	struct iou_ring r;
-
-	ASSERT_EQ(0, iou_ring_init(&r, 4, 0));
-	for (unsigned int i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		struct io_uring_sqe *sqe = iou_get_sqe(&r);
-		struct iou_cqe c;
-
-		iou_prep_futex_waitv(sqe, &v, 1, 0);
-		((unsigned char *)sqe)[fields[i].off] = 1;
-		sqe->user_data = i;
-		ASSERT_EQ(1, iou_submit_reap(&r, &c, 1));
-		if (c.res != -EINVAL)
-			TH_LOG("%s set: %s", fields[i].name, iou_res_str(c.res));
-		ASSERT_CQE_AT(&c, 0, i, -EINVAL, 0);
-	}
-	iou_ring_exit(&r);
 }
 
 TEST_HARNESS_MAIN

@@ -8,7 +8,7 @@
  * file_index without FLAGS_PASS, IORING_MSG_RING_CQE_SKIP (it means "no
  * target CQE" and is for IORING_MSG_SEND_FD only: __io_msg_ring_data()
  * allows FLAGS_PASS alone), addr3 (the SEND_FD source slot), buf_index,
- * an unknown msg_ring_flags bit or command (-EINVAL); an fd that is not a
+ * a personality (even a registered one), an unknown msg_ring_flags bit or command (-EINVAL); an fd that is not a
  * ring (-EBADFD, io_msg_ring()) or not open (-EBADF, the file lookup at
  * submission).  A ring may message itself.  Read from io_uring/msg_ring.c,
  * the same for these rows in 6.12 and 7.3.
@@ -141,6 +141,18 @@ TEST_F(msgdata, source_slot_in_addr3_is_einval)
 TEST_F(msgdata, buf_index_is_einval)
 {
 	msg_sqe(&self->src, self->dst.fd, 1, MSG_UD, 0)->buf_index = 1;
+	expect_refused(_metadata, self, -EINVAL);
+}
+
+TEST_F(msgdata, registered_personality_is_einval)
+{
+	/* io_init_req() takes the id; __io_msg_ring_prep() refuses any */
+	int id;
+
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PERSONALITY);
+	id = iou_register(&self->src, IORING_REGISTER_PERSONALITY, NULL, 0);
+	ASSERT_LE(1, id);
+	msg_sqe(&self->src, self->dst.fd, 1, MSG_UD, 0)->personality = (__u16)id;
 	expect_refused(_metadata, self, -EINVAL);
 }
 

@@ -163,20 +163,26 @@ FIXTURE_VARIANT(disabled) {
 FIXTURE_VARIANT_ADD(disabled, plain) { .setup_flags = 0 };
 FIXTURE_VARIANT_ADD(disabled, defer_taskrun) { .setup_flags = IOU_MODE_DEFER_TASKRUN };
 
-FIXTURE_SETUP(disabled)
+/* a sender with /dev/null in fixed slot 0, and one free slot in dst's table */
+static void sender_and_table(struct __test_metadata *_metadata, struct iou_ring *src,
+			     struct iou_ring *dst)
 {
 	int fd;
 
+	ASSERT_EQ(0, iou_ring_init(src, 8, 0));
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_RES(0, iou_register_files2(src, &fd, NULL, 1, 0));
+	close(fd);
+	ASSERT_RES(0, iou_register_files2(dst, NULL, NULL, 1, IORING_RSRC_REGISTER_SPARSE));
+}
+
+FIXTURE_SETUP(disabled)
+{
 	REQUIRE_SETUP_FLAGS(variant->setup_flags | IORING_SETUP_R_DISABLED);
 	REQUIRE_RSRC_SPARSE();
 	ASSERT_EQ(0, iou_ring_init(&self->dst, 8, variant->setup_flags | IORING_SETUP_R_DISABLED));
-	ASSERT_EQ(0, iou_ring_init(&self->src, 8, 0));
-	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_RES(0, iou_register_files2(&self->src, &fd, NULL, 1, 0));
-	close(fd);
-	ASSERT_RES(0, iou_register_files2(&self->dst, NULL, NULL, 1,
-					  IORING_RSRC_REGISTER_SPARSE));
+	sender_and_table(_metadata, &self->src, &self->dst);
 }
 
 FIXTURE_TEARDOWN(disabled)
@@ -228,19 +234,11 @@ FIXTURE_VARIANT(full) {
 
 FIXTURE_SETUP(full)
 {
-	int fd;
-
 	REQUIRE_FEATURE(IORING_FEAT_NODROP);
 	REQUIRE_RSRC_SPARSE();
 	IOU_RING_INIT_MODE(&self->dst, 1, variant->setup_flags);
 	ASSERT_EQ(2u, self->dst.cq_entries);
-	ASSERT_EQ(0, iou_ring_init(&self->src, 8, 0));
-	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_RES(0, iou_register_files2(&self->src, &fd, NULL, 1, 0));
-	close(fd);
-	ASSERT_RES(0, iou_register_files2(&self->dst, NULL, NULL, 1,
-					  IORING_RSRC_REGISTER_SPARSE));
+	sender_and_table(_metadata, &self->src, &self->dst);
 }
 
 FIXTURE_TEARDOWN(full)

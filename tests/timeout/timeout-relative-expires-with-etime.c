@@ -19,17 +19,15 @@ FIXTURE(ring) {
 };
 
 FIXTURE_VARIANT(ring) {
-	unsigned int flags;
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(ring, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(ring, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
-FIXTURE_VARIANT_ADD(ring, sqpoll) { .flags = IORING_SETUP_SQPOLL };
+#define IOU_MODES_FIXTURE ring
+#include "iou_modes.h"
 
 FIXTURE_SETUP(ring)
 {
-	IOU_RING_INIT_OR_SKIP(&self->r, 16, variant->flags);
+	IOU_RING_INIT_MODE(&self->r, 16, variant->setup_flags);
 }
 
 FIXTURE_TEARDOWN(ring)

@@ -162,4 +162,26 @@ TEST_F(ring, remove_in_the_same_batch_after_the_timeout)
 	ASSERT_CQE_UD(cqe, 2, 0x24, -ECANCELED, 0);
 }
 
+/* keys that differ only above bit 31 name different timeouts */
+TEST_F(ring, user_data_is_matched_in_all_64_bits)
+{
+	struct iou_cqe cqe[2];
+
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(1));
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	remove_ud(&self->r, IOU_UD_HIGH(2), 0x11);
+	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_CQE_UD(cqe, 2, 0x11, 0, 0);
+	ASSERT_CQE_UD(cqe, 2, IOU_UD_HIGH(2), -ECANCELED, 0);
+	remove_ud(&self->r, IOU_UD_HIGH(3), 0x12);
+	ASSERT_EQ(1, iou_submit_reap(&self->r, cqe, 1));
+	ASSERT_CQE_AT(cqe, 0, 0x12, -ENOENT, 0);
+	/* the other one is still armed */
+	remove_ud(&self->r, IOU_UD_HIGH(1), 0x13);
+	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_CQE_UD(cqe, 2, 0x13, 0, 0);
+	ASSERT_CQE_UD(cqe, 2, IOU_UD_HIGH(1), -ECANCELED, 0);
+}
+
 TEST_HARNESS_MAIN

@@ -283,4 +283,30 @@ TEST_F(ring, each_update_mode_finds_only_its_own_kind)
 	ASSERT_CQE_AT(cqe, 0, 0x18, -ETIME, 0);
 }
 
+/* keys that differ only above bit 31 name different timeouts */
+TEST_F(ring, user_data_is_matched_in_all_64_bits)
+{
+	struct __kernel_timespec soon = iou_ts_ms(10);
+	struct io_uring_sqe *sqe;
+	struct iou_cqe cqe[2];
+
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(1));
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	update(&self->r, &soon, IOU_UD_HIGH(3), IORING_TIMEOUT_UPDATE, 0x99);
+	ASSERT_UPDATE_RES(&self->r, -ENOENT);
+	update(&self->r, &soon, IOU_UD_HIGH(2), IORING_TIMEOUT_UPDATE, 0x99);
+	ASSERT_UPDATE_RES(&self->r, 0);
+	ASSERT_EQ(1, iou_reap(&self->r, cqe, 1, IOU_WAIT_MS));
+	ASSERT_CQE_AT(cqe, 0, IOU_UD_HIGH(2), -ETIME, 0);
+	/* the other one was not touched: still far off */
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
+	sqe = iou_get_sqe(&self->r);
+	iou_prep_timeout_remove(sqe, IOU_UD_HIGH(1), 0);
+	sqe->user_data = 0x17;
+	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_CQE_UD(cqe, 2, 0x17, 0, 0);
+	ASSERT_CQE_UD(cqe, 2, IOU_UD_HIGH(1), -ECANCELED, 0);
+}
+
 TEST_HARNESS_MAIN

@@ -27,8 +27,11 @@
  * opcode's buffer with the untouched fill.
  *
  * Before 93d93f5f8da7 (7.1; stable 6.12.92, 6.18.34, 7.0.11) a WAITID
- * that completed without a child event (WNOHANG) copied uninitialised
- * bytes of its request into si_code, si_pid, si_uid and si_status.
+ * that completed without a child event (WNOHANG with nothing to report,
+ * -ECHILD) copied uninitialised bytes of its request into si_code, si_pid,
+ * si_uid and si_status: the wnohang_ and echild_ rows fail on 6.12.43
+ * (si_code 1, si_pid and si_status of an earlier request's child) and
+ * pass on 6.12.118 and 6.18.44.
  */
 #include <signal.h>
 #include <sys/mman.h>
@@ -38,7 +41,9 @@
 #include "iou.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_WAITID),
-	     .fixes = IOU_FIXES(IOU_FIX("93d93f5f8da7", "CVE-2026-46315", "*wnohang*",
+	     .fixes = IOU_FIXES(IOU_FIX("93d93f5f8da7", "CVE-2026-46315", "*.wnohang_*",
+					"io_uring/waitid: clear waitid info before copying it to userspace"),
+				IOU_FIX("93d93f5f8da7", "CVE-2026-46315", "*.echild_*",
 					"io_uring/waitid: clear waitid info before copying it to userspace")));
 
 #ifndef P_PIDFD
@@ -78,9 +83,9 @@ ROW(exited_child_by_pidfd, .twin_res = 0, .scene = EXITED, .idtype = P_PIDFD,
     .id = ID_PIDFD, .options = WEXITED);
 ROW(exited_child_wnowait_stays_waitable, .twin_res = 0, .scene = EXITED, .idtype = P_PID,
     .options = WEXITED | WNOWAIT, .still_waitable = true);
-ROW(running_child_wnohang, .twin_res = 0, .scene = RUNNING, .idtype = P_PID,
+ROW(wnohang_running_child, .twin_res = 0, .scene = RUNNING, .idtype = P_PID,
     .options = WEXITED | WNOHANG, .still_waitable = true);
-ROW(running_child_p_all_wnohang, .twin_res = 0, .scene = RUNNING, .idtype = P_ALL,
+ROW(wnohang_running_child_p_all, .twin_res = 0, .scene = RUNNING, .idtype = P_ALL,
     .id = ID_ZERO, .options = WEXITED | WNOHANG, .still_waitable = true);
 ROW(stopped_child_wstopped, .twin_res = 0, .scene = STOPPED, .idtype = P_PID,
     .options = WSTOPPED);
@@ -90,9 +95,9 @@ ROW(null_infop_reaps, .twin_res = 0, .scene = EXITED, .idtype = P_PID, .options 
     .info = INFO_NULL);
 ROW(unwritable_infop, .twin_res = -EFAULT, .scene = EXITED, .idtype = P_PID,
     .options = WEXITED, .info = INFO_FAULT);
-ROW(pid_not_our_child, .twin_res = -ECHILD, .scene = EXITED, .idtype = P_PID, .id = ID_INIT,
+ROW(echild_pid_not_our_child, .twin_res = -ECHILD, .scene = EXITED, .idtype = P_PID, .id = ID_INIT,
     .options = WEXITED, .still_waitable = true);
-ROW(no_child_at_all, .twin_res = -ECHILD, .scene = NO_CHILD, .idtype = P_ALL, .id = ID_ZERO,
+ROW(echild_no_child_at_all, .twin_res = -ECHILD, .scene = NO_CHILD, .idtype = P_ALL, .id = ID_ZERO,
     .options = WEXITED);
 ROW(no_event_option, .twin_res = -EINVAL, .scene = EXITED, .idtype = P_PID, .options = 0,
     .still_waitable = true, .si_untouched = true);

@@ -9,7 +9,7 @@
 # answers said the feature was there, so a new SKIP is the suite reading a
 # fault as absence).  KTAP on stdout, one result per perturbation.
 #
-#   run.sh [-j N] [-t S] [-f "fault ..."] [-l LIB] [-d TESTDIR] [PROGRAM...]
+#   run.sh [-j N] [-P N] [-t S] [-f "fault ..."] [-l LIB] [-d TESTDIR] [PROGRAM...]
 #
 # Default: every perturbation the library knows, every program.  Exit 0
 # when every perturbation was caught, 1 otherwise, 2 on bad usage.
@@ -18,6 +18,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../.." && pwd)
 JOBS=2
+PAR=1
 TIMEOUT=30
 FAULTS=
 LIB=$TOP/build/harness/selftest/fault/libiou-fault.so
@@ -26,12 +27,13 @@ KEEP=0
 
 usage() {
 	sed -n '/^# The suite tests itself/,/^# when every/p' "$0" | sed 's/^# \{0,1\}//'
-	echo "options: -j jobs (2), -t per-program timeout (30), -f faults, -l library, -d test dir, -k keep results"
+	echo "options: -j jobs per run (2), -P perturbations at once (1), -t per-program timeout (30), -f faults, -l library, -d test dir, -k keep results"
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-j) JOBS=$2; shift ;;
+	-P) PAR=$2; shift ;;
 	-t) TIMEOUT=$2; shift ;;
 	-f) FAULTS=$2; shift ;;
 	-l) LIB=$2; shift ;;
@@ -112,14 +114,14 @@ awk -F'\t' '{ t[$2]++ } END { printf "# baseline: %d cases (%d pass, %d skip, %d
 awk -F'\t' '$2 == "pass" { print $1 }' "$WORK/base.v" > "$WORK/base.pass"
 awk -F'\t' '$2 == "skip" { print $1 }' "$WORK/base.v" > "$WORK/base.skip"
 
-i=0 bad=0
-for f in $FAULTS; do
-	i=$((i + 1))
+# one perturbation: its KTAP result line (and reasons) in $WORK/$f.res
+judge() {
+	f=$1
+	shift
 	t0=$(date +%s)
 	if ! run_suite "$WORK/$f" "$f" "$@"; then
-		echo "not ok $i $f # the perturbed run left no results"
-		bad=$((bad + 1))
-		continue
+		echo "not ok %d $f # the perturbed run left no results" > "$WORK/$f.res"
+		return
 	fi
 	# a case that vanished (its program crashed before it) is no new SKIP
 	fails=$(awk -F'\t' 'NR == FNR { p[$1] = 1; next } ($2 == "fail" || $2 == "xfail") &&
@@ -128,15 +130,41 @@ for f in $FAULTS; do
 		"$WORK/base.skip" "$WORK/$f.v" > "$WORK/$f.newskip"
 	skips=$(wc -l < "$WORK/$f.newskip")
 	dt=$(( $(date +%s) - t0 ))
-	if [ "$fails" -gt 0 ] && [ "$skips" -eq 0 ]; then
-		echo "ok $i $f # $fails FAIL, 0 new SKIP (${dt}s)"
-	else
-		bad=$((bad + 1))
-		echo "not ok $i $f # $fails FAIL, $skips new SKIP (${dt}s)$([ "$fails" -eq 0 ] && echo ': the suite stayed green')"
-		head -n 10 "$WORK/$f.newskip" | sed 's/^/#   new SKIP: /'
-		[ "$skips" -le 10 ] || echo "#   ... and $((skips - 10)) more"
+	{
+		if [ "$fails" -gt 0 ] && [ "$skips" -eq 0 ]; then
+			echo "ok %d $f # $fails FAIL, 0 new SKIP (${dt}s)"
+		else
+			echo "not ok %d $f # $fails FAIL, $skips new SKIP (${dt}s)$([ "$fails" -eq 0 ] && echo ': the suite stayed green')"
+			head -n 10 "$WORK/$f.newskip" | sed 's/^/#   new SKIP: /'
+			[ "$skips" -le 10 ] || echo "#   ... and $((skips - 10)) more"
+		fi
+	} > "$WORK/$f.res"
+}
+
+i=0 bad=0 batch=
+flush() {
+	for f in $batch; do
+		i=$((i + 1))
+		[ -s "$WORK/$f.res" ] || echo "not ok %d $f # no verdict" > "$WORK/$f.res"
+		head -n 1 "$WORK/$f.res" | grep -q '^not ok' && bad=$((bad + 1))
+		# the number is the perturbation's place in the plan
+		sed "1s/%d/$i/" "$WORK/$f.res"
+	done
+	batch=
+}
+n=0
+for f in $FAULTS; do
+	judge "$f" "$@" &
+	batch="$batch $f"
+	n=$((n + 1))
+	if [ "$n" -ge "$PAR" ]; then
+		wait
+		flush
+		n=0
 	fi
 done
+wait
+flush
 echo "# $((N - bad)) of $N perturbations caught, $(( $(date +%s) - start ))s"
 [ "$KEEP" = 1 ] && echo "# results kept in $WORK"
 [ "$bad" -eq 0 ]
