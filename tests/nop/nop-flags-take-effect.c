@@ -28,7 +28,8 @@
  * A NOP with IOSQE_FIXED_FILE and NOP_FILE but not NOP_FIXED_FILE took a
  * reference to the normal descriptor of that number and never dropped it
  * (6.13 until 2564ca2e31bd, 7.2; 6.18.39, 7.1.4): that case gives the
- * descriptor number a file of its own and watches it being released.
+ * descriptor number a file of its own and watches it being released
+ * (fails on 6.18.5, 6.19.6 and 7.0.13; passes on 6.18.44, 7.2.13, 7.3.4).
  */
 #include <poll.h>
 #include <sys/uio.h>
