@@ -102,7 +102,8 @@ ENV_TOOL := $(OUTPUT)/build/iou-env
 VERSION := $(shell cd $(TOP) && git describe --always --dirty 2>/dev/null || date -u +%Y%m%d)
 DIST := iouring-tests-$(VERSION)-$(shell uname -m)
 
-.PHONY: all runtests check selftests install dist clean abi-check vm-test vm-matrix
+.PHONY: all runtests check selftests install dist clean abi-check vm-test vm-matrix \
+	fault-lib check-fault check-fault-quick
 .DELETE_ON_ERROR:
 
 all: $(ABI_STAMP) $(ENV_TOOL) $(TEST_PROGS)
@@ -143,12 +144,45 @@ runtests: all
 selftests: all $(SELFTEST_PROGS)
 	sh $(TOP)/harness/selftest/run.sh $(OUTPUT)/build/harness/selftest
 
+# The suite tests itself (README "fault injection"): a preload library that
+# makes the io_uring system calls misbehave, and a run of the suite under
+# each of its perturbations that must FAIL, never SKIP its way to green.
+FAULT_LIB := $(OUTPUT)/build/harness/selftest/fault/libiou-fault.so
+FAULT := sh $(TOP)/harness/selftest/fault/run.sh -l $(FAULT_LIB) -d $(OUTPUT)/tests
+# a representative few, over programs that notice them quickly
+FAULT_QUICK := setup-refuse-sqpoll setup-drop-defer-taskrun setup-enomem-first \
+	probe-efault query-fewer-opcodes register-noop-files enter-etime-as-eintr \
+	cqe-res-zero-to-one
+FAULT_QUICK_PROGS := ring/ring-nop-batch-completes-in-order ring/ring-cqe-user-data-round-trip \
+	setup/setup-sqpoll-thread-submits-without-enter \
+	setup/setup-defer-taskrun-posts-completions-on-getevents \
+	register/register-probe-supported-opcodes-accepted \
+	register/register-query-reports-kernel-interface register/register-files-fixed-file-io \
+	enter/enter-getevents-min-complete timeout/timeout-relative-expires-with-etime
+FAULTS ?=
+FAULT_PROGS ?=
+FAULT_ARGS ?=
+
+fault-lib: $(FAULT_LIB)
+$(FAULT_LIB): $(TOP)/harness/selftest/fault/iou-fault.c $(TOP)/include/iou_abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -static,$(CFLAGS)) -fPIC -shared -MF $@.d -o $@ $< -ldl -lpthread
+
+# every perturbation (FAULTS="..." for some), over the whole suite (FAULT_PROGS);
+# FAULT_ARGS="-P 2 -j 1 -t 20" and the like go to run.sh
+check-fault: all $(FAULT_LIB)
+	$(FAULT) $(FAULT_ARGS) $(if $(FAULTS),-f '$(FAULTS)') $(FAULT_PROGS)
+
+check-fault-quick: all $(FAULT_LIB)
+	$(FAULT) -P 2 -j 1 -f '$(FAULT_QUICK)' $(FAULT_QUICK_PROGS)
+
 # Nothing here changes global state: other io_uring users share the machine.
-check: selftests
+check: selftests check-fault-quick
 	$(MAKE) -f $(TOP)/Makefile runtests
 
 # Sets the system-wide kernel.io_uring_disabled sysctl for a while, so only
-# on request (or inside the QEMU guest, where the machine is the suite's own).
+# on request, or inside the QEMU guest, where the machine is the suite's own:
+# make vm-test KERNEL=6.12 VM_ARGS=--io-uring-disabled (after the run, on its programs).
 check-io-uring-disabled: all
 	sh $(TOP)/harness/selftest/io-uring-disabled.sh $(OUTPUT)/tests
 
@@ -156,6 +190,8 @@ check-io-uring-disabled: all
 install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)/tests $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(TOP)/run_tests.sh $(DESTDIR)$(LIBEXECDIR)/run_tests.sh
+	install -d $(DESTDIR)$(LIBEXECDIR)/harness/runner
+	install -m 0644 $(wildcard $(TOP)/harness/runner/*) $(DESTDIR)$(LIBEXECDIR)/harness/runner/
 	install -D -m 0755 $(ENV_TOOL) $(DESTDIR)$(LIBEXECDIR)/build/iou-env
 	cd $(OUTPUT) && for t in $(patsubst $(OUTPUT)/%,%,$(TEST_PROGS)); do \
 		install -D -m 0755 $$t $(DESTDIR)$(LIBEXECDIR)/$$t || exit 1; \
@@ -178,7 +214,8 @@ dist:
 	@echo "$(OUTPUT)/$(DIST).tar.gz: run $(DIST)/run_tests.sh"
 
 # Another kernel under QEMU (harness/vm/README.md): KERNEL is a bzImage or
-# vmlinux, a Debian package or an alias (5.10, 6.1, 6.12, newest).
+# vmlinux, a Debian package, a version (5.10, 6.1, 6.1.170, 7.3-rc, newest)
+# or debug[-X.Y] (built from Debian's linux-source-X.Y with KASAN and lockdep).
 KERNEL ?= newest
 KERNELS ?= 5.10 6.1 6.12 newest
 VM_ARGS ?=
@@ -193,5 +230,6 @@ clean:
 	rm -rf $(OUTPUT)/build $(TEST_PROGS) $(OUTPUT)/iouring-tests-*.tar.gz
 
 -include $(wildcard $(OUTPUT)/build/*/*.d $(OUTPUT)/build/tests/*.d \
-	$(OUTPUT)/build/harness/selftest/*.d $(OUTPUT)/build/*.d)
+	$(OUTPUT)/build/harness/selftest/*.d \
+	$(OUTPUT)/build/harness/selftest/fault/*.d $(OUTPUT)/build/*.d)
 endif

@@ -31,17 +31,25 @@ names() {
 			awk '/enum[^;]*\{/ { inenum = 1 }
 			     inenum { gsub(/[{},=]/, " "); for (i = 1; i <= NF; i++) print $i }
 			     /\}/ { inenum = 0 }'
-	} | grep -E '^(IORING_|IOSQE_|IO_URING_|IOU_PBUF_|SPLICE_F_FD_IN_FIXED|SOCKET_URING_OP_|IO_WQ_)[A-Z0-9_]*$' |
+	} | grep -E '^(IORING_|IOSQE_|IO_URING_|IOU_PBUF_|SPLICE_F_FD_IN_FIXED|SOCKET_URING_OP_|IO_WQ_|ZCRX_)[A-Z0-9_]*$' |
 		grep -vE '(_LAST|_H)$|^IORING_URING_CMD_MASK$' | sort -u
 }
 
 structs() {
 	printf '#include %s\n' "$1" | $cc "$@" -E -P -x c - 2>/dev/null |
-		grep -oE 'struct (io_uring_[a-z0-9_]+|io_[sc]qring_offsets|io_timespec) *\{' |
+		grep -oE 'struct (io_uring_[a-z0-9_]+|io_[sc]qring_offsets|io_timespec|zcrx_[a-z0-9_]+) *\{' |
 		sed 's/struct //; s/ *{//' | sort -u
 }
 
-hdr_sys='<linux/io_uring.h>'
+# <linux/io_uring.h> and the sub-headers it does not include itself
+# (query.h 6.18, bpf_filter.h 7.0, mock_file.h 6.17), where they exist
+printf '#include <linux/io_uring.h>\n' > "$tmp/sys_all.h"
+for sub in query bpf_filter mock_file; do
+	if printf '#include <linux/io_uring/%s.h>\n' "$sub" | $cc "$@" -E -x c - >/dev/null 2>&1; then
+		printf '#include <linux/io_uring/%s.h>\n' "$sub" >> "$tmp/sys_all.h"
+	fi
+done
+hdr_sys="\"$tmp/sys_all.h\""
 hdr_our='"iou_abi.h"'
 names "$hdr_sys" "$@" > "$tmp/sys.names"
 names "$hdr_our" -I"$here/include" "$@" > "$tmp/our.names"
@@ -64,7 +72,7 @@ $cc "$@" -w -o "$tmp/sys" "$tmp/sys.c"
 $cc -I"$here/include" "$@" -w -o "$tmp/our" "$tmp/our.c"
 
 # our header must also coexist with a later #include <linux/io_uring.h>
-printf '#include "iou_abi.h"\n#include <linux/io_uring.h>\nint main(void) { return 0; }\n' > "$tmp/both.c"
+printf '#include "iou_abi.h"\n#include %s\nint main(void) { return 0; }\n' "$hdr_sys" > "$tmp/both.c"
 $cc -I"$here/include" "$@" -Werror -o "$tmp/both" "$tmp/both.c"
 
 if [ -n "${CROSS_COMPILE:-}" ]; then
@@ -78,4 +86,4 @@ if ! diff -u "$tmp/sys.values" "$tmp/our.values" > "$tmp/diff"; then
 	cat "$tmp/diff" >&2
 	exit 1
 fi
-echo "abi-check: $(wc -l < "$tmp/common.names") constants and $(wc -l < "$tmp/common.structs") struct sizes agree with <linux/io_uring.h>"
+echo "abi-check: $(wc -l < "$tmp/common.names") constants and $(wc -l < "$tmp/common.structs") struct sizes agree with $(sed -n 's/#include //p' "$tmp/sys_all.h" | tr '\n' ' ' | sed 's/ $//')"

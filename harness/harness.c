@@ -197,6 +197,13 @@ void __th_skip(struct __test_metadata *m, const char *fmt, ...)
 			reason);
 		return;
 	}
+	if (iou_broken_evidence()) {
+		/* a probe found the kernel broken: nothing it lacks is known */
+		fprintf(TH_LOG_STREAM, "#      SKIP      %s (refused: %s)\n", reason,
+			iou_broken_evidence());
+		m->exit_code = KSFT_FAIL;
+		return;
+	}
 	fprintf(TH_LOG_STREAM, "#      SKIP      %s\n", reason);
 	m->exit_code = KSFT_SKIP;
 }
@@ -217,6 +224,12 @@ void __th_run_teardown(struct __test_metadata *m)
 
 void __th_case_exit(struct __test_metadata *m)
 {
+	/* a case that took a broken channel's "no" for absence did not pass */
+	if (m->exit_code == KSFT_PASS && iou_broken_evidence()) {
+		fprintf(TH_LOG_STREAM, "# %s: a requirement probe found the kernel broken: %s\n",
+			m->name, iou_broken_evidence());
+		m->exit_code = KSFT_FAIL;
+	}
 	if (m->results) {
 		m->results->exit_code = m->exit_code;
 		m->results->finished = true;

@@ -123,9 +123,12 @@ static const char *const opcode_names[] = {
 	N(URING_CMD), N(SEND_ZC), N(SENDMSG_ZC), N(READ_MULTISHOT), N(WAITID),
 	N(FUTEX_WAIT), N(FUTEX_WAKE), N(FUTEX_WAITV), N(FIXED_FD_INSTALL),
 	N(FTRUNCATE), N(BIND), N(LISTEN), N(RECV_ZC), N(EPOLL_WAIT),
-	N(READV_FIXED), N(WRITEV_FIXED), N(PIPE),
+	N(READV_FIXED), N(WRITEV_FIXED), N(PIPE), N(NOP128), N(URING_CMD128),
 #undef N
 };
+
+_Static_assert(sizeof(opcode_names) / sizeof(*opcode_names) == IORING_OP_LAST,
+	       "a name for every opcode");
 
 static const char *unknown_name(const char *prefix, long v)
 {
@@ -159,9 +162,12 @@ static const char *const register_names[] = {
 	N(REGISTER_PBUF_STATUS), N(REGISTER_NAPI), N(UNREGISTER_NAPI),
 	N(REGISTER_CLOCK), N(REGISTER_CLONE_BUFFERS), N(REGISTER_SEND_MSG_RING),
 	N(REGISTER_ZCRX_IFQ), N(REGISTER_RESIZE_RINGS), N(REGISTER_MEM_REGION),
-	N(REGISTER_QUERY),
+	N(REGISTER_QUERY), N(REGISTER_ZCRX_CTRL), N(REGISTER_BPF_FILTER),
 #undef N
 };
+
+_Static_assert(sizeof(register_names) / sizeof(*register_names) == IORING_REGISTER_LAST,
+	       "a name for every register opcode");
 
 const char *iou_register_op_name(unsigned int op)
 {
@@ -180,8 +186,11 @@ static const char *const setup_names[] = {
 	"IORING_SETUP_SINGLE_ISSUER", "IORING_SETUP_DEFER_TASKRUN",
 	"IORING_SETUP_NO_MMAP", "IORING_SETUP_REGISTERED_FD_ONLY",
 	"IORING_SETUP_NO_SQARRAY", "IORING_SETUP_HYBRID_IOPOLL",
-	"IORING_SETUP_CQE_MIXED",
+	"IORING_SETUP_CQE_MIXED", "IORING_SETUP_SQE_MIXED", "IORING_SETUP_SQ_REWIND",
 };
+
+_Static_assert(sizeof(setup_names) / sizeof(*setup_names) ==
+	       __builtin_popcount(IOU_SETUP_FLAGS_7_3), "a name for every setup flag");
 
 static const char *bit_name(const char *const *names, size_t nr, const char *kind,
 			    unsigned int v)
@@ -214,10 +223,46 @@ static const char *const feature_names[] = {
 	"IORING_FEAT_RW_ATTR", "IORING_FEAT_NO_IOWAIT",
 };
 
+_Static_assert(sizeof(feature_names) / sizeof(*feature_names) ==
+	       __builtin_popcount(IOU_FEAT_FLAGS_7_3), "a name for every feature bit");
+
 const char *iou_feature_name(unsigned int feature)
 {
 	return bit_name(feature_names, sizeof(feature_names) / sizeof(*feature_names),
 			"feature bit ", feature);
+}
+
+static const char *const enter_names[] = {
+	"IORING_ENTER_GETEVENTS", "IORING_ENTER_SQ_WAKEUP",
+	"IORING_ENTER_SQ_WAIT", "IORING_ENTER_EXT_ARG",
+	"IORING_ENTER_REGISTERED_RING", "IORING_ENTER_ABS_TIMER",
+	"IORING_ENTER_EXT_ARG_REG", "IORING_ENTER_NO_IOWAIT",
+};
+
+_Static_assert(sizeof(enter_names) / sizeof(*enter_names) ==
+	       __builtin_popcount(IOU_ENTER_FLAGS_7_3), "a name for every enter flag");
+
+const char *iou_enter_flag_name(unsigned int flag)
+{
+	return bit_name(enter_names, sizeof(enter_names) / sizeof(*enter_names),
+			"enter flag bit ", flag);
+}
+
+static const char *const query_names[] = {
+	[IO_URING_QUERY_OPCODES] = "IO_URING_QUERY_OPCODES",
+	[IO_URING_QUERY_ZCRX] = "IO_URING_QUERY_ZCRX",
+	[IO_URING_QUERY_SCQ] = "IO_URING_QUERY_SCQ",
+	[IO_URING_QUERY_ZCRX_EVENT] = "IO_URING_QUERY_ZCRX_EVENT",
+};
+
+_Static_assert(sizeof(query_names) / sizeof(*query_names) == __IO_URING_QUERY_MAX,
+	       "a name for every query op");
+
+const char *iou_query_op_name(unsigned int op)
+{
+	if (op < sizeof(query_names) / sizeof(*query_names) && query_names[op])
+		return query_names[op];
+	return unknown_name("query op ", (long)op);
 }
 
 const char *iou_errno_name(int err)

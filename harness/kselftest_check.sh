@@ -72,6 +72,11 @@ for f in $fails; do
 	fi
 done
 
+# header dependencies are tracked (LOCAL_HDRS): a touched header rebuilds its includers
+touch "$SELF/iouring/include/iou_twin.h"
+make -n -C "$SELF" TARGETS=iouring all 2>/dev/null | grep -q 'fs-reserved-sqe-fields' ||
+	{ echo "kselftest-check: editing include/iou_twin.h would not rebuild the programs that include it"; exit 1; }
+
 make -s -C "$SELF" TARGETS=iouring install > "$CACHE/kselftest-install.log" 2>&1
 make -s -C "$SELF" TARGETS=iouring gen_tar >> "$CACHE/kselftest-install.log" 2>&1
 TAR=$SELF/kselftest_install/kselftest-packages/kselftest.tar.gz

@@ -74,15 +74,20 @@ static const unsigned short opcode_version[] = {
 	[IORING_OP_BIND] = IOU_V(6, 11), [IORING_OP_LISTEN] = IOU_V(6, 11),
 	[IORING_OP_RECV_ZC] = IOU_V(6, 15), [IORING_OP_EPOLL_WAIT] = IOU_V(6, 15),
 	[IORING_OP_READV_FIXED] = IOU_V(6, 15), [IORING_OP_WRITEV_FIXED] = IOU_V(6, 15),
-	[IORING_OP_PIPE] = IOU_V(6, 16),
+	[IORING_OP_PIPE] = IOU_V(6, 16), [IORING_OP_NOP128] = IOU_V(6, 19),
+	[IORING_OP_URING_CMD128] = IOU_V(6, 19),
 };
+
+/* an interface newer than every one this suite knows (7.3) */
+#define IOU_V_NEWER_THAN_ABI	IOU_V(7, 4)
 
 /* bit n of IORING_SETUP_* */
 static const unsigned short setup_flag_version[] = {
 	IOU_V(5, 1), IOU_V(5, 1), IOU_V(5, 1), IOU_V(5, 5), IOU_V(5, 6),
 	IOU_V(5, 6), IOU_V(5, 10), IOU_V(5, 18), IOU_V(5, 19), IOU_V(5, 19),
 	IOU_V(5, 19), IOU_V(5, 19), IOU_V(6, 0), IOU_V(6, 1), IOU_V(6, 5),
-	IOU_V(6, 5), IOU_V(6, 6), IOU_V(6, 13), IOU_V(6, 18),
+	IOU_V(6, 5), IOU_V(6, 6), IOU_V(6, 13), IOU_V(6, 18), IOU_V(6, 19),
+	IOU_V(7, 0),
 };
 
 /* bit n of IORING_FEAT_* */
@@ -120,7 +125,25 @@ static const unsigned short register_op_version[] = {
 	[IORING_REGISTER_ZCRX_IFQ] = IOU_V(6, 15),
 	[IORING_REGISTER_RESIZE_RINGS] = IOU_V(6, 13),
 	[IORING_REGISTER_MEM_REGION] = IOU_V(6, 13), [IORING_REGISTER_QUERY] = IOU_V(6, 18),
+	[IORING_REGISTER_ZCRX_CTRL] = IOU_V(6, 19), [IORING_REGISTER_BPF_FILTER] = IOU_V(7, 0),
 };
+
+/* IO_URING_QUERY_* */
+static const unsigned short query_op_version[] = {
+	[IO_URING_QUERY_OPCODES] = IOU_V(6, 18), [IO_URING_QUERY_ZCRX] = IOU_V(6, 19),
+	[IO_URING_QUERY_SCQ] = IOU_V(6, 19), [IO_URING_QUERY_ZCRX_EVENT] = IOU_V(7, 2),
+};
+
+_Static_assert(sizeof(opcode_version) / sizeof(*opcode_version) == IORING_OP_LAST,
+	       "a version for every opcode");
+_Static_assert(sizeof(setup_flag_version) / sizeof(*setup_flag_version) ==
+	       __builtin_popcount(IOU_SETUP_FLAGS_7_3), "a version for every setup flag");
+_Static_assert(sizeof(feature_version) / sizeof(*feature_version) ==
+	       __builtin_popcount(IOU_FEAT_FLAGS_7_3), "a version for every feature bit");
+_Static_assert(sizeof(register_op_version) / sizeof(*register_op_version) ==
+	       IORING_REGISTER_LAST, "a version for every register opcode");
+_Static_assert(sizeof(query_op_version) / sizeof(*query_op_version) ==
+	       __IO_URING_QUERY_MAX, "a version for every query op");
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -128,6 +151,9 @@ static const unsigned short register_op_version[] = {
 
 static enum iou_have verdict(enum iou_have have, char *why, size_t len,
 			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* the first sign of a broken kernel this process saw (see __th_skip) */
+static char broken_evidence[320];
 
 static enum iou_have verdict(enum iou_have have, char *why, size_t len,
 			     const char *fmt, ...)
@@ -139,7 +165,18 @@ static enum iou_have verdict(enum iou_have have, char *why, size_t len,
 		vsnprintf(why, len, fmt, ap);
 		va_end(ap);
 	}
+	/* kept even when the caller asked only for a boolean */
+	if (have == IOU_BROKEN && !broken_evidence[0]) {
+		va_start(ap, fmt);
+		vsnprintf(broken_evidence, sizeof(broken_evidence), fmt, ap);
+		va_end(ap);
+	}
 	return have;
+}
+
+const char *iou_broken_evidence(void)
+{
+	return broken_evidence[0] ? broken_evidence : NULL;
 }
 
 static const char *version_str(unsigned int v)
@@ -306,6 +343,16 @@ static void raise_level(unsigned int v, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* a kernel that counts n of a kind (opcodes 0..n-1) has the newest of them */
+static void raise_level_by_count(unsigned int n, const unsigned short *version, size_t len,
+				 const char *(*name)(unsigned int))
+{
+	if (n > len)
+		raise_level(IOU_V_NEWER_THAN_ABI, "QUERY counts %u after %s", n, name(len - 1));
+	else if (n)
+		raise_level(version[n - 1], "QUERY knows %s", name(n - 1));
+}
+
 int iou_query_opcodes(struct io_uring_query_opcode *q)
 {
 	struct io_uring_query_hdr h;
@@ -354,7 +401,7 @@ static void probe_channels(void)
 			raise_level(opcode_version[p->last_op], "PROBE knows %s",
 				    iou_opcode_name(p->last_op));
 		else
-			raise_level(IOU_V(6, 19), "PROBE knows opcode %u", p->last_op);
+			raise_level(IOU_V_NEWER_THAN_ABI, "PROBE knows opcode %u", p->last_op);
 	} else {
 		pr.probe_err = p ? errno : ENOMEM;
 	}
@@ -365,6 +412,11 @@ static void probe_channels(void)
 	if (ret == 0) {
 		pr.have_query = true;
 		raise_level(IOU_V(6, 18), "it answers IORING_REGISTER_QUERY");
+		/* what QUERY counts it has, the newest of each kind */
+		raise_level_by_count(pr.query.nr_register_opcodes, register_op_version,
+				     ARRAY_LEN(register_op_version), iou_register_op_name);
+		raise_level_by_count(pr.query.nr_query_opcodes, query_op_version,
+				     ARRAY_LEN(query_op_version), iou_query_op_name);
 	} else {
 		pr.query_err = -ret;
 	}
@@ -384,6 +436,8 @@ static unsigned int companion_flags(unsigned int flag)
 		return IORING_SETUP_NO_MMAP;
 	case IORING_SETUP_HYBRID_IOPOLL:
 		return IORING_SETUP_IOPOLL;
+	case IORING_SETUP_SQ_REWIND:
+		return IORING_SETUP_NO_SQARRAY;
 	}
 	return 0;
 }
@@ -721,6 +775,25 @@ enum iou_have iou_have_register_op(unsigned int op, char *why, size_t len)
 		return verdict(IOU_ABSENT, why, len,
 			       "kernel lacks %s (not built in: CONFIG_IO_URING_ZCRX, EOPNOTSUPP)",
 			       iou_register_op_name(op));
+	/*
+	 * CONFIG_IO_URING_BPF follows CONFIG_NET (which selects BPF); without
+	 * it the opcode is known to QUERY but refuses everything with EINVAL.
+	 */
+	if (op == IORING_REGISTER_BPF_FILTER) {
+		const char *config;
+
+		if (!config_of_opcode_on(IORING_OP_SOCKET, &config))
+			return verdict(IOU_ABSENT, why, len,
+				       "kernel lacks %s (not built in: CONFIG_IO_URING_BPF needs %s)",
+				       iou_register_op_name(op), config);
+	}
+	/* PROBE answers itself: a listed or implied PROBE that fails is broken */
+	if (op == IORING_REGISTER_PROBE && !pr.have_probe) {
+		if (pr.probe_err != EINVAL)
+			return verdict(IOU_BROKEN, why, len, "IORING_REGISTER_PROBE failed with %s",
+				       iou_errno_name(pr.probe_err));
+		return iou_have_unless_newer(since, iou_register_op_name(op), why, len);
+	}
 	if (pr.have_query) {
 		if (op < pr.query.nr_register_opcodes)
 			return IOU_PRESENT;
@@ -916,6 +989,9 @@ static void prep_timeout_probe(struct io_uring_sqe *sqe, unsigned int flags, int
 
 	/* a multishot probe needs a repeat count to end by itself */
 	iou_prep_timeout(sqe, &zero, (flags & IORING_TIMEOUT_MULTISHOT) ? 1 : 0, flags);
+	/* IMMEDIATE_ARG (7.1): addr is the time itself, in ns */
+	if (flags & IORING_TIMEOUT_IMMEDIATE_ARG)
+		sqe->addr = 0;
 	(void)fd;
 }
 
@@ -935,7 +1011,7 @@ static void prep_cancel_probe(struct io_uring_sqe *sqe, unsigned int flags, int 
 
 static const unsigned short timeout_flag_version[] = {
 	IOU_V(5, 5), IOU_V(5, 11), IOU_V(5, 15), IOU_V(5, 15), IOU_V(5, 15),
-	IOU_V(5, 16), IOU_V(6, 4),
+	IOU_V(5, 16), IOU_V(6, 4), IOU_V(7, 1),
 };
 
 static const unsigned short cancel_flag_version[] = {

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The io_uring user ABI as of Linux 6.18, written for this suite.
+ * The io_uring user ABI as of Linux 7.3, written for this suite: the
+ * uapi headers <linux/io_uring.h>, <linux/io_uring/query.h>,
+ * <linux/io_uring/zcrx.h>, <linux/io_uring/bpf_filter.h> and
+ * <linux/io_uring/mock_file.h>.
  *
  * The suite never includes <linux/io_uring.h>: distro headers lag the
- * kernel (Debian 12 ships 6.1), and a test must be able to name every 6.18
+ * kernel (Debian 12 ships 6.1), and a test must be able to name every 7.3
  * constant.  Values and layouts are facts of the kernel ABI; the static
  * asserts at the end pin them, and harness/abi_check.sh compares every name
- * that this file and an installed <linux/io_uring.h> both define.
+ * that this file and an installed <linux/io_uring.h> both define
+ * (harness/abi_check_newer.sh against 7.3's own headers).
  *
- * Names that only newer kernels know (6.19+) are collected at the bottom
- * under IOU_NEXT_*; tests use them to check that 6.18 refuses them.
+ * A name carries the release that added it when that is after 6.18; a
+ * test must still probe for it (include/iou_harness.h), never trust the
+ * version.
  */
 #ifndef IOU_ABI_H
 #define IOU_ABI_H
@@ -23,6 +28,8 @@
 #define _UAPI_LINUX_IO_URING_H 1
 #define LINUX_IO_URING_QUERY_H 1
 #define LINUX_IO_URING_MOCK_FILE_H 1
+#define LINUX_IO_ZCRX_H 1
+#define LINUX_IO_URING_BPF_FILTER_H 1
 
 #include <linux/types.h>
 #include <linux/time_types.h>
@@ -170,6 +177,10 @@ enum io_uring_sqe_flags_bit {
 #define IORING_SETUP_NO_SQARRAY		(1U << 16)
 #define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)
 #define IORING_SETUP_CQE_MIXED		(1U << 18)
+/* 6.19: 64 and 128-byte SQEs in one ring; a 128-byte one takes two slots */
+#define IORING_SETUP_SQE_MIXED		(1U << 19)
+/* 7.0: every submission starts at SQE 0, the SQ head and tail are unused */
+#define IORING_SETUP_SQ_REWIND		(1U << 20)
 
 /* ------------------------------------------------------------------ */
 /* Opcodes                                                             */
@@ -239,6 +250,8 @@ enum io_uring_op {
 	IORING_OP_READV_FIXED,
 	IORING_OP_WRITEV_FIXED,
 	IORING_OP_PIPE,
+	IORING_OP_NOP128,		/* 6.19: a NOP in a 128-byte SQE */
+	IORING_OP_URING_CMD128,		/* 6.19: URING_CMD in a 128-byte SQE */
 
 	IORING_OP_LAST,
 };
@@ -259,6 +272,7 @@ enum io_uring_op {
 #define IORING_LINK_TIMEOUT_UPDATE	(1U << 4)
 #define IORING_TIMEOUT_ETIME_SUCCESS	(1U << 5)
 #define IORING_TIMEOUT_MULTISHOT	(1U << 6)
+#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)	/* 7.1: sqe->addr is the time in ns */
 #define IORING_TIMEOUT_CLOCK_MASK	(IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME)
 #define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)
 
@@ -484,6 +498,8 @@ enum io_uring_register_op {
 	IORING_REGISTER_RESIZE_RINGS		= 33,
 	IORING_REGISTER_MEM_REGION		= 34,
 	IORING_REGISTER_QUERY			= 35,
+	IORING_REGISTER_ZCRX_CTRL		= 36,	/* 6.19 */
+	IORING_REGISTER_BPF_FILTER		= 37,	/* 7.0 */
 
 	IORING_REGISTER_LAST,
 
@@ -540,17 +556,95 @@ struct io_uring_zcrx_area_reg {
 	__u64	__resv2[2];
 };
 
+/* io_uring_zcrx_ifq_reg.flags (6.19) */
+enum zcrx_reg_flags {
+	ZCRX_REG_IMPORT		= 1,
+	ZCRX_REG_NODEV		= 2,	/* 7.1: no net device, all data copied */
+};
+
+/* io_uring_query_zcrx.features */
+enum zcrx_features {
+	ZCRX_FEATURE_RX_PAGE_SIZE	= 1 << 0,
+	ZCRX_FEATURE_EVENT		= 1 << 1,
+};
+
+enum zcrx_event_type {
+	ZCRX_EVENT_ALLOC_FAIL,
+	ZCRX_EVENT_COPY,
+
+	__ZCRX_EVENT_TYPE_LAST,
+};
+
+enum zcrx_event_desc_flags {
+	ZCRX_EVENT_DESC_FLAG_STATS	= 1 << 0,
+};
+
+struct zcrx_stats {
+	__u64	copy_count;
+	__u64	copy_bytes;
+};
+
+struct zcrx_event_desc {
+	__u64	user_data;
+	__u32	type_mask;
+	__u32	flags;			/* enum zcrx_event_desc_flags */
+	__u64	stats_offset;
+	__u64	__resv2[9];
+};
+
 struct io_uring_zcrx_ifq_reg {
 	__u32	if_idx;
 	__u32	if_rxq;
 	__u32	rq_entries;
-	__u32	flags;
+	__u32	flags;			/* enum zcrx_reg_flags */
 	__u64	area_ptr;		/* struct io_uring_zcrx_area_reg * */
 	__u64	region_ptr;		/* struct io_uring_region_desc * */
 	struct io_uring_zcrx_offsets offsets;
 	__u32	zcrx_id;
-	__u32	__resv2;
-	__u64	__resv[3];
+	__u32	rx_buf_len;		/* reserved before 6.19 */
+	__u64	event_desc;		/* struct zcrx_event_desc *; 7.2, reserved before */
+	__u64	__resv[2];
+};
+
+/* IORING_REGISTER_ZCRX_CTRL (6.19): struct zcrx_ctrl, nr_args 0 */
+enum zcrx_ctrl_op {
+	ZCRX_CTRL_FLUSH_RQ,
+	ZCRX_CTRL_EXPORT,
+	ZCRX_CTRL_ARM_EVENT,
+	ZCRX_CTRL_ADD_AREA,		/* 7.3 */
+
+	__ZCRX_CTRL_LAST,
+};
+
+struct zcrx_ctrl_flush_rq {
+	__u64	__resv[6];
+};
+
+struct zcrx_ctrl_export {
+	__u32	zcrx_fd;
+	__u32	__resv1[11];
+};
+
+struct zcrx_ctrl_arm_event {
+	__u32	event_type;		/* enum zcrx_event_type */
+	__u32	__resv[11];
+};
+
+struct zcrx_ctrl_add_area {
+	__u64	area_ptr;		/* struct io_uring_zcrx_area_reg * */
+	__u64	__resv[5];
+};
+
+struct zcrx_ctrl {
+	__u32	zcrx_id;
+	__u32	op;			/* enum zcrx_ctrl_op */
+	__u64	__resv[2];
+	union {
+		struct zcrx_ctrl_export		zc_export;
+		struct zcrx_ctrl_flush_rq	zc_flush;
+		struct zcrx_ctrl_arm_event	zc_arm_event;
+		struct zcrx_ctrl_add_area	zc_area;
+	};
 };
 
 /* Memory regions (IORING_REGISTER_MEM_REGION, RESIZE_RINGS, ZCRX) */
@@ -636,6 +730,14 @@ struct io_uring_restriction {
 	__u32	resv2[3];
 };
 
+/* IORING_REGISTER_RESTRICTIONS without a ring (fd -1, 7.0): the task's */
+struct io_uring_task_restriction {
+	__u16	flags;
+	__u16	nr_res;
+	__u32	resv[3];
+	struct io_uring_restriction restrictions[];
+};
+
 enum io_uring_register_restriction_op {
 	IORING_RESTRICTION_REGISTER_OP		= 0,
 	IORING_RESTRICTION_SQE_OP		= 1,
@@ -700,7 +802,14 @@ struct io_uring_buf_reg {
 	__u32	ring_entries;
 	__u16	bgid;
 	__u16	flags;
-	__u64	resv[3];
+	union {
+		__u64	resv[3];	/* 6.18's spelling of the reserved words */
+		struct {
+			/* by 7.2, IOU_PBUF_RING_INC only: a buffer with fewer bytes left is done */
+			__u32	min_left;
+			__u32	__resv_7[5];
+		};
+	};
 };
 
 struct io_uring_buf_status {
@@ -787,10 +896,11 @@ enum io_uring_socket_op {
 	SOCKET_URING_OP_GETSOCKOPT,
 	SOCKET_URING_OP_SETSOCKOPT,
 	SOCKET_URING_OP_TX_TIMESTAMP,
+	SOCKET_URING_OP_GETSOCKNAME,	/* 6.19 */
 };
 
 /* ------------------------------------------------------------------ */
-/* linux/io_uring/query.h (6.18)                                       */
+/* linux/io_uring/query.h (6.18; more query ops since 6.19)       */
 /* ------------------------------------------------------------------ */
 
 struct io_uring_query_hdr {
@@ -804,6 +914,9 @@ struct io_uring_query_hdr {
 
 enum {
 	IO_URING_QUERY_OPCODES		= 0,
+	IO_URING_QUERY_ZCRX		= 1,	/* 6.19 */
+	IO_URING_QUERY_SCQ		= 2,	/* 6.19 */
+	IO_URING_QUERY_ZCRX_EVENT	= 3,	/* 7.2 */
 
 	__IO_URING_QUERY_MAX,
 };
@@ -820,6 +933,91 @@ struct io_uring_query_opcode {
 	__u32	__pad;
 };
 
+struct io_uring_query_zcrx {
+	__u64	register_flags;		/* enum zcrx_reg_flags */
+	__u64	area_flags;		/* IORING_ZCRX_AREA_* */
+	__u32	nr_ctrl_opcodes;	/* ZCRX_CTRL_* */
+	__u32	features;		/* enum zcrx_features */
+	__u32	rq_hdr_size;
+	__u32	rq_hdr_alignment;
+	__u64	__resv2;
+};
+
+struct io_uring_query_zcrx_event {
+	__u32	event_flags;
+	__u32	stats_size;		/* sizeof(struct zcrx_stats) */
+	__u32	stats_off_alignment;
+	__u32	__resv1;
+	__u64	__resv2[4];
+};
+
+struct io_uring_query_scq {
+	__u64	hdr_size;		/* of the SQ/CQ rings' header */
+	__u64	hdr_alignment;
+};
+
+/* ------------------------------------------------------------------ */
+/* linux/io_uring/bpf_filter.h (IORING_REGISTER_BPF_FILTER, 7.0)       */
+/* ------------------------------------------------------------------ */
+
+/* what a filter sees (classic BPF, loads of 4-byte words) */
+struct io_uring_bpf_ctx {
+	__u64	user_data;
+	__u8	opcode;
+	__u8	sqe_flags;
+	__u8	pdu_size;		/* bytes of the opcode's part below */
+	__u8	pad[5];
+	union {
+		struct {
+			__u32	family;
+			__u32	type;
+			__u32	protocol;
+		} socket;
+		struct {
+			__u64	flags;
+			__u64	mode;
+			__u64	resolve;
+		} open;
+		struct {
+			__u32	family;
+			__be16	port;
+			__u8	pad[2];
+			union {
+				__be32	v4_addr;
+				__u8	v6_addr[16];
+			};
+		} connect;
+	};
+};
+
+enum {
+	IO_URING_BPF_FILTER_DENY_REST	= 1,	/* deny every opcode left unfiltered */
+	IO_URING_BPF_FILTER_SZ_STRICT	= 2,	/* refuse a pdu_size the kernel disagrees with */
+};
+
+struct io_uring_bpf_filter {
+	__u32	opcode;
+	__u32	flags;
+	__u32	filter_len;		/* instructions (struct sock_filter) */
+	__u8	pdu_size;
+	__u8	resv[3];
+	__u64	filter_ptr;		/* struct sock_filter * */
+	__u64	resv2[5];
+};
+
+enum {
+	IO_URING_BPF_CMD_FILTER		= 1,
+};
+
+struct io_uring_bpf {
+	__u16	cmd_type;		/* IO_URING_BPF_CMD_* */
+	__u16	cmd_flags;
+	__u32	resv;
+	union {
+		struct io_uring_bpf_filter	filter;
+	};
+};
+
 /* ------------------------------------------------------------------ */
 /* linux/io_uring/mock_file.h (CONFIG_IO_URING_MOCK_FILE, 6.17)        */
 /* ------------------------------------------------------------------ */
@@ -829,6 +1027,7 @@ enum {
 	IORING_MOCK_FEAT_RW_ZERO,
 	IORING_MOCK_FEAT_RW_NOWAIT,
 	IORING_MOCK_FEAT_RW_ASYNC,
+	IORING_MOCK_FEAT_POLL,
 
 	IORING_MOCK_FEAT_END,
 };
@@ -840,6 +1039,7 @@ struct io_uring_mock_probe {
 
 enum {
 	IORING_MOCK_CREATE_F_SUPPORT_NOWAIT	= 1,
+	IORING_MOCK_CREATE_F_POLL		= 2,
 };
 
 struct io_uring_mock_create {
@@ -863,20 +1063,20 @@ enum {
 	IORING_MOCK_COPY_FROM			= 1,
 };
 
-/* ------------------------------------------------------------------ */
-/* Names newer than 6.18, for "refused on this kernel" checks          */
-/* ------------------------------------------------------------------ */
-
-#define IOU_NEXT_OP_NOP128			63	/* 6.19 */
-#define IOU_NEXT_OP_URING_CMD128		64	/* 6.19 */
-#define IOU_NEXT_SETUP_SQE_MIXED		(1U << 19)	/* 6.19 */
-#define IOU_NEXT_SETUP_SQ_REWIND		(1U << 20)	/* 7.0 */
-#define IOU_NEXT_REGISTER_ZCRX_CTRL		36	/* 6.19 */
-#define IOU_NEXT_REGISTER_BPF_FILTER		37	/* 7.0 */
-#define IOU_NEXT_TIMEOUT_IMMEDIATE_ARG		(1U << 7)	/* 7.1 */
-#define IOU_NEXT_QUERY_ZCRX			1	/* 6.19 */
-#define IOU_NEXT_QUERY_SCQ			2	/* 6.19 */
-#define IOU_NEXT_SOCKET_URING_OP_GETSOCKNAME	5	/* 6.19 */
+/*
+ * The suite's earlier spelling of the names above that came after 6.18,
+ * kept so that tests written then still build.  Use the uapi names.
+ */
+#define IOU_NEXT_OP_NOP128			IORING_OP_NOP128
+#define IOU_NEXT_OP_URING_CMD128		IORING_OP_URING_CMD128
+#define IOU_NEXT_SETUP_SQE_MIXED		IORING_SETUP_SQE_MIXED
+#define IOU_NEXT_SETUP_SQ_REWIND		IORING_SETUP_SQ_REWIND
+#define IOU_NEXT_REGISTER_ZCRX_CTRL		IORING_REGISTER_ZCRX_CTRL
+#define IOU_NEXT_REGISTER_BPF_FILTER		IORING_REGISTER_BPF_FILTER
+#define IOU_NEXT_TIMEOUT_IMMEDIATE_ARG		IORING_TIMEOUT_IMMEDIATE_ARG
+#define IOU_NEXT_QUERY_ZCRX			IO_URING_QUERY_ZCRX
+#define IOU_NEXT_QUERY_SCQ			IO_URING_QUERY_SCQ
+#define IOU_NEXT_SOCKET_URING_OP_GETSOCKNAME	SOCKET_URING_OP_GETSOCKNAME
 
 /* ------------------------------------------------------------------ */
 /* Kernel limits (not uapi names; values as of 6.18, see README)       */
@@ -891,6 +1091,13 @@ enum {
 #define IOU_SETUP_FLAGS_6_18		0x7ffffU
 #define IOU_ENTER_FLAGS_6_18		0xffU
 #define IOU_FEAT_FLAGS_6_18		0x3ffffU
+/* 6.19 to 7.3 added setup flags, no feature bits and no enter flags */
+#define IOU_SETUP_FLAGS_7_3		0x1fffffU
+#define IOU_ENTER_FLAGS_7_3		0xffU
+#define IOU_FEAT_FLAGS_7_3		0x3ffffU
+#define IOU_NR_OPCODES_6_18		63
+#define IOU_NR_REGISTER_OPS_6_18	36
+#define IOU_NR_QUERY_OPS_6_18		1
 
 /* ------------------------------------------------------------------ */
 /* Layout pins: any difference is an ABI break in this header          */
@@ -997,16 +1204,42 @@ IOU_ABI_SIZE(io_uring_zcrx_area_reg, 48);
 IOU_ABI_SIZE(io_uring_zcrx_ifq_reg, 96);
 IOU_ABI_OFF(io_uring_zcrx_ifq_reg, offsets, 32);
 IOU_ABI_OFF(io_uring_zcrx_ifq_reg, zcrx_id, 64);
+IOU_ABI_OFF(io_uring_zcrx_ifq_reg, rx_buf_len, 68);
+IOU_ABI_OFF(io_uring_zcrx_ifq_reg, event_desc, 72);
+IOU_ABI_SIZE(zcrx_stats, 16);
+IOU_ABI_SIZE(zcrx_event_desc, 96);
+IOU_ABI_SIZE(zcrx_ctrl_flush_rq, 48);
+IOU_ABI_SIZE(zcrx_ctrl_export, 48);
+IOU_ABI_SIZE(zcrx_ctrl_arm_event, 48);
+IOU_ABI_SIZE(zcrx_ctrl_add_area, 48);
+IOU_ABI_SIZE(zcrx_ctrl, 72);
+IOU_ABI_OFF(zcrx_ctrl, zc_export, 24);
+IOU_ABI_SIZE(io_uring_task_restriction, 16);
+IOU_ABI_OFF(io_uring_task_restriction, restrictions, 16);
+IOU_ABI_OFF(io_uring_buf_reg, min_left, 16);
 
 IOU_ABI_SIZE(io_uring_query_hdr, 40);
 IOU_ABI_OFF(io_uring_query_hdr, result, 24);
 IOU_ABI_SIZE(io_uring_query_opcode, 48);
+IOU_ABI_SIZE(io_uring_query_zcrx, 40);
+IOU_ABI_SIZE(io_uring_query_zcrx_event, 48);
+IOU_ABI_SIZE(io_uring_query_scq, 16);
+IOU_ABI_SIZE(io_uring_bpf_ctx, 40);
+IOU_ABI_OFF(io_uring_bpf_ctx, socket, 16);
+IOU_ABI_OFF(io_uring_bpf_ctx, connect.port, 20);
+IOU_ABI_OFF(io_uring_bpf_ctx, connect.v4_addr, 24);
+IOU_ABI_SIZE(io_uring_bpf_filter, 64);
+IOU_ABI_OFF(io_uring_bpf_filter, filter_ptr, 16);
+IOU_ABI_SIZE(io_uring_bpf, 72);
 IOU_ABI_SIZE(io_uring_mock_probe, 80);
 IOU_ABI_SIZE(io_uring_mock_create, 128);
 IOU_ABI_SIZE(io_timespec, 16);
 
-IOU_ABI_ASSERT(IORING_OP_LAST == 63, "6.18 has 63 opcodes");
-IOU_ABI_ASSERT(IORING_REGISTER_LAST == 36, "6.18 has 36 register opcodes");
+IOU_ABI_ASSERT(IORING_OP_LAST == 65, "7.3 has 65 opcodes");
+IOU_ABI_ASSERT(IORING_OP_NOP128 == 63 && IORING_OP_URING_CMD128 == 64, "6.19 opcodes");
+IOU_ABI_ASSERT(IORING_REGISTER_LAST == 38, "7.3 has 38 register opcodes");
+IOU_ABI_ASSERT(__IO_URING_QUERY_MAX == 4, "7.3 has 4 query opcodes");
+IOU_ABI_ASSERT(__ZCRX_CTRL_LAST == 4, "7.3 has 4 zcrx control opcodes");
 IOU_ABI_ASSERT(IORING_RESTRICTION_LAST == 4, "4 restriction types");
 
 #endif /* IOU_ABI_H */

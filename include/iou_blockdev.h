@@ -9,7 +9,7 @@
  *   IOU_TEST_NVME_CHARDEV  the NVMe generic char device of a namespace the
  *                          tests may overwrite (/dev/ng0n2).
  *
- * harness/vm exports both inside the QEMU runner (a 64 MiB namespace of
+ * harness/vm exports both inside the QEMU runner (an 80 MiB namespace of
  * its own, nsid 2).  Without them every case skips, naming the variable.
  * A device that is mounted, or smaller than the regions below, is refused
  * (skip) so that a wrong setting cannot destroy a file system.
@@ -49,7 +49,8 @@
 #define IOU_BLOCKDEV_REGION_NVME_PASSTHROUGH	0	/* blockdev-nvme-passthrough-read-write */
 #define IOU_BLOCKDEV_REGION_IOPOLL_READ	1	/* blockdev-iopoll-o-direct-read */
 #define IOU_BLOCKDEV_REGION_RW_O_DIRECT	2	/* rw-o-direct-alignment-matches-pread */
-#define IOU_BLOCKDEV_NR_REGIONS		3
+#define IOU_BLOCKDEV_REGION_URINGCMD_NVME	3	/* uringcmd-nvme-admin-flush-and-fixed-buffers */
+#define IOU_BLOCKDEV_NR_REGIONS		4
 
 static inline unsigned long long iou_blockdev_region_start(unsigned int region)
 {
@@ -263,10 +264,56 @@ _Static_assert(offsetof(struct iou_nvme_uring_cmd, cdw10) == 40, "nvme_uring_cmd
 #define IOU_NVME_URING_CMD_IO_VEC	_IOWR('N', 0x81, struct iou_nvme_uring_cmd)	/* 6.1 */
 #define IOU_NVME_URING_CMD_ADMIN	_IOWR('N', 0x82, struct iou_nvme_uring_cmd)
 #define IOU_NVME_IOCTL_ID		_IO('N', 0x40)	/* the fd's namespace id */
+/* the synchronous twins: struct nvme_passthru_cmd has the same 72 bytes */
+#define IOU_NVME_IOCTL_ADMIN_CMD	_IOWR('N', 0x41, struct iou_nvme_uring_cmd)
+#define IOU_NVME_IOCTL_IO_CMD		_IOWR('N', 0x43, struct iou_nvme_uring_cmd)
 
 /* NVM command set opcodes */
+#define IOU_NVME_CMD_FLUSH	0x00
 #define IOU_NVME_CMD_WRITE	0x01
 #define IOU_NVME_CMD_READ	0x02
+
+/* admin opcodes; Identify's CNS (cdw10) values */
+#define IOU_NVME_ADMIN_IDENTIFY		0x06
+#define IOU_NVME_ID_CNS_NS		0x00
+#define IOU_NVME_ID_CNS_CTRL		0x01
+#define IOU_NVME_IDENTIFY_LEN		4096
+
+/*
+ * Open $IOU_TEST_NVME_CHARDEV read-write (iou_blockdev_open()) and learn
+ * its namespace id; NULL, or why not (for SKIP; *nsid is then 0).
+ */
+static inline const char *iou_blockdev_open_nvme(struct iou_blockdev *d, __u32 *nsid)
+{
+	static char why[160];
+	const char *no = iou_blockdev_open(d, IOU_BLOCKDEV_ENV_NVME_CHARDEV, O_RDWR);
+	int ret;
+
+	*nsid = 0;
+	if (no)
+		return no;
+	ret = ioctl(d->fd, IOU_NVME_IOCTL_ID);
+	if (ret <= 0) {
+		snprintf(why, sizeof(why), "%s: NVME_IOCTL_ID: %s", d->path,
+			 ret < 0 ? iou_errno_name(errno) : "namespace 0");
+		iou_blockdev_close(d);
+		return why;
+	}
+	*nsid = (__u32)ret;
+	return NULL;
+}
+
+/* "/dev/ng0n2" or "/dev/nvme0n2" -> "/dev/nvme0", the controller's char device */
+static inline int iou_blockdev_ctrl_path(const char *path, char *ctrl, size_t len)
+{
+	char name[32];
+	unsigned int c, n;
+
+	if (iou_blockdev_block_name(path, name, sizeof(name)) ||
+	    sscanf(name, "nvme%un%u", &c, &n) != 2)
+		return -EINVAL;
+	return snprintf(ctrl, len, "/dev/nvme%u", c) < (int)len ? 0 : -ENAMETOOLONG;
+}
 
 /*
  * NVMe status as the kernel reports it in a passthrough CQE's res: the

@@ -57,6 +57,14 @@
  */
 #define IOU_TIMER_LATE_MS	iou_scaled_ms(1500)
 
+/*
+ * The bound on waiting for something that must happen but whose speed
+ * the test does not judge (a teardown, a blocked request's completion):
+ * the case's own timeout, scaled, less a margin left for the report.  It
+ * is reached only when the thing never happens.
+ */
+#define IOU_EVENT_MS		iou_scaled_ms((TEST_TIMEOUT_DEFAULT - 5) * 1000)
+
 /* now + delta_ms on clock clk, as a timespec for absolute deadlines */
 static inline struct __kernel_timespec iou_clock_deadline(clockid_t clk,
 							   long long delta_ms)
@@ -79,6 +87,13 @@ struct iou_exp {
 	int		res;
 	unsigned int	flags;
 };
+
+/*
+ * user_data keys that differ only above bit 31 (their low 32 bits are
+ * the same): where user_data names a request (cancel, timeout remove and
+ * update, sync cancel), a kernel comparing fewer bits takes one for another.
+ */
+#define IOU_UD_HIGH(n)		(((__u64)(n) << 32) | 0x7eedULL)
 
 /* one expected CQE: user_data, res and (IOU_CQE_F) flags */
 #define IOU_CQE(ud, res)		{ (ud), (res), 0 }

@@ -26,6 +26,7 @@
 #define IOU_EVENTFD_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -211,5 +212,35 @@ static inline int iou_evfd_getevents(struct iou_ring *r)
 {
 	return iou_enter(r, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
 }
+
+/*
+ * The fixtures most eventfd programs share hold a ring r, an eventfd efd
+ * and a non-blocking pipe pfd whose empty read end keeps polls pending.
+ * IOU_EVFD_FIXTURE_CLEAR marks all three closed first, so that the
+ * teardown (IOU_EVFD_FIXTURE_CLOSE) closes whatever a failed setup
+ * reached; IOU_EVFD_FIXTURE_OPEN takes the eventfd created by efd_expr
+ * and makes the pipe, once the ring is set up.
+ */
+#define IOU_EVFD_FIXTURE_CLEAR(self) do {				\
+	(self)->r.fd = -1;						\
+	(self)->efd = (self)->pfd[0] = (self)->pfd[1] = -1;		\
+	} while (0)
+
+#define IOU_EVFD_FIXTURE_OPEN(self, efd_expr) do {			\
+	(self)->efd = (efd_expr);					\
+	ASSERT_LE(0, (self)->efd);					\
+	ASSERT_SYSOK(pipe2((self)->pfd, O_CLOEXEC | O_NONBLOCK));	\
+	} while (0)
+
+#define IOU_EVFD_FIXTURE_CLOSE(self) do {				\
+	if ((self)->r.fd >= 0)						\
+		iou_ring_exit(&(self)->r);				\
+	if ((self)->efd >= 0)						\
+		close((self)->efd);					\
+	if ((self)->pfd[0] >= 0) {					\
+		close((self)->pfd[0]);					\
+		close((self)->pfd[1]);					\
+	}								\
+	} while (0)
 
 #endif /* IOU_EVENTFD_H */

@@ -80,6 +80,13 @@ enum iou_have iou_have_unless_newer(unsigned int since, const char *what,
 /* the newest mainline interface the kernel demonstrably has, and why */
 unsigned int iou_interface_level(const char **evidence);
 
+/*
+ * The reason of the first IOU_BROKEN verdict this process reached, or
+ * NULL: a SKIP after it is a FAIL (the kernel's channels disagree, so
+ * nothing it lacks can be told from what it breaks), even where a test
+ * asked only for a boolean below.
+ */
+const char *iou_broken_evidence(void);
 /* the same, as booleans: true only for IOU_PRESENT */
 bool iou_opcode_supported(int op);
 bool iou_setup_flag_supported(unsigned int flag);
@@ -138,6 +145,8 @@ const char *iou_opcode_name(int op);
 const char *iou_register_op_name(unsigned int op);
 const char *iou_setup_flag_name(unsigned int flag);
 const char *iou_feature_name(unsigned int feature);
+const char *iou_enter_flag_name(unsigned int flag);
+const char *iou_query_op_name(unsigned int op);
 const char *iou_errno_name(int err);
 /* "-EINVAL" for negative errnos, the number otherwise (rotating buffer) */
 const char *iou_res_str(int res);

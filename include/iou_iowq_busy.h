@@ -48,6 +48,38 @@ static inline void *iou_busy_region(size_t len)
 	return p;
 }
 
+/* the largest busy region iou_busy_region_timed() tries (16 MiB of page tables) */
+#define IOU_BUSY_MAX_LEN	(8UL << 30)
+
+/*
+ * A busy region whose population takes at least min_ms on this machine
+ * as it is now: the time is measured by populating a fresh region of the
+ * same size synchronously, starting at IOU_BUSY_LEN and doubling (up to
+ * IOU_BUSY_MAX_LEN) until it takes that long; a 512 MiB populate took
+ * 13 ms on one idle machine and seconds on a loaded one.  The region
+ * (not populated), or NULL; *len and *ms are what was measured.
+ */
+static inline void *iou_busy_region_timed(unsigned int min_ms, size_t *len,
+					  unsigned int *ms)
+{
+	for (*len = IOU_BUSY_LEN; ; *len *= 2) {
+		void *p = iou_busy_region(*len);
+		uint64_t start;
+		int ret;
+
+		if (!p)
+			return NULL;
+		start = iou_now_ns();
+		ret = madvise(p, *len, MADV_POPULATE_READ);
+		*ms = (unsigned int)iou_ms_since(start);
+		munmap(p, *len);
+		if (ret)
+			return NULL;
+		if (*ms >= min_ms || *len >= IOU_BUSY_MAX_LEN)
+			return iou_busy_region(*len);
+	}
+}
+
 /* the kernel knows MADV_POPULATE_READ (5.14) */
 static inline bool iou_populate_read_supported(void)
 {

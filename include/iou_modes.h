@@ -54,6 +54,25 @@ int iou_prove_mode(const struct iou_ring *r, char *why, size_t len);
 
 #define __IOU_MODE_VARIANT(fixture, name) FIXTURE_VARIANT_ADD(fixture, name)
 
+/*
+ * How the ring is entered, as a shared variant pair: ring_fd (its
+ * descriptor) and registered_index (its IORING_REGISTER_RING_FDS index).
+ * Define the fixture's variant with a registered_ring member, then
+ * include this header with IOU_ENTRY_FIXTURE naming the fixture; in the
+ * setup, IOU_RING_INIT_ENTRY() sets the ring up (SKIP without
+ * IORING_FEAT_REG_REG_RING) and proves the index is what its calls use.
+ */
+#define IOU_RING_INIT_ENTRY(ring, entries, registered) do {		\
+	struct io_uring_params __ep;					\
+	struct iou_ring_opts __eo = { .register_ring_fd = (registered) };	\
+	memset(&__ep, 0, sizeof(__ep));					\
+	if (__eo.register_ring_fd)					\
+		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);		\
+	ASSERT_EQ(0, iou_ring_init_opts((ring), (entries), &__ep, &__eo)); \
+	if (__eo.register_ring_fd)					\
+		ASSERT_RING_INDEX_USED(ring);				\
+	} while (0)
+
 #endif /* IOU_MODES_H */
 
 #ifdef IOU_MODES_FIXTURE
@@ -64,4 +83,10 @@ __IOU_MODE_VARIANT(IOU_MODES_FIXTURE, sqpoll) { .setup_flags = IORING_SETUP_SQPO
 #endif
 #undef IOU_MODES_FIXTURE
 #undef IOU_MODES_NO_SQPOLL
+#endif
+
+#ifdef IOU_ENTRY_FIXTURE
+__IOU_MODE_VARIANT(IOU_ENTRY_FIXTURE, ring_fd) { .registered_ring = false };
+__IOU_MODE_VARIANT(IOU_ENTRY_FIXTURE, registered_index) { .registered_ring = true };
+#undef IOU_ENTRY_FIXTURE
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sockets for the net and poll areas, and the twin runner.
+ * Sockets for the net and poll areas.
  *
  *  - addresses and sockets on loopback only: listeners on an ephemeral
  *    port of 127.0.0.1, connected pairs of every kind the suite uses
@@ -8,10 +8,8 @@
  *  - a private network namespace (the case's process moves into a new
  *    one with loopback up) for cases that need ports nobody else can
  *    take, e.g. a port that is certainly closed;
- *  - small -errno wrappers: bytes queued, draining, descriptor flags;
- *  - the twin runner: an opcode held to its synchronous system call on a
- *    row of input, each run in fresh identical state, results and the
- *    visible state afterwards compared field by field.
+ *  - small -errno wrappers: bytes queued, draining, descriptor flags.
+ * The socket opcodes are held to their system calls by iou_twin.h.
  *
  * Everything is static inline: each test program is one translation unit.
  */
@@ -36,6 +34,7 @@
 
 #include "iou.h"
 #include "iou_pbuf.h"
+#include "iou_twin.h"
 
 /* ---- addresses and sockets ---------------------------------------------- */
 
@@ -363,19 +362,24 @@ static inline int iou_sockopt_int(int fd, int level, int name)
 	return getsockopt(fd, level, name, &v, &len) ? -errno : v;
 }
 
-/* FNV-1a over bytes: buffer contents as one number (for views) */
-#define IOU_HASH_INIT	1469598103934665603ULL
-
-static inline unsigned long long iou_hash_update(unsigned long long h, const void *p, size_t n)
+/*
+ * A descriptor that is no socket, for the ENOTSOCK and EBADF rows: the
+ * read end of a pipe whose write end is closed, or (closed) the lowest
+ * number not open.  0, or -errno.
+ */
+static inline int iou_not_a_socket(bool closed, int *fd)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
-	return h;
-}
+	int p[2];
 
-static inline long long iou_view_hash(const void *p, size_t n)
-{
-	return (long long)iou_hash_update(IOU_HASH_INIT, p, n);
+	if (closed) {
+		*fd = iou_lowest_free_fd();
+		return 0;
+	}
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	close(p[1]);
+	*fd = p[0];
+	return 0;
 }
 
 /* what a socket had queued: bytes, receive calls that returned data, a hash */
@@ -686,292 +690,6 @@ static inline enum iou_have iou_have_zc_notif_user_data(char *why, size_t len)
 	iou_ring_exit(&r);
 	return iou_have_by_result(res, 1, IOU_V(7, 1), "a zero-copy notification user_data",
 				  why, len);
-}
-
-/* ---- the twin runner ----------------------------------------------------------------- */
-
-/*
- * An opcode and its synchronous twin on one row of a table of inputs.
- * For the row, the runner
- *  1. sets up fresh scratch state and runs the twin: its result (a count,
- *     a descriptor, or -errno) is the expectation; observes what is
- *     visible afterwards into a view (named integer fields); tears down;
- *  2. sets up fresh identical state and runs the opcode on the ring; its
- *     CQE must carry the twin's result (or the row's documented
- *     difference) with the expected flags; observes the same view;
- *     tears down;
- *  3. compares the two views field by field, naming both values.
- * IOU_TWIN_LOG=1 in the environment logs every row's twin result.
- * State is set up from nothing each time, so descriptors come out with
- * the same numbers in both runs.
- */
-#define IOU_TWIN_FIELDS	24
-
-struct iou_twin_view {
-	unsigned int n;
-	struct {
-		const char *name;
-		long long v;
-	} f[IOU_TWIN_FIELDS];
-};
-
-static inline void iou_view_add(struct iou_twin_view *v, const char *name, long long val)
-{
-	if (v->n < IOU_TWIN_FIELDS) {
-		v->f[v->n].name = name;
-		v->f[v->n].v = val;
-	}
-	v->n++;
-}
-
-/*
- * The twin's view and the opcode's, field by field: a difference fails
- * the case, naming the field and both values.
- */
-static inline void iou_view_compare(struct __test_metadata *_metadata,
-				    const struct iou_twin_view *twin_view,
-				    const struct iou_twin_view *ring_view, const char *twin)
-{
-	ASSERT_GE(IOU_TWIN_FIELDS, twin_view->n);
-	ASSERT_EQ(twin_view->n, ring_view->n);
-	for (unsigned int i = 0; i < twin_view->n; i++) {
-		if (twin_view->f[i].v != ring_view->f[i].v)
-			TH_LOG("%s after %s: %lld, after the opcode: %lld", twin_view->f[i].name,
-			       twin, twin_view->f[i].v, ring_view->f[i].v);
-		EXPECT_EQ(twin_view->f[i].v, ring_view->f[i].v);
-	}
-}
-
-struct iou_twin {
-	const char *twin;	/* the system call, for diagnostics */
-	size_t state_size;	/* the state the callbacks share (zeroed first) */
-	/* fresh state for row; ring is the opcode's (NULL for the twin's run): 0 or -errno */
-	int (*setup)(const void *row, void *st, struct iou_ring *ring);
-	/* the twin: its result or -errno */
-	int (*call)(const void *row, void *st);
-	/* the opcode's SQE (user_data is the runner's) */
-	void (*prep)(struct io_uring_sqe *sqe, const void *row, void *st);
-	/* what is visible after a run that returned res (may be NULL) */
-	void (*observe)(const void *row, void *st, int res, struct iou_twin_view *v);
-	/* CQE flags expected for a result (NULL: 0) */
-	unsigned int (*cqe_flags)(const void *row, void *st, int res);
-	void (*teardown)(const void *row, void *st);
-};
-
-/* how the opcode's result legitimately differs from the twin's */
-struct iou_twin_diff {
-	const char *why;	/* the upstream reason; NULL: no difference */
-	int ring_res;		/* the opcode's result instead of the twin's */
-};
-
-#define IOU_TWIN_UD	0x7a1e0000beef0001ULL
-
-/* sqe_flags: IOSQE_* added to the opcode's SQE (IOSQE_ASYNC, say) */
-static inline void iou_twin_run(struct __test_metadata *_metadata, struct iou_ring *r,
-				const struct iou_twin *t, const void *row,
-				const struct iou_twin_diff *diff, unsigned int sqe_flags)
-{
-	struct iou_twin_view va, vb;
-	struct io_uring_sqe *sqe;
-	unsigned char st[t->state_size ? t->state_size : 1];
-	unsigned int flags = 0;
-	struct iou_cqe cqe;
-	int twin_res, want, ret;
-
-	/* the twin, in state A */
-	memset(st, 0, sizeof(st));
-	memset(&va, 0, sizeof(va));
-	ret = t->setup(row, st, NULL);
-	ASSERT_RES(0, ret);
-	twin_res = t->call(row, st);
-	if (t->observe)
-		t->observe(row, st, twin_res, &va);
-	if (t->teardown)
-		t->teardown(row, st);
-
-	/* the opcode, in identical state B */
-	memset(st, 0, sizeof(st));
-	memset(&vb, 0, sizeof(vb));
-	ret = t->setup(row, st, r);
-	ASSERT_RES(0, ret);
-	sqe = iou_get_sqe(r);
-	t->prep(sqe, row, st);
-	sqe->user_data = IOU_TWIN_UD;
-	sqe->flags |= (__u8)sqe_flags;
-	ret = iou_submit_reap(r, &cqe, 1);
-	if (ret == 1) {
-		if (t->cqe_flags)
-			flags = t->cqe_flags(row, st, cqe.res);
-		if (t->observe)
-			t->observe(row, st, cqe.res, &vb);
-	}
-	if (t->teardown)
-		t->teardown(row, st);
-	ASSERT_EQ(1, ret) TH_LOG("the opcode posted no CQE");
-
-	want = diff && diff->why ? diff->ring_res : twin_res;
-	if (getenv("IOU_TWIN_LOG"))
-		TH_LOG("%s: %s", t->twin, iou_res_str(twin_res));
-	if (cqe.res != want)
-		TH_LOG("%s gave %s, the opcode %s%s%s", t->twin, iou_res_str(twin_res),
-		       iou_res_str(cqe.res), diff && diff->why ? "; expected by design: " : "",
-		       diff && diff->why ? diff->why : "");
-	ASSERT_RES(want, cqe.res);
-	ASSERT_EQ(IOU_TWIN_UD, cqe.user_data);
-	if (cqe.flags != flags)
-		TH_LOG("CQE flags 0x%x, expected 0x%x", cqe.flags, flags);
-	ASSERT_EQ(flags, cqe.flags);
-
-	iou_view_compare(_metadata, &va, &vb, t->twin);
-}
-
-/* ---- reserved SQE fields ------------------------------------------------------------ */
-
-/*
- * An SQE field an opcode does not use, set non-zero.  Each opcode's prep
- * function either refuses it (EINVAL) or ignores it; which, is a fact of
- * the kernel's interface, asserted per field.
- */
-enum iou_sqe_field {
-	IOU_F_IOPRIO,		/* sqe->ioprio */
-	IOU_F_OFF,		/* sqe->off / addr2 */
-	IOU_F_ADDR,		/* sqe->addr */
-	IOU_F_LEN,		/* sqe->len */
-	IOU_F_OP_FLAGS,		/* sqe->rw_flags and its union */
-	IOU_F_BUF_INDEX,	/* sqe->buf_index / buf_group */
-	IOU_F_FILE_INDEX,	/* sqe->file_index / splice_fd_in / optlen */
-	IOU_F_PAD3,		/* the upper half of sqe->file_index, beside addr_len */
-	IOU_F_ADDR3,		/* sqe->addr3 */
-	IOU_F_PAD2,		/* the word after addr3 */
-	IOU_F_PAD1,		/* the upper half of sqe->off, beside cmd_op */
-};
-
-static inline const char *iou_sqe_field_name(enum iou_sqe_field f)
-{
-	static const char *const names[] = {
-		"ioprio", "off", "addr", "len", "op_flags", "buf_index", "file_index",
-		"__pad3", "addr3", "__pad2", "__pad1",
-	};
-
-	return f <= IOU_F_PAD1 ? names[f] : "?";
-}
-
-/* set the field non-zero, leaving the rest of the SQE as it is */
-static inline void iou_sqe_spoil(struct io_uring_sqe *sqe, enum iou_sqe_field f)
-{
-	switch (f) {
-	case IOU_F_IOPRIO: sqe->ioprio = 1; break;
-	case IOU_F_OFF: sqe->off = 1; break;
-	case IOU_F_ADDR: sqe->addr = 1; break;
-	case IOU_F_LEN: sqe->len = 1; break;
-	case IOU_F_OP_FLAGS: sqe->rw_flags = 0x40000000; break;
-	case IOU_F_BUF_INDEX: sqe->buf_index = 1; break;
-	case IOU_F_FILE_INDEX: sqe->file_index = 1; break;
-	case IOU_F_PAD3: sqe->__pad3[0] = 1; break;
-	case IOU_F_ADDR3: sqe->addr3 = 1; break;
-	case IOU_F_PAD2: sqe->__pad2[0] = 1; break;
-	case IOU_F_PAD1: sqe->__pad1 = 1; break;
-	}
-}
-
-/*
- * An opcode's clean request in fresh state, for the reserved-field runner:
- * what it does is observed (iou_twin_view) untouched, after the clean
- * request, and after the one with a field spoiled.
- */
-struct iou_rsv_op {
-	const char *name;
-	size_t state_size;
-	int (*setup)(void *st);			/* fresh state: 0 or -errno */
-	void (*prep)(struct io_uring_sqe *sqe, void *st);	/* the clean request */
-	void (*observe)(void *st, int res, struct iou_twin_view *v);
-	void (*teardown)(void *st);
-	bool zc;	/* a zero-copy send: F_MORE on the result means a notification */
-};
-
-/*
- * A CQE of another request that came before the result (a POLL_REMOVE's
- * target may complete first): kept for the op's observe().
- */
-static struct iou_cqe iou_rsv_side;
-static int iou_rsv_side_n;
-
-/* run one request in fresh state: its CQE, and the view afterwards */
-static inline void iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring *r,
-			       const struct iou_rsv_op *op, int spoil, bool submit,
-			       struct iou_cqe *cqe, struct iou_twin_view *v)
-{
-	unsigned char st[op->state_size ? op->state_size : 1];
-	struct io_uring_sqe *sqe;
-	struct iou_cqe notif;
-	int ret;
-
-	memset(st, 0, sizeof(st));
-	memset(v, 0, sizeof(*v));
-	memset(cqe, 0, sizeof(*cqe));
-	ASSERT_RES(0, op->setup(st));
-	if (submit) {
-		sqe = iou_get_sqe(r);
-		op->prep(sqe, st);
-		if (spoil >= 0)
-			iou_sqe_spoil(sqe, (enum iou_sqe_field)spoil);
-		sqe->user_data = IOU_TWIN_UD;
-		iou_rsv_side_n = 0;
-		ret = iou_submit_reap(r, cqe, 1);
-		if (ret == 1 && cqe->user_data != IOU_TWIN_UD) {
-			iou_rsv_side = *cqe;
-			iou_rsv_side_n = 1;
-			ret = iou_reap(r, cqe, 1, IOU_WAIT_MS);
-		}
-		if (ret == 1 && op->zc && (cqe->flags & IORING_CQE_F_MORE)) {
-			/* exactly one notification follows */
-			ret = iou_reap(r, &notif, 1, IOU_WAIT_MS);
-			if (ret == 1 && (notif.user_data != IOU_TWIN_UD ||
-					 notif.flags != IORING_CQE_F_NOTIF))
-				ret = -EPROTO;
-		}
-		if (ret != 1)
-			op->teardown(st);
-		ASSERT_EQ(1, ret) TH_LOG("%s: no CQE, or a wrong notification", op->name);
-		ASSERT_EQ(IOU_TWIN_UD, cqe->user_data);
-	}
-	op->observe(st, submit ? cqe->res : INT32_MIN, v);
-	op->teardown(st);
-}
-
-/*
- * The opcode with field f set non-zero: refused (expect_einval: -EINVAL
- * and nothing done) or ignored (the clean request's result, flags and
- * effect).
- */
-static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
-				 const struct iou_rsv_op *op, enum iou_sqe_field f,
-				 bool expect_einval)
-{
-	struct iou_twin_view untouched, clean, spoiled;
-	struct iou_cqe c_clean, c;
-
-	iou_rsv_run(_metadata, r, op, -1, false, &c, &untouched);
-	iou_rsv_run(_metadata, r, op, -1, true, &c_clean, &clean);
-	ASSERT_LE(0, c_clean.res) TH_LOG("%s: the clean request failed: %s", op->name,
-					  iou_res_str(c_clean.res));
-	iou_rsv_run(_metadata, r, op, (int)f, true, &c, &spoiled);
-	if (expect_einval) {
-		if (c.res != -EINVAL)
-			TH_LOG("%s with %s set: %s, expected -EINVAL", op->name,
-			       iou_sqe_field_name(f), iou_res_str(c.res));
-		ASSERT_RES(-EINVAL, c.res);
-		/* a zero-copy send may have had its notification set up */
-		ASSERT_EQ(0, c.flags & ~(op->zc ? IORING_CQE_F_MORE : 0));
-		iou_view_compare(_metadata, &untouched, &spoiled, "nothing done");
-	} else {
-		if (c.res != c_clean.res)
-			TH_LOG("%s with %s set: %s, the clean request %s", op->name,
-			       iou_sqe_field_name(f), iou_res_str(c.res), iou_res_str(c_clean.res));
-		ASSERT_RES(c_clean.res, c.res);
-		ASSERT_EQ(c_clean.flags, c.flags);
-		iou_view_compare(_metadata, &clean, &spoiled, "the clean request");
-	}
 }
 
 #endif /* IOU_NET_H */

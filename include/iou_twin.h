@@ -28,6 +28,12 @@
  * IOU_TWIN_ANY where that depends on the file system): a row whose
  * setup went wrong fails instead of comparing two identical mistakes.
  *
+ * A row's hooks may also keep their own state (ops->st_size bytes, zeroed,
+ * in s->st), use the ring the opcode runs on (s->ring, NULL on the call
+ * side: to register files, say), and expect CQE flags other than 0
+ * (ops->cqe_flags).  Tables whose rows do not start with the row fields
+ * (the socket tables) pass them apart: iou_twin_check_row().
+ *
  * A program writes a variant struct that starts with IOU_TWIN_ROW_FIELDS,
  * a struct iou_twin_ops, and one case:
  *
@@ -49,6 +55,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -65,7 +72,10 @@
 #define IOU_TWIN_ROW_FIELDS						\
 	int twin_res;		/* what the call gives, or IOU_TWIN_ANY */ \
 	const char *differs;	/* why the opcode's result differs, or NULL */ \
-	const char *no_async	/* why the io-wq side is left out, or NULL */
+	int ring_res;		/* the opcode's result where it differs (no expect hook) */ \
+	bool same_effect;	/* it differs in result only: state compared with the call's */ \
+	const char *no_async;	/* why the io-wq side is left out, or NULL */ \
+	const char *no_inline	/* why the inline side is left out, or NULL */
 
 struct iou_twin_row {
 	IOU_TWIN_ROW_FIELDS;
@@ -88,23 +98,32 @@ struct iou_twin_run {
 	int use[IOU_TWIN_NFD];	/* numbers the row uses (may be closed or bad) */
 	unsigned char *buf;	/* IOU_TWIN_BUF bytes and a PROT_NONE page after */
 	int res;		/* the side's result, for the state() and done() hooks */
-	void *priv;		/* the program's own */
+	void *priv;		/* the program's own, shared by the sides */
+	void *st;		/* the program's per-side state: ops->st_size bytes, zeroed */
+	struct iou_ring *ring;	/* the ring the opcode runs on; NULL on the call side */
+	struct iou_cqe other;	/* a CQE of another request that came before the result */
+	unsigned int others;	/* 1 when other holds one */
 };
 
 /*
  * What a program supplies.  setup builds the state in s->dirfd (0 or
  * -errno); call runs the system call (result or -errno); prep fills the
  * SQE (user_data and IOSQE_ASYNC are the driver's); state (optional)
- * appends more visible state; expect (optional) maps the call's result to
- * the opcode's where the row says they differ; done (optional) releases
- * what setup made beyond s->fd.
+ * appends more visible state (s->res is the side's result); expect
+ * (optional) maps the call's result to the opcode's where the row says
+ * they differ (else the row's ring_res); cqe_flags (optional) gives the
+ * CQE flags a result comes with (else 0); done (optional) releases what
+ * setup made beyond s->fd.
  */
 struct iou_twin_ops {
+	const char *twin;	/* the system call, for diagnostics (NULL: "the system call") */
+	size_t st_size;		/* bytes of s->st */
 	int (*setup)(struct iou_twin_run *s, const void *row);
 	int (*call)(struct iou_twin_run *s, const void *row);
 	void (*prep)(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe);
 	void (*state)(struct iou_twin_run *s, const void *row, char *out, size_t len);
 	int (*expect)(int call_res, const void *row);
+	unsigned int (*cqe_flags)(struct iou_twin_run *s, const void *row, int res);
 	void (*done)(struct iou_twin_run *s, const void *row);
 };
 
@@ -337,18 +356,67 @@ static inline const char *iou_twin_path(const char *p)
 	return p;
 }
 
+/* the scratch file system stores user.* xattrs: 0, or -errno (EOPNOTSUPP: it does not) */
+static inline int iou_scratch_user_xattrs(void)
+{
+	int fd = iou_scratch_file("xattr-probe", 0, 0);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = fsetxattr(fd, "user.probe", "x", 1, 0) ? -errno : 0;
+	close(fd);
+	unlink(iou_scratch_path("xattr-probe"));
+	return ret;
+}
+
+/* SKIP where the scratch file system stores no user.* xattrs (any other failure FAILs) */
+#define REQUIRE_SCRATCH_USER_XATTRS() do {					\
+	int __xr = iou_scratch_user_xattrs();					\
+	if (__xr == -EOPNOTSUPP)						\
+		SKIP(return, "the scratch file system (%s) stores no user.* xattrs", \
+		     iou_scratch_dir());						\
+	ASSERT_RES(0, __xr);							\
+	} while (0)
+
+/*
+ * No descriptor number free for the side's new descriptor: RLIMIT_NOFILE
+ * lowered to the lowest free number (EMFILE for the next one), the old
+ * limits kept in saved for iou_twin_fds_restore().  0, or -errno.
+ */
+static inline int iou_twin_fds_exhaust(struct rlimit *saved)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, saved))
+		return -errno;
+	rl = *saved;
+	rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
+	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+}
+
+static inline void iou_twin_fds_restore(const struct rlimit *saved)
+{
+	if (saved->rlim_max)
+		setrlimit(RLIMIT_NOFILE, saved);
+}
+
 /* ---- visible state ----------------------------------------------------------- */
 
-static inline uint64_t iou_twin_hash(const void *p, size_t len, uint64_t h)
-{
-	const unsigned char *c = p;
+/* FNV-1a over bytes: contents as one number */
+#define IOU_HASH_INIT	1469598103934665603ULL
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ c[i]) * 0x100000001b3ULL;
+static inline unsigned long long iou_hash_update(unsigned long long h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
 	return h;
 }
 
-#define IOU_TWIN_HASH0		0xcbf29ce484222325ULL
+static inline long long iou_hash_bytes(const void *p, size_t n)
+{
+	return (long long)iou_hash_update(IOU_HASH_INIT, p, n);
+}
 
 static inline void iou_twin_appendf(char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -362,6 +430,12 @@ static inline void iou_twin_appendf(char *out, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(out + used, len - used, fmt, ap);
 	va_end(ap);
+}
+
+/* one named number of a state() hook's visible state */
+static inline void iou_twin_field(char *out, size_t len, const char *name, long long v)
+{
+	iou_twin_appendf(out, len, "%s: %lld\n", name, v);
 }
 
 /* user.* xattrs of an entry (names and values), in the order listed */
@@ -379,7 +453,7 @@ static inline void iou_twin_xattrs(int dirfd, const char *name, char *out, size_
 			continue;
 		v = lgetxattr(path, names + i, val, sizeof(val));
 		iou_twin_appendf(out, len, " %s=%llx", names + i, v < 0 ? 0ULL :
-				 (unsigned long long)iou_twin_hash(val, (size_t)v, IOU_TWIN_HASH0));
+				 iou_hash_update(IOU_HASH_INIT, val, (size_t)v));
 	}
 }
 
@@ -448,14 +522,14 @@ static inline void iou_twin_snap_dir(int dirfd, const char *prefix, char *out, s
 			iou_twin_appendf(out, len, " -> %s", target);
 		} else if (S_ISREG(st.st_mode)) {
 			int fd = openat(dirfd, names[i], O_RDONLY | O_CLOEXEC | O_NOATIME);
-			uint64_t h = IOU_TWIN_HASH0;
+			unsigned long long h = IOU_HASH_INIT;
 			unsigned char b[4096];
 			ssize_t r;
 
 			if (fd < 0)
 				fd = openat(dirfd, names[i], O_RDONLY | O_CLOEXEC);
 			while (fd >= 0 && (r = read(fd, b, sizeof(b))) > 0)
-				h = iou_twin_hash(b, (size_t)r, h);
+				h = iou_hash_update(h, b, (size_t)r);
 			if (fd >= 0)
 				close(fd);
 			iou_twin_appendf(out, len, " data %llx", (unsigned long long)h);
@@ -501,8 +575,8 @@ static inline void iou_twin_snapshot(struct iou_twin_run *s, const struct iou_tw
 		if (s->buf[i] != IOU_TWIN_BUF_FILL)
 			used = i + 1;
 	iou_twin_appendf(out, len, "buf: %zu bytes %llx\n", used,
-			 (unsigned long long)iou_twin_hash(s->buf, used, IOU_TWIN_HASH0));
-	if (ops->state)
+			 iou_hash_update(IOU_HASH_INIT, s->buf, used));
+	if (ops && ops->state)
 		ops->state(s, row, out + strlen(out), len - strlen(out));
 }
 
@@ -515,8 +589,9 @@ static const char *const iou_twin_side_name[IOU_TWIN_SIDES] = {
 /* user_data of the ring sides: differs above bit 31 too */
 #define IOU_TWIN_UD(side)	(0x7717000000000000ULL | ((__u64)(side) << 32) | 0x51deU)
 
+/* a fresh side: its directory (also the cwd), the buffer refilled, st zeroed */
 static inline int iou_twin_side_begin(struct iou_twin_run *s, enum iou_twin_side side,
-				      unsigned char *buf)
+				      unsigned char *buf, size_t st_size)
 {
 	snprintf(s->dir, sizeof(s->dir), "%s", iou_scratch_path(iou_twin_side_name[side]));
 	s->side = side;
@@ -524,6 +599,9 @@ static inline int iou_twin_side_begin(struct iou_twin_run *s, enum iou_twin_side
 	for (int i = 0; i < IOU_TWIN_NFD; i++)
 		s->fd[i] = s->use[i] = -1;
 	memset(buf, IOU_TWIN_BUF_FILL, IOU_TWIN_BUF);
+	s->st = calloc(1, st_size ? st_size : 1);
+	if (!s->st)
+		return -ENOMEM;
 	if (mkdir(s->dir, 0755))
 		return -errno;
 	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -532,17 +610,48 @@ static inline int iou_twin_side_begin(struct iou_twin_run *s, enum iou_twin_side
 	return fchdir(s->dirfd) ? -errno : 0;
 }
 
-static inline void iou_twin_side_end(struct iou_twin_run *s, const struct iou_twin_ops *ops,
-				     const void *row)
+/* after done(): the setup's descriptors closed, the directory left */
+static inline void iou_twin_side_end(struct iou_twin_run *s)
 {
-	if (ops->done)
-		ops->done(s, row);
 	for (int i = 0; i < IOU_TWIN_NFD; i++)
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);
 	close(s->dirfd);
+	free(s->st);
+	s->st = NULL;
 	if (chdir(iou_scratch_dir()))
 		iou_log("cannot leave %s", s->dir);
+}
+
+static inline bool iou_twin_zero_copy(int opcode)
+{
+	return opcode == IORING_OP_SEND_ZC || opcode == IORING_OP_SENDMSG_ZC;
+}
+
+/*
+ * Submit the SQE prepared on s's side and reap its CQE: a CQE of another
+ * request that comes first is kept in s->other (a POLL_REMOVE's target
+ * may complete before it); a zero-copy send's F_MORE must be followed by
+ * exactly one notification with the same user_data.  1, or -errno.
+ */
+static inline int iou_twin_reap(struct iou_ring *r, struct iou_twin_run *s,
+				struct iou_cqe *cqe, int opcode)
+{
+	struct iou_cqe notif;
+	int ret = iou_submit_reap(r, cqe, 1);
+
+	if (ret == 1 && cqe->user_data != IOU_TWIN_UD(s->side)) {
+		s->other = *cqe;
+		s->others = 1;
+		ret = iou_reap(r, cqe, 1, IOU_WAIT_MS);
+	}
+	if (ret == 1 && iou_twin_zero_copy(opcode) && (cqe->flags & IORING_CQE_F_MORE)) {
+		ret = iou_reap(r, &notif, 1, IOU_WAIT_MS);
+		if (ret == 1 && (notif.user_data != cqe->user_data ||
+				 notif.flags != IORING_CQE_F_NOTIF))
+			ret = -EPROTO;
+	}
+	return ret;
 }
 
 /* the opcode on one side: its CQE's res (user_data and flags checked) */
@@ -552,32 +661,49 @@ static inline int iou_twin_run_ring(struct __test_metadata *_metadata, struct io
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(r);
 	struct iou_cqe cqe = { 0 };
+	unsigned int flags;
 
 	ops->prep(s, row, sqe);
 	sqe->user_data = IOU_TWIN_UD(s->side);
 	if (s->side == IOU_TWIN_ASYNC)
 		sqe->flags |= IOSQE_ASYNC;
-	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
+	EXPECT_EQ(1, iou_twin_reap(r, s, &cqe, sqe->opcode)) TH_LOG("the opcode posted no CQE");
 	EXPECT_EQ(IOU_TWIN_UD(s->side), cqe.user_data);
-	EXPECT_EQ(0u, cqe.flags);
+	flags = ops->cqe_flags ? ops->cqe_flags(s, row, cqe.res) : 0;
+	if (cqe.flags != flags)
+		TH_LOG("%s: CQE flags %#x, expected %#x", iou_twin_side_name[s->side],
+		       cqe.flags, flags);
+	EXPECT_EQ(flags, cqe.flags);
 	return cqe.res;
 }
 
 #define IOU_TWIN_STATE	8192
 
-/*
- * Run the row on all three sides and compare.  priv is handed to the
- * program's hooks in s->priv.
- */
-static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct iou_ring *r,
-				       const struct iou_twin_ops *ops, const void *row,
-				       void *priv)
+/* two sides' visible state: equal, or both logged */
+static inline bool iou_twin_same_state(const char *ref, const char *ref_name,
+				       const char *got, const char *got_name)
 {
-	const struct iou_twin_row *tr = row;
+	if (!strcmp(ref, got))
+		return true;
+	iou_log("state after the %s:\n%s# state after the %s:\n%s", ref_name, ref, got_name, got);
+	return false;
+}
+
+/*
+ * Run the row on the call side and the ring sides it does not leave out,
+ * and compare.  hdr holds the row fields (row itself where the row starts
+ * with IOU_TWIN_ROW_FIELDS); priv is handed to the hooks in s->priv.
+ */
+static inline void iou_twin_check_row(struct __test_metadata *_metadata, struct iou_ring *r,
+				      const struct iou_twin_ops *ops, const void *row,
+				      const struct iou_twin_row *hdr, void *priv)
+{
+	const char *twin = ops->twin ? ops->twin : "the system call";
 	size_t map = IOU_TWIN_BUF + IOU_PAGE_SIZE;
 	unsigned char *mem = mmap(NULL, map, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	static char state[IOU_TWIN_SIDES][IOU_TWIN_STATE];
+	bool ran[IOU_TWIN_SIDES] = { true, !hdr->no_inline, !hdr->no_async };
 	int res[IOU_TWIN_SIDES], want;
 
 	ASSERT_NE(MAP_FAILED, mem);
@@ -588,11 +714,11 @@ static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct
 
 		res[side] = 0;
 		state[side][0] = 0;
-		if (side == IOU_TWIN_ASYNC && tr->no_async)
+		if (!ran[side])
 			continue;
-		ret = iou_twin_side_begin(&s, (enum iou_twin_side)side, mem);
-
+		ret = iou_twin_side_begin(&s, (enum iou_twin_side)side, mem, ops->st_size);
 		ASSERT_RES(0, ret);
+		s.ring = side == IOU_TWIN_CALL ? NULL : r;
 		ret = ops->setup(&s, row);
 		if (ret)
 			TH_LOG("setup of side %s failed", iou_twin_side_name[side]);
@@ -603,49 +729,156 @@ static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct
 			res[side] = iou_twin_run_ring(_metadata, r, &s, ops, row);
 		s.res = res[side];
 		iou_twin_snapshot(&s, ops, row, state[side], IOU_TWIN_STATE);
-		iou_twin_side_end(&s, ops, row);
+		if (ops->done)
+			ops->done(&s, row);
+		iou_twin_side_end(&s);
 	}
 	munmap(mem, map);
 
-	if (tr->twin_res == IOU_TWIN_NONNEG) {
+	if (getenv("IOU_TWIN_LOG"))
+		TH_LOG("%s: %s", twin, iou_res_str(res[IOU_TWIN_CALL]));
+	if (hdr->twin_res == IOU_TWIN_NONNEG) {
 		if (res[IOU_TWIN_CALL] < 0)
-			TH_LOG("the system call gave %s where the row expects success: the row's state is not what it says",
-			       iou_res_str(res[IOU_TWIN_CALL]));
+			TH_LOG("%s gave %s where the row expects success: the row's state is not what it says",
+			       twin, iou_res_str(res[IOU_TWIN_CALL]));
 		EXPECT_LE(0, res[IOU_TWIN_CALL]);
-	} else if (tr->twin_res != IOU_TWIN_ANY) {
-		if (tr->twin_res != res[IOU_TWIN_CALL])
-			TH_LOG("the system call gave %s where the row expects %s: the row's state is not what it says",
-			       iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(tr->twin_res));
-		EXPECT_EQ(tr->twin_res, res[IOU_TWIN_CALL]);
+	} else if (hdr->twin_res != IOU_TWIN_ANY) {
+		if (hdr->twin_res != res[IOU_TWIN_CALL])
+			TH_LOG("%s gave %s where the row expects %s: the row's state is not what it says",
+			       twin, iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(hdr->twin_res));
+		EXPECT_EQ(hdr->twin_res, res[IOU_TWIN_CALL]);
 	}
 	want = res[IOU_TWIN_CALL];
-	if (tr->differs && ops->expect)
-		want = ops->expect(want, row);
+	if (hdr->differs)
+		want = ops->expect ? ops->expect(want, row) : hdr->ring_res;
 	for (int side = IOU_TWIN_RING; side < IOU_TWIN_SIDES; side++) {
-		if (side == IOU_TWIN_ASYNC && tr->no_async)
-			break;
-		int ref = tr->differs ? IOU_TWIN_RING : IOU_TWIN_CALL;
-		bool same = !strcmp(state[ref], state[side]);
+		/* a result that differs may leave other state: the sides agree among themselves */
+		int ref = hdr->differs && !hdr->same_effect && ran[IOU_TWIN_RING] ?
+			IOU_TWIN_RING : IOU_TWIN_CALL;
 
+		if (!ran[side])
+			continue;
 		if (res[side] != want)
-			TH_LOG("%s: the system call gave %s, the opcode %s (expected %s%s%s)",
-			       iou_twin_side_name[side], iou_res_str(res[IOU_TWIN_CALL]),
+			TH_LOG("%s: %s gave %s, the opcode %s (expected %s%s%s)",
+			       iou_twin_side_name[side], twin, iou_res_str(res[IOU_TWIN_CALL]),
 			       iou_res_str(res[side]), iou_res_str(want),
-			       tr->differs ? ": " : "", tr->differs ? tr->differs : "");
-		if (!same)
-			TH_LOG("%s: state after the %s:\n%s# state after the opcode:\n%s",
-			       iou_twin_side_name[side], ref == IOU_TWIN_CALL ?
-			       "system call" : "inline opcode", state[ref], state[side]);
+			       hdr->differs ? ": " : "", hdr->differs ? hdr->differs : "");
 		EXPECT_EQ(want, res[side]);
-		EXPECT_TRUE(same);
+		EXPECT_TRUE(iou_twin_same_state(state[ref], ref == IOU_TWIN_CALL ? twin :
+						"inline opcode", state[side],
+						iou_twin_side_name[side]));
 	}
+}
+
+static inline void iou_twin_check_priv(struct __test_metadata *_metadata, struct iou_ring *r,
+				       const struct iou_twin_ops *ops, const void *row,
+				       void *priv)
+{
+	iou_twin_check_row(_metadata, r, ops, row, row, priv);
 }
 
 static inline void iou_twin_check(struct __test_metadata *_metadata, struct iou_ring *r,
 				  const struct iou_twin_ops *ops, const void *row)
 {
-	iou_twin_check_priv(_metadata, r, ops, row, NULL);
+	iou_twin_check_row(_metadata, r, ops, row, row, NULL);
 }
+
+/* ---- one buffer read or written: READ/WRITE held to pread/pwrite ---------- */
+
+/*
+ * A row of a single-buffer READ or WRITE: the descriptor by kind, the
+ * offset (-1: the file position, and read(2)/write(2) the twin), the
+ * length and the buffer by kind.  A WRITE writes the pattern at a
+ * distinct offset, so what lands in the file is told from what was there.
+ */
+#define IOU_TWIN_RW_FIELDS						\
+	IOU_TWIN_ROW_FIELDS;						\
+	int opcode;		/* IORING_OP_READ or IORING_OP_WRITE */	\
+	enum iou_fd_kind fd;						\
+	long long off;							\
+	unsigned int len;						\
+	enum iou_ptr_kind buf
+
+struct iou_twin_rw_row {
+	IOU_TWIN_RW_FIELDS;
+};
+
+static inline int iou_twin_rw_setup(struct iou_twin_run *s, const void *row)
+{
+	const struct iou_twin_rw_row *v = row;
+
+	if (v->opcode == IORING_OP_WRITE)
+		iou_fill_pattern(s->buf, IOU_TWIN_BUF, 1 << 30);
+	return iou_twin_fd(s, 0, v->fd);
+}
+
+static inline int iou_twin_rw_call(struct iou_twin_run *s, const void *row)
+{
+	const struct iou_twin_rw_row *v = row;
+	void *buf = iou_twin_ptr(s, v->buf);
+	int fd = s->use[0];
+	ssize_t ret;
+
+	if (v->opcode == IORING_OP_WRITE)
+		ret = v->off == -1 ? write(fd, buf, v->len) : pwrite(fd, buf, v->len, (off_t)v->off);
+	else
+		ret = v->off == -1 ? read(fd, buf, v->len) : pread(fd, buf, v->len, (off_t)v->off);
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline void iou_twin_rw_prep(struct iou_twin_run *s, const void *row,
+				    struct io_uring_sqe *sqe)
+{
+	const struct iou_twin_rw_row *v = row;
+
+	iou_prep_rw(sqe, v->opcode, s->use[0], iou_twin_ptr(s, v->buf), v->len, (__u64)v->off);
+}
+
+static const struct iou_twin_ops iou_twin_rw_ops __attribute__((unused)) = {
+	.setup = iou_twin_rw_setup, .call = iou_twin_rw_call, .prep = iou_twin_rw_prep,
+};
+
+/* how the opcode's result legitimately differs from the call's */
+struct iou_twin_diff {
+	const char *why;	/* the upstream reason; NULL: no difference */
+	int ring_res;		/* the opcode's result instead of the call's */
+};
+
+/*
+ * A socket table's row, whose expectation is the call's result whatever
+ * it is: the opcode inline or from io-wq (iowq); where diff says it gives
+ * another result, with the same visible effect.
+ */
+static inline void iou_twin_check_side(struct __test_metadata *_metadata, struct iou_ring *r,
+				       const struct iou_twin_ops *ops, const void *row,
+				       bool iowq, const struct iou_twin_diff *diff)
+{
+	const struct iou_twin_row hdr = {
+		.twin_res = IOU_TWIN_ANY,
+		.differs = diff ? diff->why : NULL,
+		.ring_res = diff ? diff->ring_res : 0,
+		.same_effect = true,
+		.no_inline = iowq ? "the inline side is a case of its own" : NULL,
+		.no_async = iowq ? NULL : "the io-wq side is a case of its own",
+	};
+
+	iou_twin_check_row(_metadata, r, ops, row, &hdr, NULL);
+}
+
+/*
+ * The two cases of a socket twin table: name (the opcode inline) and
+ * name_from_iowq.  diff: a const struct iou_twin_diff * or NULL, evaluated
+ * in the case (it may use variant).
+ */
+#define IOU_TWIN_SIDE_CASES(fixture, name, ops, row, diff)			\
+	TEST_F(fixture, name)							\
+	{									\
+		iou_twin_check_side(_metadata, &self->r, ops, row, false, diff); \
+	}									\
+	TEST_F(fixture, name##_from_iowq)					\
+	{									\
+		iou_twin_check_side(_metadata, &self->r, ops, row, true, diff);	\
+	}
 
 /* ---- reserved SQE fields ------------------------------------------------------- */
 
@@ -657,92 +890,144 @@ static inline void iou_twin_check(struct __test_metadata *_metadata, struct iou_
 struct iou_sqe_field {
 	const char *name;
 	unsigned int off, size;
-	unsigned char value;	/* its lowest byte; 0 means 1 */
+	unsigned long long value;	/* what it is set to; 0 means 1 */
 };
 
-#define IOU_SQE_FIELD(f)	{ #f, offsetof(struct io_uring_sqe, f),	\
-				  sizeof(((struct io_uring_sqe *)0)->f), 0 }
-#define IOU_SQE_FIELD_V(f, v)	{ #f, offsetof(struct io_uring_sqe, f),	\
-				  sizeof(((struct io_uring_sqe *)0)->f), (v) }
+#define IOU_SQE_FIELD_AS(name, f, v)	{ name, offsetof(struct io_uring_sqe, f), \
+					  sizeof(((struct io_uring_sqe *)0)->f), (v) }
+#define IOU_SQE_FIELD(f)		IOU_SQE_FIELD_AS(#f, f, 0)
+#define IOU_SQE_FIELD_V(f, v)		IOU_SQE_FIELD_AS(#f, f, v)
 
-/* set the field to a non-zero value in its lowest byte */
+/* set the field to its value (little-endian: the low bytes first) */
 static inline void iou_sqe_field_poke(struct io_uring_sqe *sqe, const struct iou_sqe_field *f)
 {
-	unsigned char *p = (unsigned char *)sqe + f->off;
+	unsigned long long v = f->value ? f->value : 1;
 
-	memset(p, 0, f->size);
-	p[0] = f->value ? f->value : 1;
+	memset((unsigned char *)sqe + f->off, 0, f->size);
+	memcpy((unsigned char *)sqe + f->off, &v, f->size < sizeof(v) ? f->size : sizeof(v));
 }
 
 /*
- * A program's valid request of each opcode it covers, made in a fresh
- * side directory: setup builds what it needs (0 or -errno), prep fills
- * the SQE, done releases what the request made (res: its result).
+ * A program's valid request of an opcode (one ops for all the opcodes a
+ * program covers, or one per opcode), made in a fresh side directory:
+ * setup builds what it needs (0 or -errno; s->ring is the ring the
+ * request runs on), prep fills the SQE, state (optional) appends what
+ * the request visibly changed beyond the directory, the setup's
+ * descriptors and the buffer (s->res is its result, INT32_MIN when
+ * nothing was submitted), done (optional) releases what setup and the
+ * request made (res: its result).
  */
 struct iou_rsv_ops {
+	size_t st_size;		/* bytes of s->st */
 	int (*setup)(struct iou_twin_run *s, int opcode);
 	void (*prep)(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe);
+	void (*state)(struct iou_twin_run *s, int opcode, char *out, size_t len);
 	void (*done)(struct iou_twin_run *s, int opcode, int res);
 };
 
+/* what one run left: the CQE (res INT32_MIN when nothing was submitted) and the state */
+struct iou_rsv_result {
+	struct iou_cqe cqe;
+	char state[IOU_TWIN_STATE];
+};
+
+/*
+ * Set up the request on side (CALL: set up only, nothing submitted; RING:
+ * the valid request; ASYNC: with f set) and record what it did.  0, or
+ * -errno when setup failed or no CQE came.
+ */
 static inline int iou_rsv_run(struct __test_metadata *_metadata, struct iou_ring *r,
 			      const struct iou_rsv_ops *ops, int opcode,
 			      const struct iou_sqe_field *f, enum iou_twin_side side,
-			      unsigned char *mem, void *priv)
+			      unsigned char *mem, void *priv, struct iou_rsv_result *out)
 {
-	struct iou_twin_run s = { .priv = priv };
+	struct iou_twin_run s = { .priv = priv, .ring = r };
 	struct io_uring_sqe *sqe;
-	struct iou_cqe cqe = { 0 };
-	int ret = iou_twin_side_begin(&s, side, mem);
+	int ret = iou_twin_side_begin(&s, side, mem, ops->st_size);
 
+	memset(&out->cqe, 0, sizeof(out->cqe));
+	out->cqe.res = INT32_MIN;
 	if (!ret)
 		ret = ops->setup(&s, opcode);
 	if (ret) {
 		TH_LOG("setup for %s failed: %s", iou_opcode_name(opcode), iou_res_str(ret));
-		return INT32_MIN;
+		iou_twin_side_end(&s);
+		return ret;
 	}
-	sqe = iou_get_sqe(r);
-	ops->prep(&s, opcode, sqe);
-	if (f)
-		iou_sqe_field_poke(sqe, f);
-	sqe->user_data = IOU_TWIN_UD(side);
-	EXPECT_EQ(1, iou_submit_reap(r, &cqe, 1));
-	EXPECT_EQ(IOU_TWIN_UD(side), cqe.user_data);
-	EXPECT_EQ(0u, cqe.flags);
+	if (side != IOU_TWIN_CALL) {
+		sqe = iou_get_sqe(r);
+		ops->prep(&s, opcode, sqe);
+		if (f)
+			iou_sqe_field_poke(sqe, f);
+		sqe->user_data = IOU_TWIN_UD(side);
+		ret = iou_twin_reap(r, &s, &out->cqe, opcode);
+		if (ret != 1)
+			TH_LOG("%s: no CQE, or a wrong notification (%s)", iou_opcode_name(opcode),
+			       iou_res_str(ret));
+		else if (out->cqe.user_data != IOU_TWIN_UD(side))
+			ret = -EPROTO;
+		ret = ret == 1 ? 0 : ret < 0 ? ret : -EPROTO;
+	}
+	s.res = out->cqe.res;
+	iou_twin_snapshot(&s, NULL, NULL, out->state, IOU_TWIN_STATE);
+	if (ops->state)
+		ops->state(&s, opcode, out->state + strlen(out->state),
+			   IOU_TWIN_STATE - strlen(out->state));
 	if (ops->done)
-		ops->done(&s, opcode, cqe.res);
-	iou_twin_side_end(&s, &(struct iou_twin_ops){ 0 }, NULL);
-	return cqe.res;
+		ops->done(&s, opcode, out->cqe.res);
+	iou_twin_side_end(&s);
+	return ret;
 }
 
 /*
  * The opcode's valid request completes with some res >= 0; the same
- * request with field f set must complete with -EINVAL if refused, else
- * with that same res.
+ * request with field f set must complete with -EINVAL and do nothing if
+ * refused, else with that same res and flags, doing the same.
  */
 static inline void iou_rsv_check_priv(struct __test_metadata *_metadata, struct iou_ring *r,
 				      const struct iou_rsv_ops *ops, int opcode,
 				      const struct iou_sqe_field *f, bool refused, void *priv)
 {
+	static struct iou_rsv_result untouched, clean, poked;
 	size_t map = IOU_TWIN_BUF + IOU_PAGE_SIZE;
 	unsigned char *mem = mmap(NULL, map, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int base, poked;
+	const char *name = iou_opcode_name(opcode);
+	int want;
 
 	ASSERT_NE(MAP_FAILED, mem);
 	ASSERT_EQ(0, mprotect(mem + IOU_TWIN_BUF, IOU_PAGE_SIZE, PROT_NONE));
-	base = iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_RING, mem, priv);
-	if (base < 0)
-		TH_LOG("%s without %s set: %s (the request must be valid)",
-		       iou_opcode_name(opcode), f->name, iou_res_str(base));
-	ASSERT_LE(0, base);
-	poked = iou_rsv_run(_metadata, r, ops, opcode, f, IOU_TWIN_ASYNC, mem, priv);
+	ASSERT_RES(0, iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_CALL, mem, priv,
+				  &untouched));
+	ASSERT_RES(0, iou_rsv_run(_metadata, r, ops, opcode, NULL, IOU_TWIN_RING, mem, priv,
+				  &clean));
+	if (clean.cqe.res < 0)
+		TH_LOG("%s without %s set: %s (the request must be valid)", name, f->name,
+		       iou_res_str(clean.cqe.res));
+	ASSERT_LE(0, clean.cqe.res);
+	/* a receive may say more is queued; a zero-copy send, that a notification follows */
+	ASSERT_EQ(0u, clean.cqe.flags & ~(IORING_CQE_F_SOCK_NONEMPTY |
+					  (iou_twin_zero_copy(opcode) ? IORING_CQE_F_MORE : 0)));
+	ASSERT_RES(0, iou_rsv_run(_metadata, r, ops, opcode, f, IOU_TWIN_ASYNC, mem, priv,
+				  &poked));
 	munmap(mem, map);
-	if (poked != (refused ? -EINVAL : base))
-		TH_LOG("%s with %s set: %s, expected %s (%s)", iou_opcode_name(opcode), f->name,
-		       iou_res_str(poked), iou_res_str(refused ? -EINVAL : base),
+	want = refused ? -EINVAL : clean.cqe.res;
+	if (poked.cqe.res != want)
+		TH_LOG("%s with %s set: %s, expected %s (%s)", name, f->name,
+		       iou_res_str(poked.cqe.res), iou_res_str(want),
 		       refused ? "refused at prep" : "ignored");
-	ASSERT_EQ(refused ? -EINVAL : base, poked);
+	ASSERT_EQ(want, poked.cqe.res);
+	if (refused) {
+		/* a zero-copy send may have had its notification set up */
+		ASSERT_EQ(0u, poked.cqe.flags & ~(iou_twin_zero_copy(opcode) ?
+						  IORING_CQE_F_MORE : 0));
+		EXPECT_TRUE(iou_twin_same_state(untouched.state, "setup alone", poked.state,
+						"refused request"));
+	} else {
+		ASSERT_EQ(clean.cqe.flags, poked.cqe.flags);
+		EXPECT_TRUE(iou_twin_same_state(clean.state, "valid request", poked.state,
+						"request with the field set"));
+	}
 }
 
 static inline void iou_rsv_check(struct __test_metadata *_metadata, struct iou_ring *r,
@@ -788,3 +1073,74 @@ static inline void iou_rsv_check_sqe(struct __test_metadata *_metadata, struct i
 }
 
 #endif /* IOU_TWIN_H */
+
+/*
+ * The fixture every reserved-field program shares, "reserved": a ring (the
+ * opcode required first) and a row per opcode and field.  Include this
+ * header with IOU_RSV_FIXTURE defined, then list the rows:
+ *
+ *	IOU_RSV(FSYNC, addr, true);	(variant FSYNC_addr: refused)
+ *
+ * A program whose answer depends on more sets .rule (its own values) or
+ * gives each row its own ops (.ops) with a row macro of its own.
+ */
+#ifdef IOU_RSV_FIXTURE
+FIXTURE(reserved) {
+	struct iou_ring r;
+};
+
+FIXTURE_VARIANT(reserved) {
+	int opcode;
+	struct iou_sqe_field field;
+	bool refused;
+	int rule;				/* the program's own rule, if any */
+	const struct iou_rsv_ops *ops;		/* the row's own ops, if any */
+};
+
+#define IOU_RSV(op, f, refused_)						\
+	FIXTURE_VARIANT_ADD(reserved, op##_##f) {				\
+		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
+	}
+
+FIXTURE_SETUP(reserved)
+{
+	REQUIRE_OPCODE(variant->opcode);
+	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
+}
+
+FIXTURE_TEARDOWN(reserved)
+{
+	iou_ring_exit(&self->r);
+}
+#undef IOU_RSV_FIXTURE
+#endif
+
+/*
+ * The fixture of a twin table that needs nothing but a ring (and, with
+ * IOU_TWIN_OPCODE defined, the opcode): define IOU_TWIN_FIXTURE as the
+ * fixture's name and include this header, then declare its variant.
+ */
+#ifdef IOU_TWIN_FIXTURE
+#define __IOU_TWIN_FIXTURE(f)		FIXTURE(f)
+#define __IOU_TWIN_SETUP(f)		FIXTURE_SETUP(f)
+#define __IOU_TWIN_TEARDOWN(f)		FIXTURE_TEARDOWN(f)
+
+__IOU_TWIN_FIXTURE(IOU_TWIN_FIXTURE) {
+	struct iou_ring r;
+};
+
+__IOU_TWIN_SETUP(IOU_TWIN_FIXTURE)
+{
+#ifdef IOU_TWIN_OPCODE
+	REQUIRE_OPCODE(IOU_TWIN_OPCODE);
+#endif
+	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
+}
+
+__IOU_TWIN_TEARDOWN(IOU_TWIN_FIXTURE)
+{
+	iou_ring_exit(&self->r);
+}
+#undef IOU_TWIN_FIXTURE
+#undef IOU_TWIN_OPCODE
+#endif

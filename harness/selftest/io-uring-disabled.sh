@@ -8,10 +8,15 @@
 # (`make check-io-uring-disabled`) or inside the QEMU guest; the old value is
 # restored whatever happens.
 #
-# usage: io-uring-disabled.sh TESTS_DIR
+# usage: io-uring-disabled.sh TESTS_DIR [TEST...]
+#   TEST: areas, programs or globs as for run_tests.sh (default: all)
 set -u
 
 TESTS=$1
+shift
+SUBSET="$*"
+# (patterns are for the runner, not for this shell)
+set -f
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SYSCTL=/proc/sys/kernel/io_uring_disabled
 
@@ -30,7 +35,8 @@ FAILED=0
 all_skip() {	# all_skip VALUE REASON [runner args]
 	value=$1; reason=$2; shift 2
 	echo "$value" > "$SYSCTL"
-	"$TOP/run_tests.sh" -q -d "$TESTS" -o "$WORK" --no-prove "$@" > "$WORK/out" 2>&1
+	# shellcheck disable=SC2086
+	"$TOP/run_tests.sh" -q -d "$TESTS" -o "$WORK" --no-prove "$@" $SUBSET > "$WORK/out" 2>&1
 	echo "$old" > "$SYSCTL"
 	total=$(grep -cE '^(not )?ok [0-9]+ selftests: iouring: [a-z]' "$WORK/out")
 	skipped=$(grep -cF "# SKIP $reason" "$WORK/out")

@@ -10,7 +10,9 @@
 # without a result, are failed with the reason.
 #
 #   awk -v out=DIR -v listf=SELECTED -v why=REASON -v run_id=ID \
-#       -v suspect=COMM -f ktap2results.awk STREAM
+#       -v suspect=COMM -f harness/runner/results.awk -f ktap2results.awk STREAM
+#
+# (results.awk: the runner's own writers of summary.json and junit.xml)
 #
 # listf: the programs the runner selected, in its order (run_tests.sh -l).
 # suspect: the command name (15 characters at most) of the task the oops
@@ -33,10 +35,17 @@ function addprog(t, v, why) {
 	pv[t] = v; pw[t] = why
 }
 # the program's own KTAP, from its log: its cases
-function cases_of(t,    f, l, rest, num, name, d, dir, reason, v) {
+function cases_of(t,    f, l, rest, num, name, d, dir, reason, v, fx, k) {
 	f = logname(t)
 	nc[t] = 0
 	while ((getline l < f) > 0) {
+		if (l ~ /^# fix: / && !nc[t]) {
+			d = substr(l, 8); split(d, fx, " "); k = ++nf[t]
+			fc[t, k] = fx[1]; fe[t, k] = fx[2]; fg[t, k] = fx[3]
+			fs[t, k] = d; sub(/^[^ ]+ [^ ]+ [^ ]+ ?/, "", fs[t, k])
+			continue
+		}
+		if (l ~ /^# unsafe: / && !nc[t]) { punsafe[t] = substr(l, 11); continue }
 		if (l !~ /^(not )?ok [0-9]+ /) continue
 		rest = l; sub(/^(not )?ok [0-9]+ /, "", rest)
 		name = rest; dir = ""; reason = ""
@@ -138,72 +147,15 @@ END {
 	for (i = 1; i <= np; i++) { pt[pv[prog[i]]]++; cases_of(prog[i]) }
 	printf "# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:0\n", pt["pass"], pt["fail"] + health, pt["xfail"], pt["xpass"], pt["skip"] >> (out "/ktap")
 
-	f = out "/summary.json"
-	print "{" > f
-	print "  \"schema\": 1," > f
-	print "  \"suite\": \"iouring\"," > f
-	print "  \"run_id\": " q(run_id) "," > f
-	print "  \"duration_s\": 0.00," > f
-	print "  \"jobs\": 0, \"timeout_s\": 0," > f
-	print "  \"prove\": \"not used\"," > f
-	print "  \"rebuilt_from_ktap\": " q(why) "," > f
-	print "  \"kernel_health\": {\"verdict\": \"fail\", \"tainted_end\": \"unknown\", \"log\": " q(why) "}," > f
-	print "  \"environment\": {" > f
-	for (i = 1; i <= nenv; i++)
-		printf "    %s: %s%s\n", q(envk[i]), q(env[envk[i]]), (i < nenv ? "," : "") > f
-	print "  }," > f
-	print "  \"totals\": {" > f
-	printf "    \"programs\": {\"total\": %d, \"pass\": %d, \"fail\": %d, \"skip\": %d, \"xfail\": %d, \"xpass\": %d},\n", np, pt["pass"], pt["fail"], pt["skip"], pt["xfail"], pt["xpass"] > f
-	printf "    \"cases\": {\"total\": %d, \"pass\": %d, \"fail\": %d, \"skip\": %d, \"xfail\": %d, \"xpass\": %d}\n", ncases, ct["pass"], ct["fail"], ct["skip"], ct["xfail"], ct["xpass"] > f
-	print "  }," > f
-	print "  \"programs\": [" > f
 	for (i = 1; i <= np; i++) {
-		t = prog[i]; area = t; sub(/\/.*/, "", area)
-		rc = (pv[t] == "pass" ? 0 : pv[t] == "skip" ? 4 : 1)
-		if (pw[t] ~ /^exit status [0-9]+$/) { rc = pw[t]; sub(/[^0-9]+/, "", rc) }
-		printf "    {\"name\": %s, \"area\": %s, \"verdict\": %s, \"reason\": %s, \"exit_status\": %d, \"duration_s\": 0.00, \"counts\": {\"pass\": %d, \"fail\": %d, \"skip\": %d, \"xfail\": %d, \"xpass\": %d},\n", \
-			q(t), q(area), q(pv[t]), q(pw[t]), rc, cnt[t, "pass"], cnt[t, "fail"], cnt[t, "skip"], cnt[t, "xfail"], cnt[t, "xpass"] > f
-		printf "      \"cases\": [" > f
-		for (j = 1; j <= nc[t]; j++)
-			printf "%s        {\"name\": %s, \"verdict\": %s, \"duration_ms\": null, \"reason\": %s}", (j == 1 ? "\n" : ",\n"), q(cn[t, j]), q(cv[t, j]), q(cr[t, j]) > f
-		printf "%s]}%s\n", (nc[t] ? "\n      " : ""), (i < np ? "," : "") > f
+		t = prog[i]; pd[t] = 0
+		prc[t] = (pv[t] == "pass" ? 0 : pv[t] == "skip" ? 4 : 1)
+		if (pw[t] ~ /^exit status [0-9]+$/) { prc[t] = pw[t]; sub(/[^0-9]+/, "", prc[t]) }
 	}
-	print "  ]" > f
-	print "}" > f
-
-	f = out "/junit.xml"
-	tests = 0; fails = 0; skips = 0
-	for (i = 1; i <= np; i++) {
-		t = prog[i]
-		if (!nc[t]) { tests++; fails += (pv[t] == "fail"); skips += (pv[t] == "skip"); continue }
-		for (j = 1; j <= nc[t]; j++) { tests++; fails += (cv[t, j] == "fail" || cv[t, j] == "xpass"); skips += (cv[t, j] == "skip") }
-		if (pv[t] == "fail" && !cnt[t, "fail"]) { tests++; fails++ }
-	}
-	printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" > f
-	printf "<testsuites name=\"iouring\" tests=\"%d\" failures=\"%d\" skipped=\"%d\" time=\"0.00\">\n", tests, fails, skips > f
-	for (i = 1; i <= np; i++) {
-		t = prog[i]; cls = "iouring." t; gsub(/\//, ".", cls)
-		extra = (pv[t] == "fail" && nc[t] && !cnt[t, "fail"])
-		tt = (nc[t] ? nc[t] : 1) + extra
-		ff = (nc[t] ? cnt[t, "fail"] + cnt[t, "xpass"] : pv[t] == "fail") + extra
-		ss = (nc[t] ? cnt[t, "skip"] : pv[t] == "skip")
-		printf "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" skipped=\"%d\" time=\"0.00\" hostname=\"%s\">\n", x(cls), tt, ff, ss, x(env["kernel_release"]) > f
-		if (!nc[t]) {
-			printf "    <testcase classname=\"%s\" name=\"%s\" time=\"0.00\">", x(cls), x(t) > f
-			if (pv[t] == "fail") printf "<failure message=\"%s\"/>", x(pw[t]) > f
-			else if (pv[t] == "skip") printf "<skipped message=\"%s\"/>", x(pw[t]) > f
-			printf "</testcase>\n" > f
-		}
-		for (j = 1; j <= nc[t]; j++) {
-			printf "    <testcase classname=\"%s\" name=\"%s\" time=\"0.000\">", x(cls), x(cn[t, j]) > f
-			if (cv[t, j] == "fail") printf "<failure message=\"%s\"/>", x(cr[t, j] == "" ? "failed" : cr[t, j]) > f
-			else if (cv[t, j] == "xpass") printf "<failure message=\"%s\"/>", x("unexpected pass: " cr[t, j]) > f
-			else if (cv[t, j] == "skip") printf "<skipped message=\"%s\"/>", x(cr[t, j]) > f
-			printf "</testcase>\n" > f
-		}
-		if (extra)
-			printf "    <testcase classname=\"%s\" name=\"program\" time=\"0.00\"><failure message=\"%s\"/></testcase>\n", x(cls), x(pw[t]) > f
-		printf "  </testsuite>\n" > f
-	}
-	printf "</testsuites>\n" > f
+	M["run_id"] = run_id; M["rebuilt"] = why; M["health"] = "fail"; M["taint_end"] = "unknown"
+	M["klog"] = why; M["host"] = env["kernel_release"]
+	res_fix_collect()
+	res_write_summary(out "/summary.json")
+	res_write_junit(out "/junit.xml")
+	res_fix_print()
 }

@@ -2,7 +2,8 @@
 #
 # The table of a kernel matrix (vm.sh --matrix): one line per kernel with
 # its verdict counts, then every test whose verdict is not the same on
-# every kernel, then every failure with its reason.
+# every kernel, then every failure with its reason, then the missing-fix
+# report: every declared fix and its verdict on each kernel.
 #
 #   awk -f matrix.awk MEMBERS
 #
@@ -33,6 +34,7 @@ function excerpt(k, prog, cname,    f, l, buf, n, out, i, on) {
 	for (i = (n > 6 ? n - 5 : 1); i <= n; i++) out = out "\n             " buf[i]
 	return out
 }
+function fshort(v) { return v == "passed" ? "passed" : v == "failed" ? "FAILED" : v == "missing-known" ? "known" : v == "not-applicable" ? "n/a" : "-" }
 function short(v) { return v == "pass" ? "pass" : v == "fail" ? "FAIL" : v == "skip" ? "skip" : v == "" ? "-" : v }
 BEGIN { FS = "\t" }
 {
@@ -58,6 +60,12 @@ BEGIN { FS = "\t" }
 			key = prog
 			if (!(key in known)) { known[key] = 1; keys[++nkeys] = key }
 			v[key, k] = field(l, "verdict"); why[key, k] = field(l, "reason")
+		} else if (l ~ /^    "(passed|failed|missing-known|not-applicable)": \[/) {
+			fcat = l; sub(/^    "/, "", fcat); sub(/".*/, "", fcat)
+		} else if (l ~ /^      \{"commit": /) {
+			fk = field(l, "commit"); if (fk == "-") fk = field(l, "subject")
+			if (!(fk in fixseen)) { fixseen[fk] = 1; fixes[++nfixes] = fk; fcve[fk] = field(l, "cve"); fsubj[fk] = field(l, "subject"); fcom[fk] = field(l, "commit") }
+			fv[fk, k] = fcat
 		} else if (l ~ /^        \{"name": /) {
 			key = prog ": " field(l, "name")
 			if (!(key in known)) { known[key] = 1; keys[++nkeys] = key }
@@ -129,4 +137,22 @@ END {
 	for (k = 1; k <= nk; k++)
 		if (status[k] != "ok" && status[k] != "tests-failed")
 			printf "  %-8s VM %s (see its console.log)\n", label[k], status[k]
+	# the missing-fix report per kernel: which fixes each one lacks
+	if (nfixes) {
+		printf "\nfixes by kernel (passed, FAILED: missing or broken backport, known: missing, a known issue, n/a: skipped, -: not run):\n"
+		printf "%-13s %-15s", "commit", "cve"
+		for (k = 1; k <= nk; k++) printf " %8s", label[k]
+		printf "  subject\n"
+		for (i = 1; i <= nfixes; i++) {
+			fk = fixes[i]
+			printf "%-13s %-15s", fcom[fk], fcve[fk]
+			for (k = 1; k <= nk; k++) printf " %8s", fshort(fv[fk, k])
+			printf "  %s\n", fsubj[fk]
+		}
+		for (k = 1; k <= nk; k++) {
+			n = 0
+			for (i = 1; i <= nfixes; i++) n += (fv[fixes[i], k] == "failed" || fv[fixes[i], k] == "missing-known")
+			printf "  %-8s lacks %d of %d fixes\n", label[k], n, nfixes
+		}
+	}
 }

@@ -28,13 +28,17 @@ Boots KERNEL under QEMU and runs the suite (or the TESTs: areas, programs
 or globs, as for run_tests.sh) inside it; results go to results/<run>/.
 
 KERNEL is a bzImage or vmlinux path, a Debian package name
-(linux-image-6.1.0-56-cloud-amd64, linux-binary-7.3.4+deb13-cloud-amd64), or
-an alias: 5.10, 6.1, 6.12, 7.3 ... (the newest Debian build of that series,
-$FLAVOUR flavour), 6.12.117 (a point release), or newest.
+(linux-image-6.1.0-56-cloud-amd64, linux-binary-7.3.4+deb13-cloud-amd64),
+a version: 5.10, 6.1, 6.12, 7.3 ... (the newest Debian build of that series,
+$FLAVOUR flavour), 6.1.170 (that upstream version, whatever the package's
+ABI name), 7.3-rc or 7.3-rc7 (experimental), newest; or debug, debug-X.Y (a
+kernel built from Debian's linux-source-X.Y with KASAN, lockdep and
+harness/vm/debug.config; default: the newest X.Y).
 
       --kernel K      the kernel (default: \$KERNEL, else newest)
   -m, --matrix "K.."  several kernels, --parallel VMs at a time (\$KERNELS)
       --fetch         only resolve and cache the kernels given as arguments
+      --resolve       only print the Debian package each kernel given names
       --download PKG  only download Debian package PKG (name[=version|/suite]) and print its .deb
   -j, --jobs N        programs at once inside the VM (default: 2 per vCPU)
   -t, --timeout S     per-program timeout on the host's scale (default 45);
@@ -55,6 +59,11 @@ $FLAVOUR flavour), 6.12.117 (a point release), or newest.
       --keep          keep the VM work directory (.vm/runs/...)
       --extra DIR     add DIR/<area>/<program> to the tree (to test this
                       runner itself: see harness/vm/selftest.sh)
+      --io-uring-disabled
+                      after the run, check in the guest that every program
+                      of it skips with kernel.io_uring_disabled=1 and =2
+                      (harness/selftest/io-uring-disabled.sh; a sysctl the
+                      host's make check must not change; kernels >= 6.6)
   -h, --help          this text
 
 Environment: KERNEL, KERNELS, VM_SCALE, VM_SMP, VM_MEM, VM_CPU, VM_FLAVOUR
@@ -93,6 +102,7 @@ DOWNLOAD=
 JOBS=
 TIMEOUT=45
 SCALE=${VM_SCALE:-4}
+SCALE_SET=${VM_SCALE:+1}
 RESULTS=${IOU_RESULTS:-$TOP/results}
 QUIET=0
 LIST=0
@@ -105,6 +115,7 @@ NVME=1
 APPEND=${VM_APPEND:-}
 KEEP=0
 EXTRA=
+POST_CHECK=${VM_IO_URING_DISABLED:-0}
 RARGS=
 KNOWN=
 PATTERNS=
@@ -122,12 +133,13 @@ while [ $# -gt 0 ]; do
 	-m|--matrix) need_arg "$@"; MATRIX=$2; MODE=matrix; shift ;;
 	--matrix=*) MATRIX=${1#*=}; MODE=matrix ;;
 	--fetch) MODE=fetch ;;
+	--resolve) MODE=resolve ;;
 	--download) need_arg "$@"; DOWNLOAD=$2; MODE=download; shift ;;
 	-j|--jobs) need_arg "$@"; JOBS=$2; shift ;;
 	--jobs=*) JOBS=${1#*=} ;;
 	-t|--timeout) need_arg "$@"; TIMEOUT=$2; shift ;;
 	--timeout=*) TIMEOUT=${1#*=} ;;
-	--scale) need_arg "$@"; SCALE=$2; shift ;;
+	--scale) need_arg "$@"; SCALE=$2; SCALE_SET=1; shift ;;
 	-o|--results) need_arg "$@"; RESULTS=$2; shift ;;
 	--results=*) RESULTS=${1#*=} ;;
 	-q|--quiet) QUIET=1 ;;
@@ -150,6 +162,7 @@ $1" ;;
 	--append) need_arg "$@"; APPEND="$APPEND $2"; shift ;;
 	--keep) KEEP=1 ;;
 	--extra) need_arg "$@"; EXTRA=$(cd "$2" && pwd) || die "no directory '$2'"; shift ;;
+	--io-uring-disabled) POST_CHECK=1 ;;
 	--result-file) need_arg "$@"; RESULT_FILE=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; PATTERNS="$PATTERNS $*"; break ;;
@@ -198,21 +211,25 @@ apt_config() {
 	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 	case $sec in *security*) ;; *) sec=http://deb.debian.org/debian-security ;; esac
 	k=/usr/share/keyrings/debian-archive-keyring.gpg
+	# (its own file name: runners of older trees share .vm/apt and write
+	# sources.list without experimental)
+	list=$APTDIR/sources.vm.list
 	{
-		for s in bookworm bookworm-backports trixie trixie-backports sid bullseye; do
+		# experimental: the release candidates (KERNEL=7.3-rc)
+		for s in bookworm bookworm-backports trixie trixie-backports sid experimental bullseye; do
 			echo "deb [signed-by=$k] $mirror $s main"
 		done
 		for s in bookworm-security trixie-security bullseye-security; do
 			echo "deb [signed-by=$k] $sec $s main"
 		done
-	} > "$APTDIR/sources.list.new"
-	if ! cmp -s "$APTDIR/sources.list.new" "$APTDIR/sources.list" 2>/dev/null; then
-		mv "$APTDIR/sources.list.new" "$APTDIR/sources.list"
+	} > "$list.new"
+	if ! cmp -s "$list.new" "$list" 2>/dev/null; then
+		mv "$list.new" "$list"
 		rm -f "$APTDIR/updated"
 	else
-		rm -f "$APTDIR/sources.list.new"
+		rm -f "$list.new"
 	fi
-	APT_OPTS="-o Dir::Etc::SourceList=$APTDIR/sources.list -o Dir::Etc::SourceParts=$APTDIR/empty
+	APT_OPTS="-o Dir::Etc::SourceList=$list -o Dir::Etc::SourceParts=$APTDIR/empty
 		-o Dir::State::Lists=$APTDIR/lists -o Dir::Cache=$APTDIR/cache
 		-o Dir::Cache::pkgcache=$APTDIR/cache/pkgcache.bin
 		-o Dir::Cache::srcpkgcache=
@@ -223,10 +240,11 @@ apt_config() {
 
 # refresh the package lists once they are older than VM_APT_MAX_AGE
 apt_update() {
+	[ -n "${VM_KERNEL_INDEX:-}" ] && return 0
 	apt_config || return 1
 	age=${VM_APT_MAX_AGE:-86400}
 	if [ -f "$APTDIR/updated" ] &&
-	   [ $(($(date +%s) - $(stat -c %Y "$APTDIR/updated"))) -lt "$age" ]; then
+	   [ $(($(date +%s) - $(stat -c %Y "$APTDIR/updated"))) -lt "$age" ] && apt_lists_complete; then
 		return 0
 	fi
 	note "updating the private package lists in $APTDIR"
@@ -243,26 +261,82 @@ apt_update() {
 	return 1
 }
 
-# the kernel package for an alias: 5.10, 6.1, 6.12.117, newest
-resolve_alias() {
-	a=$1
+# every suite of the sources has its lists (another tree's runner may have
+# updated the shared lists from a shorter sources.list)
+apt_lists_complete() {
+	for s in $(awk '/^deb / { print $4 }' "$APTDIR/sources.vm.list"); do
+		ls "$APTDIR/lists" 2>/dev/null | grep -q "_dists_${s}_InRelease\$" || return 1
+	done
+}
+
+# "package<TAB>version<TAB>suite" for every kernel package of FLAVOUR in
+# the lists (linux-image-* and, from 6.19 on, linux-binary-*)
+kernel_index() {
+	# a fixed list instead of apt's (the runner's self-test)
+	[ -n "${VM_KERNEL_INDEX:-}" ] && { cat "$VM_KERNEL_INDEX"; return; }
 	# shellcheck disable=SC2086
 	names=$( { apt-cache $APT_OPTS pkgnames linux-image-; apt-cache $APT_OPTS pkgnames linux-binary-; } 2>/dev/null |
-		sed -n "s/^linux-\(image\|binary\)-\([0-9][^ ]*\)-$FLAVOUR\$/\2/p" | sort -u)
-	case $a in
-	newest|latest) re='.' ;;
-	*) re="^$(echo "$a" | sed 's/\./\\./g')[.+-]" ;;
+		grep -E "^linux-(image|binary)-[0-9].*-$FLAVOUR\$" | sort -u)
+	[ -n "$names" ] || return 0
+	# shellcheck disable=SC2086
+	apt-cache $APT_OPTS madison $names 2>/dev/null |
+		awk -F ' *[|] *' '{ gsub(/^ +| +$/, "", $1); n = split($3, w, " "); split(w[2], d, "/"); print $1 "\t" $2 "\t" d[1] }'
+}
+
+# SPEC and FLAVOUR -> "package<TAB>version" of the newest build that SPEC
+# names, from kernel_index lines on stdin.  SPEC: newest; a series (6.1:
+# release candidates aside); an upstream version (6.1.170, whatever ABI
+# name Debian gives the package: linux-image-6.1.0-47-*); a series' release
+# candidates (7.3-rc: the newest; 7.3-rc7: that one).  The newest by
+# upstream version, then Debian revision; linux-binary-* (the kernel
+# itself from 6.19 on) over a linux-image-* of the same version.
+pick_kernel() {
+	awk -F '\t' -v spec="$1" -v fl="$2" '
+	function upstream(v) {
+		sub(/^[0-9]+:/, "", v)
+		if (match(v, /-[^-]*$/)) v = substr(v, 1, RSTART - 1)
+		return v
+	}
+	$1 ~ /^linux-(image|binary)-[0-9]/ && substr($1, length($1) - length(fl)) == "-" fl {
+		u = upstream($2); rc = u ~ /~rc/
+		if (spec == "newest" || spec == "latest") ok = !rc
+		else if (spec ~ /^[0-9]+\.[0-9]+$/) ok = !rc && index(u ".", spec ".") == 1
+		else if (spec ~ /^[0-9]+\.[0-9]+\.[0-9]+$/) ok = u == spec
+		else if (spec ~ /^[0-9]+\.[0-9]+-rc$/) ok = index(u, substr(spec, 1, length(spec) - 3) "~rc") == 1
+		else if (spec ~ /^[0-9]+\.[0-9]+-rc[0-9]+$/) { s = spec; sub(/-rc/, "~rc", s); ok = u == s }
+		else ok = 0
+		if (ok) print u "\t" $2 "\t" ($1 ~ /^linux-binary-/) "\t" $1
+	}' | sort -t "$(printf '\t')" -k1,1V -k2,2V -k3,3n | tail -n 1 | awk -F '\t' 'NF { print $4 "\t" $2 }'
+}
+
+# SPEC is a version pick_kernel understands (else one line why not)
+version_spec_ok() {
+	case $1 in
+	newest|latest) return 0 ;;
+	*[!0-9.rc-]*|*.*.*.*|*-*-*) ;;
+	[0-9]*.[0-9]*-rc|[0-9]*.[0-9]*-rc[0-9]*) case ${1%-rc*} in *[!0-9.]*|*.*.*) ;; *) return 0 ;; esac ;;
+	[0-9]*.[0-9]*) case $1 in *[!0-9.]*|*.) ;; *) return 0 ;; esac ;;
 	esac
-	for abi in $(echo "$names" | grep -E "$re" | grep -v -- '-rc\|~' | sort -rV); do
-		for p in "linux-binary-$abi-$FLAVOUR" "linux-image-$abi-$FLAVOUR"; do
-			# shellcheck disable=SC2086
-			if apt-cache $APT_OPTS policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-				echo "$p"
-				return 0
-			fi
-		done
-	done
+	echo "$ME: '$1' is not a kernel version (5.10, 6.1.170, 7.3-rc, 7.3-rc7, newest)" >&2
 	return 1
+}
+
+# one line on what the lists do have for SPEC's series (kernel_index on stdin)
+kernel_hint() {
+	awk -F '\t' -v spec="$1" -v fl="$2" '
+	$1 ~ /^linux-(image|binary)-[0-9]/ && substr($1, length($1) - length(fl)) == "-" fl {
+		u = $2; sub(/^[0-9]+:/, "", u); if (match(u, /-[^-]*$/)) u = substr(u, 1, RSTART - 1)
+		split(spec, a, /[.-]/); split(u, b, /[.~]/)
+		if (a[1] "." a[2] == b[1] "." b[2]) print u
+	}' | sort -uV | awk -v spec="$1" '{ v[++n] = $0 }
+	END {
+		split(spec, a, /[.-]/)
+		if (!n) { print "Debian has no " a[1] "." a[2] " kernel"; exit }
+		printf "Debian has %d %s.%s version%s", n, a[1], a[2], (n > 1 ? "s" : "")
+		if (n <= 6) { printf ":"; for (i = 1; i <= n; i++) printf " %s", v[i] }
+		else printf ": %s %s %s ... %s %s", v[1], v[2], v[3], v[n - 1], v[n]
+		print ""
+	}'
 }
 
 # ---- kernels --------------------------------------------------------------------
@@ -304,6 +378,103 @@ unpack_kernel_deb() {
 	rm -rf "$dir/x"
 }
 
+# ---- a debug kernel built from Debian's linux-source-X.Y ----------------------
+
+# the newest series Debian ships linux-source for (release candidates aside)
+debug_series_newest() {
+	# shellcheck disable=SC2086
+	for s in $(apt-cache $APT_OPTS pkgnames linux-source- 2>/dev/null |
+			sed -n 's/^linux-source-\([0-9][0-9.]*\)$/\1/p' | sort -rV); do
+		v=$(apt-cache $APT_OPTS policy "linux-source-$s" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+		case $v in ''|'(none)'|*rc*) continue ;; esac
+		echo "$s"
+		return 0
+	done
+	return 1
+}
+
+# KDIR for a kernel built from Debian's linux-source-$1 (x86_64_defconfig
+# with harness/vm/debug.config merged on), cached under kernels/ by source
+# version and fragment hash; the object tree under kbuild/ is kept, so a
+# changed fragment rebuilds only what it touches
+build_debug_kernel() {
+	series=$1
+	apt_update || { echo "$ME: cannot reach Debian's package lists for linux-source-$series" >&2; return 1; }
+	[ -n "$series" ] || series=$(debug_series_newest) ||
+		{ echo "$ME: Debian's package lists have no linux-source-X.Y" >&2; return 1; }
+	src_pkg=linux-source-$series
+	# shellcheck disable=SC2086
+	ver=$(apt-cache $APT_OPTS policy "$src_pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	case $ver in ''|'(none)')
+		echo "$ME: no Debian package $src_pkg for KERNEL=debug-$series (series with sources: $(apt-cache $APT_OPTS pkgnames linux-source- 2>/dev/null | sed -n 's/^linux-source-\([0-9][0-9.]*\)$/\1/p' | sort -V | tr '\n' ' '))" >&2
+		return 1 ;;
+	esac
+	frag=$HERE/debug.config
+	vtag=$(echo "$ver" | tr -c 'A-Za-z0-9.+\n-' _)
+	key=$( { cat "$frag"; gcc --version | head -n 1; } | cksum | cut -d' ' -f1)
+	KDIR=$VMDIR/kernels/debug-$series-$vtag-$key
+	[ -f "$KDIR/info" ] && return 0
+	need_tools make gcc flex bison bc perl dpkg-deb xz
+	[ -f /usr/include/libelf.h ] || die "building a kernel needs libelf-dev (apt-get install --no-install-recommends flex bison bc libelf-dev libssl-dev)"
+	obj=$VMDIR/kbuild/debug-$series-$vtag
+	mkdir -p "$obj" || return 1
+	# an hour's build must not hold up the other runs on .vm/: it has
+	# its own lock (a second run waits for it, then finds the kernel)
+	unlock
+	exec 8> "$obj/lock"
+	command -v flock > /dev/null 2>&1 && flock 8
+	build_debug_kernel_locked
+	brc=$?
+	exec 8>&-
+	lock
+	return $brc
+}
+
+build_debug_kernel_locked() {
+	[ -f "$KDIR/info" ] && return 0
+	srcdir=$VMDIR/src/$src_pkg-$vtag
+	if [ ! -f "$srcdir/Makefile" ]; then
+		rm -rf "$srcdir" "$VMDIR/src/dl"
+		mkdir -p "$VMDIR/src/dl" || return 1
+		note "fetching $src_pkg $ver"
+		# shellcheck disable=SC2086
+		(cd "$VMDIR/src/dl" && apt-get $APT_OPTS download "$src_pkg=$ver") > "$VMDIR/src/dl/log" 2>&1 ||
+			{ tail -n 3 "$VMDIR/src/dl/log" >&2; echo "$ME: cannot download $src_pkg" >&2; return 1; }
+		mkdir -p "$srcdir.tmp" &&
+			dpkg-deb --fsys-tarfile "$VMDIR"/src/dl/*.deb | tar -x -O "./usr/src/$src_pkg.tar.xz" |
+			tar -x -J -C "$srcdir.tmp" &&
+			mv "$srcdir.tmp/$src_pkg" "$srcdir" && rm -rf "$srcdir.tmp" "$VMDIR/src/dl" ||
+			{ echo "$ME: cannot unpack $src_pkg" >&2; return 1; }
+	fi
+	log=$obj/build.log
+	jobs=${VM_BUILD_JOBS:-2}
+	note "building a debug kernel from $src_pkg $ver (x86_64_defconfig + $(basename "$frag"), nice 19, -j$jobs; log: $log)"
+	start=$(now)
+	{
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$srcdir" O="$obj" x86_64_defconfig &&
+		"$srcdir/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" &&
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$srcdir" O="$obj" olddefconfig
+	} > "$log" 2>&1 || { tail -n 20 "$log" >&2; echo "$ME: configuring the debug kernel failed" >&2; return 1; }
+	# what the fragment asks for and Kconfig did not give (a dependency)
+	miss=$(awk 'NR == FNR { if (/^CONFIG_[A-Z0-9_]+=/) have[substr($0, 1, index($0, "=") - 1)] = $0; next }
+		/^CONFIG_[A-Z0-9_]+=/ { k = substr($0, 1, index($0, "=") - 1); if (have[k] != $0) print k }
+		/^# CONFIG_[A-Z0-9_]+ is not set/ { if ($2 in have) print $2 "=n" }' "$obj/.config" "$frag")
+	[ -n "$miss" ] && note "not as debug.config asks (a dependency decided): $(echo $miss)"
+	for c in IO_URING KASAN PROVE_LOCKING DEBUG_LIST PVH BLK_DEV_NVME EXT4_FS SERIAL_8250_CONSOLE; do
+		grep -q "^CONFIG_$c=y" "$obj/.config" ||
+			{ echo "$ME: the debug kernel's config has no CONFIG_$c=y (see $obj/.config)" >&2; return 1; }
+	done
+	nice -n 19 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$srcdir" O="$obj" -j"$jobs" vmlinux >> "$log" 2>&1 ||
+		{ grep -E 'error:|\*\*\*' "$log" | head -n 10 >&2; echo "$ME: building the debug kernel failed (see $log)" >&2; return 1; }
+	secs=$(elapsed "$start")
+	rm -rf "$KDIR.tmp" && mkdir -p "$KDIR.tmp" &&
+		cp "$obj/vmlinux" "$KDIR.tmp/vmlinux" && cp "$obj/.config" "$KDIR.tmp/config" || return 1
+	printf 'spec=debug-%s\nsource=debug-build\npackage=%s\nversion=%s\nimage=\nfragment_hash=%s\nbuild_s=%s\n' \
+		"$series" "$src_pkg" "$ver" "$key" "$secs" > "$KDIR.tmp/info"
+	rm -rf "$KDIR" && mv "$KDIR.tmp" "$KDIR" || return 1
+	note "debug kernel built in $secs s: $KDIR"
+}
+
 # sets KDIR (cache directory: vmlinuz or vmlinux, config, info) for a spec
 resolve_kernel() {
 	spec=$1
@@ -330,23 +501,41 @@ resolve_kernel() {
 		return 0
 	fi
 	case $spec in
-	linux-image-*|linux-binary-*) pkg=$spec ;;
+	debug) build_debug_kernel ""; return ;;
+	debug-[0-9]*) build_debug_kernel "${spec#debug-}"; return ;;
+	linux-image-*|linux-binary-*)
+		pkg=$spec
+		if apt_update; then
+			kernel_index > "$VMDIR/kernel-index.tmp"
+			if [ -s "$VMDIR/kernel-index.tmp" ] && ! cut -f1 "$VMDIR/kernel-index.tmp" | grep -qxF "$pkg" && [ ! -f "$VMDIR/kernels/$pkg/info" ]; then
+				echo "$ME: no package $pkg in Debian's lists ($(kernel_hint "$(echo "$pkg" | sed -n 's/^linux-[a-z]*-\([0-9]*\.[0-9]*\).*/\1/p')" "${pkg##*[0-9]-}" < "$VMDIR/kernel-index.tmp"))" >&2
+				rm -f "$VMDIR/kernel-index.tmp"
+				return 1
+			fi
+			rm -f "$VMDIR/kernel-index.tmp"
+		fi
+		;;
 	newest|latest|[0-9]*.[0-9]*)
+		version_spec_ok "$spec" || return 1
 		apt_update || { echo "$ME: cannot reach Debian's package lists to resolve '$spec'" >&2; return 1; }
-		pkg=$(resolve_alias "$spec")
+		kernel_index > "$VMDIR/kernel-index.tmp"
+		pick=$(pick_kernel "$spec" "$FLAVOUR" < "$VMDIR/kernel-index.tmp")
+		pkg=$(echo "$pick" | cut -f1)
 		if [ -z "$pkg" ]; then
-			if [ -f "$VMDIR/aliases/$spec-$FLAVOUR" ]; then
+			if [ -f "$VMDIR/aliases/$spec-$FLAVOUR" ] && [ ! -s "$VMDIR/kernel-index.tmp" ]; then
 				pkg=$(cat "$VMDIR/aliases/$spec-$FLAVOUR")
-				note "no package for '$spec' in the lists; using $pkg from the last resolution"
+				note "no kernel packages in the lists; using $pkg from the last resolution of '$spec'"
 			else
-				echo "$ME: no Debian kernel package matches '$spec' ($FLAVOUR)" >&2
+				echo "$ME: no Debian kernel package ($FLAVOUR) is version '$spec'; $(kernel_hint "$spec" "$FLAVOUR" < "$VMDIR/kernel-index.tmp")" >&2
+				rm -f "$VMDIR/kernel-index.tmp"
 				return 1
 			fi
 		fi
+		rm -f "$VMDIR/kernel-index.tmp"
 		mkdir -p "$VMDIR/aliases" && echo "$pkg" > "$VMDIR/aliases/$spec-$FLAVOUR"
 		;;
 	*)
-		echo "$ME: '$spec' is neither a file, a Debian kernel package nor an alias (5.10, 6.1, 6.12, newest)" >&2
+		echo "$ME: '$spec' is neither a file, a Debian kernel package, a version (5.10, 6.1.170, 7.3-rc, newest) nor debug[-X.Y]" >&2
 		return 1 ;;
 	esac
 	KDIR=$VMDIR/kernels/$pkg
@@ -355,7 +544,10 @@ resolve_kernel() {
 	rm -rf "$KDIR" "$KDIR.dl"
 	mkdir -p "$KDIR.dl" || return 1
 	note "fetching $pkg"
-	for p in "$pkg" "linux-binary-${pkg#linux-image-}"; do
+	# >= 6.19: linux-image-* is a meta-package, the kernel is in linux-binary-*
+	alt=
+	case $pkg in linux-image-*) alt=linux-binary-${pkg#linux-image-} ;; esac
+	for p in "$pkg" $alt; do
 		# shellcheck disable=SC2086
 		(cd "$KDIR.dl" && apt-get $APT_OPTS download "$p") > "$KDIR.dl/log" 2>&1 || continue
 		deb=$(ls "$KDIR.dl"/*.deb 2>/dev/null | head -n 1)
@@ -380,9 +572,9 @@ resolve_kernel() {
 		# >= 6.19: linux-image-* is a meta-package, the kernel is in linux-binary-*
 		rm -f "$KDIR.dl"/*.deb
 	done
-	cat "$KDIR.dl/log" >&2 2>/dev/null
+	err=$(grep -E '^E:' "$KDIR.dl/log" 2>/dev/null | head -n 1)
 	rm -rf "$KDIR.dl"
-	echo "$ME: could not fetch a kernel from package '$pkg'" >&2
+	echo "$ME: could not fetch a kernel from package '$pkg'${err:+ ($err)}" >&2
 	return 1
 }
 
@@ -432,6 +624,8 @@ info_get() {
 }
 
 kernel_name() {
+	[ "$(info_get source)" = debug-build ] &&
+		{ echo "$(info_get spec) (built from $(info_get package) $(info_get version))"; return; }
 	p=$(info_get package)
 	[ -n "$p" ] && { echo "$p"; return; }
 	basename "$(info_get image)"
@@ -472,6 +666,12 @@ build_suite() {
 stage_suite() {
 	mkdir -p "$STAGE/suite/tests" "$STAGE/suite/build"
 	cp "$TOP/run_tests.sh" "$STAGE/suite/run_tests.sh"
+	rm -rf "$STAGE/suite/harness/runner"
+	mkdir -p "$STAGE/suite/harness/runner"
+	cp "$TOP"/harness/runner/* "$STAGE/suite/harness/runner/"
+	# the io_uring_disabled check (--io-uring-disabled) runs from here
+	mkdir -p "$STAGE/suite/harness/selftest"
+	cp "$TOP/harness/selftest/io-uring-disabled.sh" "$STAGE/suite/harness/selftest/"
 	rm -f "$STAGE/suite/tests/known-issues"
 	[ -f "$TOP/tests/known-issues" ] && cp "$TOP/tests/known-issues" "$STAGE/suite/tests/known-issues"
 	[ -x "$BUILD_DIR/build/iou-env" ] && strip -o "$STAGE/suite/build/iou-env" "$BUILD_DIR/build/iou-env"
@@ -604,6 +804,21 @@ pack_run() {
 		done
 		[ -n "$PATTERNS" ] && { echo "--"; set -f; printf '%s\n' $PATTERNS; set +f; }
 	} > "$w/root/vm/args"
+	rm -f "$w/root/vm/post"
+	if [ "$POST_CHECK" = 1 ]; then
+		# init runs it after the suite, on the same programs.  Its
+		# --as-user nobody run goes through busybox's su (no setpriv
+		# --reuid), which would take the options of the command it runs
+		# ("su -s SH USER -c CMD timeout -k ...") for its own unless
+		# POSIXLY_CORRECT stops its option parsing at USER
+		{
+			echo -c
+			echo 'POSIXLY_CORRECT=1 exec /bin/sh "$0" "$@"'
+			echo /suite/harness/selftest/io-uring-disabled.sh
+			echo /suite/tests
+			[ -n "$PATTERNS" ] && { set -f; printf '%s\n' $PATTERNS; set +f; }
+		} > "$w/root/vm/post"
+	fi
 	(cd "$w/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$w/run.cpio"
 	# an uncompressed cpio must start 4-byte aligned: every part is padded
 	if [ "$KSUITE" = cpio ]; then
@@ -637,7 +852,7 @@ boot_once() {
 		# block-device and passthrough tests
 		rm -f "$w/scratch.img" "$w/raw.img"
 		truncate -s "${VM_SCRATCH_MB:-512}M" "$w/scratch.img"
-		truncate -s "${VM_RAWDEV_MB:-64}M" "$w/raw.img"
+		truncate -s "${VM_RAWDEV_MB:-80}M" "$w/raw.img"
 		mke2fs -q -F -t ext4 -O ^has_journal -E lazy_itable_init=0,nodiscard -L scratch "$w/scratch.img" ||
 			die "mke2fs failed"
 		nvme_args="-drive file=$w/scratch.img,if=none,id=nvs,format=raw,cache=unsafe
@@ -793,10 +1008,12 @@ collect() {
 		mkdir -p "$RUNDIR/logs"
 		list_tests > "$w/selected" 2>/dev/null
 		awk -v out="$RUNDIR" -v listf="$w/selected" -v why="$WHY" -v run_id="$NAME" \
-			-v suspect="$(suspect_comm "$w")" -f "$HERE/ktap2results.awk" "$w/ktap.stream"
+			-v suspect="$(suspect_comm "$w")" -f "$TOP/harness/runner/results.awk" \
+			-f "$HERE/ktap2results.awk" "$w/ktap.stream"
 		RECON=1
 	fi
 	cp "$w/console.log" "$RUNDIR/console.log"
+	post_result "$w"
 	# the console of a boot that failed before the retry
 	for f in "$w"/console.attempt*.log; do
 		[ -f "$f" ] && cp "$f" "$RUNDIR/"
@@ -816,12 +1033,28 @@ collect() {
 		echo "  \"qemu_cpu_s\": $QCPU,"
 		echo "  \"guest_cpu_busy_idle_s\": [$(sed -n 's/^vminit: cpu busy \([0-9.]*\) idle \([0-9.]*\)/\1, \2/p' "$w/console.log" | head -n 1)],"
 		echo "  \"results_rebuilt_from_ktap\": $([ "$RECON" = 1 ] && echo true || echo false),"
+		echo "  \"io_uring_disabled_check\": $(json_str "$POST_RESULT"),"
+		echo "  \"kmemleak_unreferenced_objects\": $(sed -n 's/^vminit: kmemleak: \([0-9]*\) unreferenced objects.*/\1/p' "$w/console.log" | head -n 1 | grep . || echo null),"
 		echo "  \"smp\": $SMP, \"memory_mb\": $MEM, \"timeout_scale\": $SCALE, \"guest_timeout_s\": $GUEST_TIMEOUT, \"nvme\": $([ "$KNVME" = 1 ] && echo true || echo false),"
 		echo "  \"qemu\": $(json_str "$QEMU_CMD")"
 		echo "}"
 	} > "$RUNDIR/vm.json"
 	ln -sfn "$NAME" "$RESULTS/latest.tmp" && mv -fT "$RESULTS/latest.tmp" "$RESULTS/latest"
 	[ -n "$RESULT_FILE" ] && echo "$RUNDIR" > "$RESULT_FILE"
+}
+
+# POST_RESULT: how the io_uring_disabled check in the guest went (empty:
+# not asked for)
+post_result() {
+	POST_RESULT=
+	[ "$POST_CHECK" = 1 ] || return 0
+	pst=$(sed -n 's/^vminit: post check exited with status \([0-9]*\).*/\1/p' "$1/console.log" | head -n 1)
+	if [ -z "$pst" ]; then POST_RESULT="not run"
+	elif [ "$pst" != 0 ]; then POST_RESULT=failed
+	elif grep -q '^# SKIP io_uring_disabled' "$RUNDIR/post-check.log" 2>/dev/null; then
+		POST_RESULT="skipped: $(sed -n 's/^# SKIP io_uring_disabled checks: //p' "$RUNDIR/post-check.log" | head -n 1)"
+	else POST_RESULT=passed
+	fi
 }
 
 # the command name of the task the oops names, to find the program
@@ -868,6 +1101,13 @@ run_kernel() {
 			sed 's/^/# vm: console: /' >&2
 		;;
 	esac
+	leaks=$(sed -n 's/^vminit: kmemleak: \([0-9]*\) unreferenced objects.*/\1/p' "$RUNDIR/console.log" | head -n 1)
+	[ -n "$leaks" ] && [ "$leaks" != 0 ] &&
+		note "kmemleak: $leaks unreferenced objects after the run (console.log has the first)"
+	if [ "$POST_CHECK" = 1 ]; then
+		note "io_uring_disabled check: $POST_RESULT"
+		[ -f "$RUNDIR/post-check.log" ] && sed 's/^/# vm:   /' "$RUNDIR/post-check.log" >&2
+	fi
 	note "result: $(kernel_name): $STATUS; boot-to-first-test ${BOOT_S:-n/a} s, VM wall $WALL_S s; results in $RUNDIR"
 	if [ "$KEEP" = 0 ]; then rm -rf "$w"; else note "work directory kept: $w"; fi
 	[ "$STATUS" = ok ] && return 0
@@ -897,7 +1137,7 @@ lock() {
 	flock 9
 }
 unlock() {
-	command -v flock >/dev/null 2>&1 && flock -u 9
+	command -v flock >/dev/null 2>&1 && flock -u 9 2>/dev/null
 	exec 9>&-
 }
 
@@ -920,7 +1160,9 @@ list_tests() {
 $(printf '%s\n' "$RARGS" | awk 'p { print "-x"; print; p = 0; next } $0 == "-x" || $0 == "--exclude" { p = 1 } /^--exclude=/')
 EOF
 	# shellcheck disable=SC2086
-	LC_ALL=C sh "$TOP/run_tests.sh" -l -d "$STAGE/suite/tests" "$@" $PATTERNS
+	# (in the guest's run order: its results directory starts empty, so
+	# only the suite's static durations order it)
+	LC_ALL=C sh "$TOP/run_tests.sh" -l -d "$STAGE/suite/tests" -o "$STAGE/no-results" "$@" $PATTERNS
 	rc=$?
 	set +f
 	return $rc
@@ -942,6 +1184,25 @@ download)
 	ls -t "$VMDIR/pkgs/${DOWNLOAD%%[=/]*}"_*.deb | head -n 1
 	exit 0
 	;;
+resolve)
+	# what a version names, without downloading (VM_KERNEL_INDEX: a
+	# "package<TAB>version<TAB>suite" list to use instead of apt's)
+	rc=0
+	for spec in $KERNEL_SPEC $PATTERNS; do
+		version_spec_ok "$spec" || { rc=2; continue; }
+		apt_update || die "cannot reach Debian's package lists"
+		kernel_index > "$VMDIR/kernel-index.$$"
+		pick=$(pick_kernel "$spec" "$FLAVOUR" < "$VMDIR/kernel-index.$$")
+		if [ -n "$pick" ]; then
+			printf '%s\t%s\n' "$spec" "$pick"
+		else
+			echo "$ME: no Debian kernel package ($FLAVOUR) is version '$spec'; $(kernel_hint "$spec" "$FLAVOUR" < "$VMDIR/kernel-index.$$")" >&2
+			rc=2
+		fi
+		rm -f "$VMDIR/kernel-index.$$"
+	done
+	exit $rc
+	;;
 fetch)
 	need_tools apt-get dpkg-deb
 	lock
@@ -960,6 +1221,14 @@ test)
 	need_tools qemu-system-x86_64 cpio gzip mke2fs
 	lock
 	resolve_kernel "$KERNEL_SPEC" || exit 2
+	# KASAN and lockdep make every system call slower still
+	if [ "$(info_get source)" = debug-build ] && [ -z "$SCALE_SET" ]; then
+		SCALE=${VM_DEBUG_SCALE:-12}
+		GUEST_TIMEOUT=$((TIMEOUT * SCALE))
+	fi
+	# an emulated CPU that slow is not a lockup or a stall at 20 s
+	[ "$(info_get source)" = debug-build ] &&
+		APPEND="watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120 $APPEND"
 	kernel_image
 	kernel_caps || exit 2
 	prepare_tree "$([ "$KSUITE" = cpio ] && echo 1 || echo 0)"

@@ -26,7 +26,7 @@
 
 #define XFER	(64 * 1024)
 
-FIXTURE(bd) {
+FIXTURE(blockdev) {
 	struct iou_blockdev dev;
 	struct iou_ring r;
 	bool up;
@@ -35,14 +35,14 @@ FIXTURE(bd) {
 	char *buf, *chk;
 };
 
-FIXTURE_VARIANT(bd) {
+FIXTURE_VARIANT(blockdev) {
 	unsigned int flags;
 };
 
-FIXTURE_VARIANT_ADD(bd, interrupt) { .flags = 0 };
-FIXTURE_VARIANT_ADD(bd, iopoll) { .flags = IORING_SETUP_IOPOLL };
+FIXTURE_VARIANT_ADD(blockdev, interrupt) { .flags = 0 };
+FIXTURE_VARIANT_ADD(blockdev, iopoll) { .flags = IORING_SETUP_IOPOLL };
 
-FIXTURE_SETUP(bd)
+FIXTURE_SETUP(blockdev)
 {
 	const char *why = iou_blockdev_open(&self->dev, IOU_BLOCKDEV_ENV_BLKDEV, O_RDWR | O_DIRECT);
 
@@ -64,7 +64,7 @@ FIXTURE_SETUP(bd)
 	self->up = true;
 }
 
-FIXTURE_TEARDOWN(bd)
+FIXTURE_TEARDOWN(blockdev)
 {
 	if (self->up)
 		iou_ring_exit(&self->r);
@@ -74,7 +74,7 @@ FIXTURE_TEARDOWN(bd)
 }
 
 /* submit what is queued and reap n completions, however this ring completes */
-static int submit_reap(FIXTURE_DATA(bd) *self, struct iou_cqe *cqe, unsigned int n)
+static int submit_reap(FIXTURE_DATA(blockdev) *self, struct iou_cqe *cqe, unsigned int n)
 {
 	if (self->r.flags & IORING_SETUP_IOPOLL)
 		return iou_blockdev_submit_reap_polled(&self->r, cqe, n);
@@ -82,7 +82,7 @@ static int submit_reap(FIXTURE_DATA(bd) *self, struct iou_cqe *cqe, unsigned int
 }
 
 /* one READ or WRITE of len bytes at off through fd; its res */
-static int rw_one(struct __test_metadata *_metadata, FIXTURE_DATA(bd) *self,
+static int rw_one(struct __test_metadata *_metadata, FIXTURE_DATA(blockdev) *self,
 		  int op, int fd, void *buf, unsigned int len, unsigned long long off)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -97,7 +97,7 @@ static int rw_one(struct __test_metadata *_metadata, FIXTURE_DATA(bd) *self,
 	return cqe.res;
 }
 
-TEST_F(bd, write_then_read_returns_the_data)
+TEST_F(blockdev, write_then_read_returns_the_data)
 {
 	unsigned long long off = self->base;
 
@@ -109,7 +109,7 @@ TEST_F(bd, write_then_read_returns_the_data)
 	ASSERT_TRUE(iou_check_pattern(self->chk, XFER, self->seed + off));
 }
 
-TEST_F(bd, io_uring_and_pread_pwrite_agree)
+TEST_F(blockdev, io_uring_and_pread_pwrite_agree)
 {
 	unsigned long long off = self->base + 2 * XFER;
 
@@ -127,7 +127,7 @@ TEST_F(bd, io_uring_and_pread_pwrite_agree)
 	ASSERT_TRUE(iou_check_pattern(self->chk, XFER, self->seed + 7 + off));
 }
 
-TEST_F(bd, read_fixed_into_a_registered_buffer)
+TEST_F(blockdev, read_fixed_into_a_registered_buffer)
 {
 	unsigned long long off = self->base + 4 * XFER;
 	struct iovec iov = { .iov_base = self->chk, .iov_len = XFER };
@@ -153,7 +153,7 @@ TEST_F(bd, read_fixed_into_a_registered_buffer)
 		ASSERT_EQ(0, self->chk[i]);
 }
 
-TEST_F(bd, batch_of_reads_each_complete_with_their_bytes)
+TEST_F(blockdev, batch_of_reads_each_complete_with_their_bytes)
 {
 	unsigned long long off = self->base + 6 * XFER;
 	struct iou_cqe cqe[4];
@@ -181,7 +181,7 @@ TEST_F(bd, batch_of_reads_each_complete_with_their_bytes)
 	ASSERT_TRUE(iou_check_pattern(self->chk, 2 * XFER, self->seed + off));
 }
 
-TEST_F(bd, read_at_the_end_is_short_and_past_it_returns_0)
+TEST_F(blockdev, read_at_the_end_is_short_and_past_it_returns_0)
 {
 	unsigned long long end = self->dev.size;
 
@@ -194,7 +194,7 @@ TEST_F(bd, read_at_the_end_is_short_and_past_it_returns_0)
 			     self->chk, 4096, end));
 }
 
-TEST_F(bd, unaligned_offset_gives_einval)
+TEST_F(blockdev, unaligned_offset_gives_einval)
 {
 	/* half a logical block in */
 	ASSERT_RES(-EINVAL, rw_one(_metadata, self, IORING_OP_READ, self->dev.fd,

@@ -11,31 +11,8 @@
 #include <poll.h>
 
 #include "iou.h"
-
-FIXTURE(ring) {
-	struct iou_ring r;
-	int a[2], b[2];
-	char buf[8];
-	struct __kernel_timespec far;
-};
-
-FIXTURE_SETUP(ring)
-{
-	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_ALL);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 32, 0));
-	ASSERT_EQ(0, pipe(self->a));
-	ASSERT_EQ(0, pipe(self->b));
-	self->far = iou_ts_ms(10000);
-}
-
-FIXTURE_TEARDOWN(ring)
-{
-	close(self->a[0]);
-	close(self->a[1]);
-	close(self->b[0]);
-	close(self->b[1]);
-	iou_ring_exit(&self->r);
-}
+#define IOU_CANCEL_RING_REQUIRES REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_ALL)
+#include "iou_cancel.h"
 
 static void q_cancel(struct iou_ring *r, __u64 target, unsigned int flags)
 {
@@ -76,7 +53,7 @@ TEST_F(ring, all_cancels_every_match_and_returns_the_count)
 	for (int i = 0; i < 5; i++)
 		if (cqe[i].user_data == 5)
 			ASSERT_CQE_AT(cqe, i, 5, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_STILL_PENDING(self, 6);
 }
 
@@ -110,7 +87,7 @@ TEST_F(ring, any_cancels_everything_pending_and_returns_the_count)
 	ASSERT_CQE_UD(cqe, 4, 1, -ECANCELED, 0);
 	ASSERT_CQE_UD(cqe, 4, 2, -ECANCELED, 0);
 	ASSERT_CQE_UD(cqe, 4, 3, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, any_with_nothing_pending_returns_zero)

@@ -15,27 +15,11 @@
 
 #include "iou.h"
 
-FIXTURE(ring) {
-	struct iou_ring r;
-	int a[2], b[2];
-};
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("22dbb0987bd1", "", "ring.fd_and_userdata_must_both_match",
+			"io_uring/cancel: de-unionize file and user_data in struct io_cancel_data")));
 
-FIXTURE_SETUP(ring)
-{
-	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_FD);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 32, 0));
-	ASSERT_EQ(0, pipe(self->a));
-	ASSERT_EQ(0, pipe(self->b));
-}
-
-FIXTURE_TEARDOWN(ring)
-{
-	close(self->a[0]);
-	close(self->a[1]);
-	close(self->b[0]);
-	close(self->b[1]);
-	iou_ring_exit(&self->r);
-}
+#define IOU_CANCEL_RING_REQUIRES REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_FD)
+#include "iou_cancel.h"
 
 static void q_poll(struct iou_ring *r, int fd, __u64 ud, bool fixed)
 {
@@ -54,12 +38,6 @@ static struct io_uring_sqe *q_cancel_fd(struct iou_ring *r, int fd,
 	sqe->user_data = 0xcc;
 	return sqe;
 }
-
-#define ASSERT_CANCEL_RES(r, res_) do {					\
-	struct iou_cqe __c;						\
-	ASSERT_EQ(1, iou_submit_reap((r), &__c, 1));			\
-	ASSERT_CQE_AT(&__c, 0, 0xcc, (res_), 0);			\
-	} while (0)
 
 /* the poll ud on pipe p is still pending: data makes it complete */
 #define ASSERT_POLL_PENDING(r, p, ud) do {				\
@@ -87,7 +65,7 @@ TEST_F(ring, cancels_one_request_on_that_file)
 	ASSERT_TRUE(other->user_data == 1 || other->user_data == 2);
 	ASSERT_RES(-ECANCELED, other->res);
 	ASSERT_EQ(0, other->flags);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_POLL_PENDING(&self->r, self->b, 3);
 	/* the other one on a[0] is still there for a second cancel */
 	q_cancel_fd(&self->r, self->a[0], 0);
@@ -138,7 +116,7 @@ TEST_F(ring, file_without_requests_is_enoent)
 	q_poll(&self->r, self->b[0], 3, false);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel_fd(&self->r, self->a[0], 0);
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	ASSERT_POLL_PENDING(&self->r, self->b, 3);
 }
 
@@ -149,9 +127,9 @@ TEST_F(ring, descriptor_not_open_is_ebadf)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, close(fd));
 	q_cancel_fd(&self->r, fd, 0);
-	ASSERT_CANCEL_RES(&self->r, -EBADF);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EBADF);
 	q_cancel_fd(&self->r, fd, IORING_ASYNC_CANCEL_ALL);
-	ASSERT_CANCEL_RES(&self->r, -EBADF);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EBADF);
 }
 
 TEST_F(ring, fixed_fd_cancels_by_registered_slot)
@@ -209,14 +187,14 @@ TEST_F(ring, fixed_fd_bad_slot_or_no_table_is_ebadf)
 
 	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_FD_FIXED);
 	q_cancel_fd(&self->r, 0, IORING_ASYNC_CANCEL_FD_FIXED);
-	ASSERT_CANCEL_RES(&self->r, -EBADF);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EBADF);
 	ASSERT_EQ(0, iou_register(&self->r, IORING_REGISTER_FILES, files, 2));
 	q_cancel_fd(&self->r, 1, IORING_ASYNC_CANCEL_FD_FIXED);	/* empty */
-	ASSERT_CANCEL_RES(&self->r, -EBADF);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EBADF);
 	q_cancel_fd(&self->r, 2, IORING_ASYNC_CANCEL_FD_FIXED);	/* past the end */
-	ASSERT_CANCEL_RES(&self->r, -EBADF);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EBADF);
 	q_cancel_fd(&self->r, 0, IORING_ASYNC_CANCEL_FD_FIXED);	/* no request */
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 }
 
 TEST_F(ring, fd_and_userdata_must_both_match)
@@ -232,7 +210,7 @@ TEST_F(ring, fd_and_userdata_must_both_match)
 	/* user_data 3 exists, but not on a[0] */
 	sqe = q_cancel_fd(&self->r, self->a[0], IORING_ASYNC_CANCEL_USERDATA);
 	sqe->addr = 3;
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	sqe = q_cancel_fd(&self->r, self->a[0], IORING_ASYNC_CANCEL_USERDATA);
 	sqe->addr = 2;
 	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));

@@ -18,32 +18,8 @@
 #include <poll.h>
 
 #include "iou.h"
+#define IOU_CANCEL_RING_REQUIRES REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_OP)
 #include "iou_cancel.h"
-
-FIXTURE(ring) {
-	struct iou_ring r;
-	int a[2], b[2];
-	char buf[8];
-	struct __kernel_timespec far;
-};
-
-FIXTURE_SETUP(ring)
-{
-	REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_OP);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 32, 0));
-	ASSERT_EQ(0, pipe(self->a));
-	ASSERT_EQ(0, pipe(self->b));
-	self->far = iou_ts_ms(10000);
-}
-
-FIXTURE_TEARDOWN(ring)
-{
-	close(self->a[0]);
-	close(self->a[1]);
-	close(self->b[0]);
-	close(self->b[1]);
-	iou_ring_exit(&self->r);
-}
 
 static void q_read(struct iou_ring *r, int fd, char *buf, __u64 ud)
 {
@@ -63,12 +39,6 @@ static struct io_uring_sqe *q_cancel_op(struct iou_ring *r, int op, unsigned int
 	return sqe;
 }
 
-#define ASSERT_CANCEL_RES(r, res_) do {					\
-	struct iou_cqe __c;						\
-	ASSERT_EQ(1, iou_submit_reap_cancel((r), &__c, 1, 0xcc, 0));	\
-	ASSERT_CQE_AT(&__c, 0, 0xcc, (res_), 0);			\
-	} while (0)
-
 TEST_F(ring, cancels_a_request_of_that_opcode_only)
 {
 	struct iou_cqe cqe[2];
@@ -80,7 +50,7 @@ TEST_F(ring, cancels_a_request_of_that_opcode_only)
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 2, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
@@ -134,9 +104,9 @@ TEST_F(ring, no_request_of_that_opcode_is_enoent_or_zero_with_all)
 	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel_op(&self->r, IORING_OP_READ, 0);
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_ALL);
-	ASSERT_CANCEL_RES(&self->r, 0);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, 0);
 	q_cancel_op(&self->r, IORING_OP_POLL_ADD, 0);
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
 	ASSERT_CQE_UD(cqe, 2, 0xcc, 0, 0);
@@ -154,7 +124,7 @@ TEST_F(ring, opcode_and_userdata_must_both_match)
 	/* user_data 2 is the read, not a poll */
 	sqe = q_cancel_op(&self->r, IORING_OP_POLL_ADD, IORING_ASYNC_CANCEL_USERDATA);
 	sqe->addr = 2;
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	sqe = q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_USERDATA);
 	sqe->addr = 2;
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));
@@ -176,7 +146,7 @@ TEST_F(ring, opcode_and_fd_must_both_match)
 	/* there is a read, and a request on a[0], but no read on a[0] */
 	sqe = q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_FD);
 	sqe->fd = self->a[0];
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	sqe = q_cancel_op(&self->r, IORING_OP_READ, IORING_ASYNC_CANCEL_FD);
 	sqe->fd = self->b[0];
 	ASSERT_EQ(2, iou_submit_reap_cancel(&self->r, cqe, 2, 0xcc, 0));

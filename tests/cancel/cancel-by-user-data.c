@@ -12,6 +12,7 @@
 #include <poll.h>
 
 #include "iou.h"
+#include "iou_cancel.h"
 
 FIXTURE(ring) {
 	struct iou_ring r;
@@ -20,16 +21,16 @@ FIXTURE(ring) {
 };
 
 FIXTURE_VARIANT(ring) {
-	unsigned int flags;
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(ring, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(ring, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
+#define IOU_MODES_NO_SQPOLL
+#define IOU_MODES_FIXTURE ring
+#include "iou_modes.h"
 
 FIXTURE_SETUP(ring)
 {
-	IOU_RING_INIT_OR_SKIP(&self->r, 16, variant->flags);
+	IOU_RING_INIT_MODE(&self->r, 16, variant->setup_flags);
 	ASSERT_EQ(0, pipe(self->fds));
 }
 
@@ -58,19 +59,13 @@ static struct io_uring_sqe *q_cancel(struct iou_ring *r, __u64 target,
 	ASSERT_CQE_UD(__c, 2, (ud), -ECANCELED, 0);			\
 	} while (0)
 
-#define ASSERT_CANCEL_RES(r, res_) do {					\
-	struct iou_cqe __c;						\
-	ASSERT_EQ(1, iou_submit_reap((r), &__c, 1));			\
-	ASSERT_CQE_AT(&__c, 0, 0xcc, (res_), 0);			\
-	} while (0)
-
 TEST_F(ring, cancels_a_pending_poll)
 {
 	iou_queue_poll(&self->r, self->fds[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 1, 0);
 	ASSERT_CANCELS(&self->r, 1);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, cancels_a_read_waiting_for_data)
@@ -104,7 +99,7 @@ TEST_F(ring, unknown_user_data_is_enoent)
 	iou_queue_poll(&self->r, self->fds[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 0x777, 0);
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	/* the pending poll was not touched */
 	q_cancel(&self->r, 1, 0);
 	ASSERT_CANCELS(&self->r, 1);
@@ -118,7 +113,7 @@ TEST_F(ring, completed_request_is_enoent)
 	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
 	ASSERT_CQE_AT(&cqe, 0, 4, 0, 0);
 	q_cancel(&self->r, 4, 0);
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 }
 
 /* requests are issued in SQ order: the target does not exist yet */
@@ -149,11 +144,11 @@ TEST_F(ring, one_cancel_takes_one_of_several_matches)
 	ASSERT_EQ(2, iou_submit(&self->r));
 	q_cancel(&self->r, 7, 0);
 	ASSERT_CANCELS(&self->r, 7);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	q_cancel(&self->r, 7, 0);
 	ASSERT_CANCELS(&self->r, 7);
 	q_cancel(&self->r, 7, 0);
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 }
 
 TEST_F(ring, explicit_userdata_flag_matches_the_same_way)
@@ -162,7 +157,7 @@ TEST_F(ring, explicit_userdata_flag_matches_the_same_way)
 	iou_queue_poll(&self->r, self->fds[0], 8);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 9, IORING_ASYNC_CANCEL_USERDATA);
-	ASSERT_CANCEL_RES(&self->r, -ENOENT);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
 	q_cancel(&self->r, 8, IORING_ASYNC_CANCEL_USERDATA);
 	ASSERT_CANCELS(&self->r, 8);
 }
@@ -172,9 +167,9 @@ TEST_F(ring, unknown_cancel_flags_einval)
 	iou_queue_poll(&self->r, self->fds[0], 10);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	q_cancel(&self->r, 10, 1U << 6);
-	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EINVAL);
 	q_cancel(&self->r, 10, 1U << 31);
-	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EINVAL);
 	/* refused cancels did not touch the target */
 	q_cancel(&self->r, 10, 0);
 	ASSERT_CANCELS(&self->r, 10);
@@ -183,9 +178,28 @@ TEST_F(ring, unknown_cancel_flags_einval)
 TEST_F(ring, off_or_splice_fd_in_einval)
 {
 	q_cancel(&self->r, 11, 0)->off = 1;
-	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EINVAL);
 	q_cancel(&self->r, 11, 0)->splice_fd_in = 1;
-	ASSERT_CANCEL_RES(&self->r, -EINVAL);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -EINVAL);
+}
+
+/* keys that differ only above bit 31 name different requests */
+TEST_F(ring, user_data_is_matched_in_all_64_bits)
+{
+	struct iou_cqe cqe;
+
+	iou_queue_poll(&self->r, self->fds[0], IOU_UD_HIGH(1));
+	iou_queue_poll(&self->r, self->fds[0], IOU_UD_HIGH(2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	q_cancel(&self->r, IOU_UD_HIGH(2), 0);
+	ASSERT_CANCELS(&self->r, IOU_UD_HIGH(2));
+	q_cancel(&self->r, IOU_UD_HIGH(3), 0);
+	ASSERT_NEXT_CQE_IS_CANCEL(&self->r, -ENOENT);
+	/* the other one is still armed */
+	ASSERT_EQ(1, write(self->fds[1], "x", 1));
+	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
+	ASSERT_CQE_AT(&cqe, 0, IOU_UD_HIGH(1), POLLIN, 0);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_HARNESS_MAIN

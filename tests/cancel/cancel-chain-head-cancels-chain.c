@@ -74,7 +74,7 @@ TEST_F(ring, cancelling_the_head_fails_every_member_in_order)
 
 	q_chain(&self->r, self->in[0], self->out[1], self->buf, IOSQE_IO_LINK);
 	ASSERT_EQ(3, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	q_cancel(&self->r, 1);
 	ASSERT_EQ(4, iou_submit_reap(&self->r, cqe, 4));
 	ASSERT_CQE_UD(cqe, 4, 0xcc, 0, 0);
@@ -85,7 +85,7 @@ TEST_F(ring, cancelling_the_head_fails_every_member_in_order)
 	ASSERT_LT(iou_cqe_index(cqe, 4, 2), iou_cqe_index(cqe, 4, 3));
 	/* the linked write never ran */
 	ASSERT_EQ(-EAGAIN, out_bytes(self->out[0]));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, members_behind_a_pending_head_cannot_be_found)
@@ -127,7 +127,7 @@ TEST_F(ring, cancelling_a_guarded_head_cancels_its_link_timeout)
 	ASSERT_CQE_UD(cqe, 3, 0xcc, 0, 0);
 	ASSERT_CQE_UD(cqe, 3, 1, -ECANCELED, 0);
 	ASSERT_CQE_UD(cqe, 3, 2, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, cancelling_a_hardlinked_head_lets_the_next_run)

@@ -19,33 +19,8 @@
 #include <poll.h>
 
 #include "iou.h"
+#define IOU_CANCEL_RING_REQUIRES REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL)
 #include "iou_cancel.h"
-#include "iou_iowq_busy.h"
-
-FIXTURE(ring) {
-	struct iou_ring r;
-	int a[2], b[2];
-	void *busy;
-};
-
-FIXTURE_SETUP(ring)
-{
-	REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
-	ASSERT_EQ(0, pipe(self->a));
-	ASSERT_EQ(0, pipe(self->b));
-}
-
-FIXTURE_TEARDOWN(ring)
-{
-	close(self->a[0]);
-	close(self->a[1]);
-	close(self->b[0]);
-	close(self->b[1]);
-	iou_ring_exit(&self->r);
-	if (self->busy)
-		munmap(self->busy, IOU_BUSY_LEN);
-}
 
 /* the poll ud is now posted with -ECANCELED */
 #define ASSERT_CANCELLED(r, ud) do {					\
@@ -62,7 +37,7 @@ TEST_F(ring, cancels_by_user_data_and_returns_zero)
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));
 	ASSERT_CANCELLED(&self->r, 1);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, nothing_matching_is_enoent)
@@ -72,7 +47,7 @@ TEST_F(ring, nothing_matching_is_enoent)
 	iou_queue_poll(&self->r, self->a[0], 1);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	ASSERT_EQ(-ENOENT, iou_sync_cancel(&self->r, &reg));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	reg.addr = 1;
 	ASSERT_EQ(0, iou_sync_cancel(&self->r, &reg));
 	ASSERT_CANCELLED(&self->r, 1);
@@ -247,6 +222,23 @@ TEST_F(ring, fd_not_open_ebadf)
 	ASSERT_EQ(0, close(fd));
 	reg.fd = fd;
 	ASSERT_EQ(-EBADF, iou_sync_cancel(&self->r, &reg));
+}
+
+/* keys that differ only above bit 31 name different requests */
+TEST_F(ring, user_data_is_matched_in_all_64_bits)
+{
+	struct iou_cqe cqe;
+
+	iou_queue_poll(&self->r, self->a[0], IOU_UD_HIGH(1));
+	iou_queue_poll(&self->r, self->a[0], IOU_UD_HIGH(2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	ASSERT_EQ(0, iou_sync_cancel_ud(&self->r, IOU_UD_HIGH(2)));
+	ASSERT_CANCELLED(&self->r, IOU_UD_HIGH(2));
+	ASSERT_EQ(-ENOENT, iou_sync_cancel_ud(&self->r, IOU_UD_HIGH(3)));
+	ASSERT_EQ(1, write(self->a[1], "x", 1));
+	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
+	ASSERT_CQE_AT(&cqe, 0, IOU_UD_HIGH(1), POLLIN, 0);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_HARNESS_MAIN

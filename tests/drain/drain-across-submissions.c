@@ -160,7 +160,7 @@ TEST_F(across, drains_of_many_submissions_split_the_cqe_stream)
 			}
 		}
 	}
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_HARNESS_MAIN

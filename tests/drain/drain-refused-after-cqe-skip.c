@@ -41,7 +41,7 @@ static void use_skip(struct __test_metadata *_metadata, struct iou_ring *r)
 {
 	iou_queue_nop(r, 50, S);
 	ASSERT_EQ(1, iou_submit(r));
-	ASSERT_NO_CQE(r, 20);
+	ASSERT_NO_CQE(r, IOU_QUIET_MS);
 }
 
 TEST_F(nodrain, drain_after_skip_is_refused)
@@ -79,7 +79,7 @@ TEST_F(nodrain, sqe_order_within_one_batch_decides)
 	iou_queue_nop(&self->r, 3, D);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(1, 0), IOU_CQE(3, -EOPNOTSUPP));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(nodrain, failed_skipped_request_disables_drain_too)

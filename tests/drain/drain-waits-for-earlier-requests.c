@@ -13,7 +13,7 @@
  *
  * Timing: the timeout case expires after 20 ms; the drained NOP must not
  * complete before that (measured from submission).  "Nothing completes"
- * is checked over a 50 ms window.
+ * is checked over a quiet window (IOU_QUIET_MS).
  */
 #include "iou.h"
 #include "iou_modes.h"

@@ -12,7 +12,15 @@
  *  - min_wait_usec (IORING_FEAT_MIN_TIMEOUT, 6.12): the wait lasts at
  *    least that long hoping for min_complete CQEs, then settles for any
  *    CQE: with one posted it returns at the end of the minimum, with none
- *    it goes on until the first CQE or the timeout.
+ *    it goes on until the first CQE or the timeout.  Read in 6.12
+ *    (io_uring.c) and 7.3 (wait.c), io_cqring_wait() returns before the
+ *    minimum only for min_complete CQEs, a signal or an overflow that
+ *    cannot be flushed: a task-work wakeup before it (DEFER_TASKRUN runs
+ *    the poll completion in the waiter) re-arms the same absolute
+ *    min-timer, and io_cqring_min_timer_wakeup() found with work pending
+ *    wakes the waiter with cq_tail lowered to one CQE, not with a
+ *    timeout.  An early return is therefore a kernel bug in every mode,
+ *    and the cases stay strict: the log names the elapsed time.
  * Each case runs on a plain ring, on a DEFER_TASKRUN ring and through a
  * registered ring index (the fixture of iou_enter_wait.h).
  *

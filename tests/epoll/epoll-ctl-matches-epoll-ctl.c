@@ -12,15 +12,12 @@
  * closed descriptors, NULL and unmapped events.
  */
 #include <sys/epoll.h>
+#define IOU_TWIN_FIXTURE epoll_ctl
 #include "iou_twin.h"
 
 enum target { PIPE_A, PIPE_B, SOCKET, FILE_FD, EPFD_ITSELF, CLOSED };
 
-FIXTURE(ctl) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(ctl) {
+FIXTURE_VARIANT(epoll_ctl) {
 	IOU_TWIN_ROW_FIELDS;
 	int op;
 	enum target target;
@@ -30,7 +27,7 @@ FIXTURE_VARIANT(ctl) {
 };
 
 #define ROW(name, res_, op_, target_, events_, ...)			\
-	FIXTURE_VARIANT_ADD(ctl, name) {				\
+	FIXTURE_VARIANT_ADD(epoll_ctl, name) {				\
 		.twin_res = (res_), .op = EPOLL_CTL_##op_, .target = (target_), \
 		.events = (events_), __VA_ARGS__			\
 	}
@@ -51,7 +48,7 @@ ROW(mod_to_exclusive, -EINVAL, MOD, PIPE_A, EPOLLIN | EPOLLEXCLUSIVE);
 ROW(del_watched, 0, DEL, PIPE_A, 0);
 ROW(del_watched_null_event, 0, DEL, PIPE_A, 0, .ev = IOU_PTR_NULL);
 ROW(del_unwatched, -ENOENT, DEL, PIPE_B, 0);
-FIXTURE_VARIANT_ADD(ctl, unknown_operation) {
+FIXTURE_VARIANT_ADD(epoll_ctl, unknown_operation) {
 	.twin_res = -EINVAL, .op = 99, .target = PIPE_B, .events = EPOLLIN,
 };
 ROW(epfd_is_not_epoll, -EINVAL, ADD, PIPE_B, EPOLLIN, .epfd = IOU_FD_FILE);
@@ -68,7 +65,7 @@ static struct ctl_state st;
 
 static int setup(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(ctl) *v = row;
+	const FIXTURE_VARIANT(epoll_ctl) *v = row;
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0xa };
 	int ret;
 
@@ -97,21 +94,21 @@ static int setup(struct iou_twin_run *s, const void *row)
 	return 0;
 }
 
-static struct epoll_event *event(struct iou_twin_run *s, const FIXTURE_VARIANT(ctl) *v)
+static struct epoll_event *event(struct iou_twin_run *s, const FIXTURE_VARIANT(epoll_ctl) *v)
 {
 	return v->ev == IOU_PTR_BUF ? &st.ev : iou_twin_ptr(s, v->ev);
 }
 
 static int call(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(ctl) *v = row;
+	const FIXTURE_VARIANT(epoll_ctl) *v = row;
 
 	return epoll_ctl(st.epfd, v->op, st.target, event(s, v)) ? -errno : 0;
 }
 
 static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
 {
-	const FIXTURE_VARIANT(ctl) *v = row;
+	const FIXTURE_VARIANT(epoll_ctl) *v = row;
 
 	iou_prep_epoll_ctl(sqe, st.epfd, st.target, v->op, event(s, v));
 }
@@ -131,7 +128,7 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 
 static void done(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(ctl) *v = row;
+	const FIXTURE_VARIANT(epoll_ctl) *v = row;
 
 	close(st.instance);
 	if (v->target == FILE_FD)
@@ -142,17 +139,7 @@ static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .state = state, .done = done,
 };
 
-FIXTURE_SETUP(ctl)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(ctl)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(ctl, opcode_matches_the_system_call)
+TEST_F(epoll_ctl, opcode_matches_the_system_call)
 {
 	REQUIRE_OPCODE(IORING_OP_EPOLL_CTL);
 	iou_twin_check(_metadata, &self->r, &ops, variant);

@@ -7,33 +7,19 @@
  * ignored (addr3); the same in 6.1, 6.12 and 7.3 (EPOLL_WAIT: 6.15 on).
  */
 #include <sys/epoll.h>
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 
-FIXTURE(rsv) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(rsv) {
-	int opcode;
-	struct iou_sqe_field field;
-	bool refused;
-};
-
-#define RSV(op, f, refused_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##f) {				\
-		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
-	}
-
-RSV(EPOLL_CTL, buf_index, true);
-RSV(EPOLL_CTL, splice_fd_in, true);
-RSV(EPOLL_CTL, ioprio, true);
-RSV(EPOLL_CTL, addr3, false);
-RSV(EPOLL_WAIT, off, true);
-RSV(EPOLL_WAIT, rw_flags, true);
-RSV(EPOLL_WAIT, buf_index, true);
-RSV(EPOLL_WAIT, splice_fd_in, true);
-RSV(EPOLL_WAIT, ioprio, true);
-RSV(EPOLL_WAIT, addr3, false);
+IOU_RSV(EPOLL_CTL, buf_index, true);
+IOU_RSV(EPOLL_CTL, splice_fd_in, true);
+IOU_RSV(EPOLL_CTL, ioprio, true);
+IOU_RSV(EPOLL_CTL, addr3, false);
+IOU_RSV(EPOLL_WAIT, off, true);
+IOU_RSV(EPOLL_WAIT, rw_flags, true);
+IOU_RSV(EPOLL_WAIT, buf_index, true);
+IOU_RSV(EPOLL_WAIT, splice_fd_in, true);
+IOU_RSV(EPOLL_WAIT, ioprio, true);
+IOU_RSV(EPOLL_WAIT, addr3, false);
 
 static struct epoll_event ev = { .events = EPOLLIN };
 
@@ -63,19 +49,8 @@ static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
 
 static const struct iou_rsv_ops ops = { .setup = setup, .prep = prep };
 
-FIXTURE_SETUP(rsv)
+TEST_F(reserved, field_refused_or_ignored)
 {
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rsv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rsv, field_refused_or_ignored)
-{
-	REQUIRE_OPCODE(variant->opcode);
 	iou_rsv_check(_metadata, &self->r, &ops, variant->opcode, &variant->field,
 		      variant->refused);
 }

@@ -43,25 +43,15 @@ FIXTURE_VARIANT_ADD(mode, plain) { .async = false };
 
 FIXTURE_SETUP(mode)
 {
-	self->r.fd = -1;
-	self->efd = self->pfd[0] = self->pfd[1] = -1;
+	IOU_EVFD_FIXTURE_CLEAR(self);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 64, 0));
-	self->efd = iou_evfd_create(0);
-	ASSERT_LE(0, self->efd);
+	IOU_EVFD_FIXTURE_OPEN(self, iou_evfd_create(0));
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, variant->async));
-	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
 }
 
 FIXTURE_TEARDOWN(mode)
 {
-	if (self->r.fd >= 0)
-		iou_ring_exit(&self->r);
-	if (self->efd >= 0)
-		close(self->efd);
-	if (self->pfd[0] >= 0) {
-		close(self->pfd[0]);
-		close(self->pfd[1]);
-	}
+	IOU_EVFD_FIXTURE_CLOSE(self);
 }
 
 /*

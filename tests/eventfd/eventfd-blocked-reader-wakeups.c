@@ -26,6 +26,9 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("ce593a6c480a", "", "",
+			"io_uring: use signal based task_work running")));
+
 #define WATCHDOG_VALUE	1000
 
 struct reader {
@@ -97,43 +100,30 @@ static void *watchdog_fn(void *arg)
 	return NULL;
 }
 
-FIXTURE(rd) {
+FIXTURE(blocked_reader) {
 	struct iou_ring r;
 	int efd;		/* blocking */
 	int pfd[2];
 };
 
-FIXTURE_VARIANT(rd) {
-	unsigned int flags;
+FIXTURE_VARIANT(blocked_reader) {
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(rd, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(rd, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-};
-FIXTURE_VARIANT_ADD(rd, sqpoll) { .flags = IORING_SETUP_SQPOLL };
+#define IOU_MODES_FIXTURE blocked_reader
+#include "iou_modes.h"
 
-FIXTURE_SETUP(rd)
+FIXTURE_SETUP(blocked_reader)
 {
-	self->efd = self->pfd[0] = -1;
-	self->r.fd = -1;
-	IOU_RING_INIT_OR_SKIP(&self->r, 8, variant->flags);
-	self->efd = eventfd(0, EFD_CLOEXEC);
-	ASSERT_LE(0, self->efd);
+	IOU_EVFD_FIXTURE_CLEAR(self);
+	IOU_RING_INIT_MODE(&self->r, 8, variant->setup_flags);
+	IOU_EVFD_FIXTURE_OPEN(self, eventfd(0, EFD_CLOEXEC));
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
-	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
 }
 
-FIXTURE_TEARDOWN(rd)
+FIXTURE_TEARDOWN(blocked_reader)
 {
-	if (self->r.fd >= 0)
-		iou_ring_exit(&self->r);
-	if (self->efd >= 0)
-		close(self->efd);
-	if (self->pfd[0] >= 0) {
-		close(self->pfd[0]);
-		close(self->pfd[1]);
-	}
+	IOU_EVFD_FIXTURE_CLOSE(self);
 }
 
 static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
@@ -151,7 +141,7 @@ static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
 	}
 }
 
-TEST_F(rd, submitter_blocked_on_eventfd_wakes_for_its_completion)
+TEST_F(blocked_reader, submitter_blocked_on_eventfd_wakes_for_its_completion)
 {
 	struct pipe_writer w = { .fd = self->pfd[1], .delay_ms = 20 };
 	struct watchdog wd = { .efd = self->efd };
@@ -170,7 +160,7 @@ TEST_F(rd, submitter_blocked_on_eventfd_wakes_for_its_completion)
 	ASSERT_EQ(NULL, wres);
 	ASSERT_EQ(0, pthread_join(dt, NULL));
 	ASSERT_EQ(1, v);
-	if (variant->flags & IORING_SETUP_DEFER_TASKRUN) {
+	if (variant->setup_flags & IORING_SETUP_DEFER_TASKRUN) {
 		/* woken for queued work: the CQE needs GETEVENTS */
 		ASSERT_EQ(0, iou_cq_ready(&self->r));
 		ASSERT_RES(0, iou_evfd_getevents(&self->r));
@@ -181,7 +171,7 @@ TEST_F(rd, submitter_blocked_on_eventfd_wakes_for_its_completion)
 	ASSERT_RES(POLLIN, cqe.res);
 }
 
-TEST_F(rd, closing_an_idle_ring_leaves_the_reader_blocked)
+TEST_F(blocked_reader, closing_an_idle_ring_leaves_the_reader_blocked)
 {
 	struct reader rd = { .efd = self->efd };
 	pthread_t t;
@@ -198,7 +188,7 @@ TEST_F(rd, closing_an_idle_ring_leaves_the_reader_blocked)
 	ASSERT_EQ(5, rd.value);
 }
 
-TEST_F(rd, closing_a_ring_with_a_pending_request_wakes_the_reader)
+TEST_F(blocked_reader, closing_a_ring_with_a_pending_request_wakes_the_reader)
 {
 	struct reader rd = { .efd = self->efd };
 	pthread_t t;

@@ -18,19 +18,19 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-FIXTURE(off) {
+FIXTURE(disabled) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_VARIANT(off) {
+FIXTURE_VARIANT(disabled) {
 	bool async;		/* EVENTFD_ASYNC registration */
 };
 
-FIXTURE_VARIANT_ADD(off, eventfd) { .async = false };
-FIXTURE_VARIANT_ADD(off, eventfd_async) { .async = true };
+FIXTURE_VARIANT_ADD(disabled, eventfd) { .async = false };
+FIXTURE_VARIANT_ADD(disabled, eventfd_async) { .async = true };
 
-FIXTURE_SETUP(off)
+FIXTURE_SETUP(disabled)
 {
 	self->r.fd = -1;
 	self->efd = -1;
@@ -44,7 +44,7 @@ FIXTURE_SETUP(off)
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, variant->async));
 }
 
-FIXTURE_TEARDOWN(off)
+FIXTURE_TEARDOWN(disabled)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -65,7 +65,7 @@ static void complete_one(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, cqe.flags);
 }
 
-TEST_F(off, disabled_flag_suppresses_signals)
+TEST_F(disabled, disabled_flag_suppresses_signals)
 {
 	iou_evfd_set_disabled(&self->r, true);
 	complete_one(_metadata, &self->r, variant->async, 1);
@@ -84,7 +84,7 @@ TEST_F(off, disabled_flag_suppresses_signals)
  * window when disabled.
  */
 
-TEST_F(off, clearing_the_flag_restores_signals)
+TEST_F(disabled, clearing_the_flag_restores_signals)
 {
 	iou_evfd_set_disabled(&self->r, true);
 	complete_one(_metadata, &self->r, variant->async, 1);
@@ -94,7 +94,7 @@ TEST_F(off, clearing_the_flag_restores_signals)
 	ASSERT_EQ(1, iou_evfd_collect(self->efd, 1, IOU_WAIT_MS));
 }
 
-TEST_F(off, completions_made_while_disabled_are_not_replayed)
+TEST_F(disabled, completions_made_while_disabled_are_not_replayed)
 {
 	iou_evfd_set_disabled(&self->r, true);
 	for (unsigned int i = 0; i < 3; i++)
@@ -109,7 +109,7 @@ TEST_F(off, completions_made_while_disabled_are_not_replayed)
 	ASSERT_EQ(1, iou_evfd_collect(self->efd, 1, IOU_WAIT_MS));
 }
 
-TEST_F(off, flag_is_read_at_every_posting)
+TEST_F(disabled, flag_is_read_at_every_posting)
 {
 	/* on, off, on, off: a signal for each "on" posting only */
 	for (unsigned int i = 0; i < 4; i++) {
@@ -122,7 +122,7 @@ TEST_F(off, flag_is_read_at_every_posting)
 	}
 }
 
-TEST_F(off, undefined_cq_flags_are_ignored_and_left_alone)
+TEST_F(disabled, undefined_cq_flags_are_ignored_and_left_alone)
 {
 	unsigned int others = ~(unsigned int)IORING_CQ_EVENTFD_DISABLED;
 
@@ -138,7 +138,7 @@ TEST_F(off, undefined_cq_flags_are_ignored_and_left_alone)
 	ASSERT_EQ(0xffffffffu, *self->r.cq_kflags);
 }
 
-TEST_F(off, flag_set_before_registration_applies_to_it)
+TEST_F(disabled, flag_set_before_registration_applies_to_it)
 {
 	ASSERT_RES(0, iou_evfd_unregister(&self->r));
 	iou_evfd_set_disabled(&self->r, true);
@@ -159,9 +159,7 @@ TEST(disabled_flag_suppresses_deferred_task_work_signal)
 	struct iou_cqe cqe;
 	int efd, pfd[2];
 
-	REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
-	ASSERT_EQ(0, iou_ring_init(&r, 8, IORING_SETUP_SINGLE_ISSUER |
-				   IORING_SETUP_DEFER_TASKRUN));
+	IOU_RING_INIT_MODE(&r, 8, IOU_MODE_DEFER_TASKRUN);
 	efd = iou_evfd_create(0);
 	ASSERT_LE(0, efd);
 	ASSERT_RES(0, iou_evfd_register(&r, efd, false));

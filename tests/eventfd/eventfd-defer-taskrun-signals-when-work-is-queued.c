@@ -20,7 +20,9 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-IOU_REQUIRES(.setup_flags = IORING_SETUP_DEFER_TASKRUN);
+IOU_REQUIRES(.setup_flags = IORING_SETUP_DEFER_TASKRUN,
+	     .fixes = IOU_FIXES(IOU_FIX("21a091b970cd", "", "defer.queued_task_work_signals_before_the_cqe_exists",
+			"io_uring: signal registered eventfd to process deferred task work")));
 
 FIXTURE(defer) {
 	struct iou_ring r;
@@ -41,9 +43,7 @@ FIXTURE_SETUP(defer)
 {
 	self->r.fd = -1;
 	self->efd = self->p1[0] = self->p2[0] = -1;
-	ASSERT_EQ(0, iou_ring_init(&self->r, 16, IORING_SETUP_SINGLE_ISSUER |
-				   IORING_SETUP_DEFER_TASKRUN |
-				   variant->extra_flags));
+	IOU_RING_INIT_MODE(&self->r, 16, IOU_MODE_DEFER_TASKRUN | variant->extra_flags);
 	self->efd = iou_evfd_create(0);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));

@@ -54,7 +54,7 @@ FIXTURE_SETUP(loop)
 
 	self->efd = self->epfd = self->file = -1;
 	self->r.fd = -1;
-	IOU_RING_INIT_OR_SKIP(&self->r, DEPTH, variant->flags);
+	IOU_RING_INIT_MODE(&self->r, DEPTH, variant->flags);
 	self->efd = iou_evfd_create(0);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd,

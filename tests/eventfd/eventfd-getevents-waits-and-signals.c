@@ -42,13 +42,13 @@ static void *delayed_writes_fn(void *arg)
 	return NULL;
 }
 
-FIXTURE(ge) {
+FIXTURE(getevents) {
 	struct iou_ring r;
 	int efd;
 	int p[3][2];
 };
 
-FIXTURE_SETUP(ge)
+FIXTURE_SETUP(getevents)
 {
 	self->r.fd = -1;
 	self->efd = -1;
@@ -63,7 +63,7 @@ FIXTURE_SETUP(ge)
 	}
 }
 
-FIXTURE_TEARDOWN(ge)
+FIXTURE_TEARDOWN(getevents)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -84,7 +84,7 @@ static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(1, iou_submit(r));
 }
 
-TEST_F(ge, wait_that_times_out_signals_nothing)
+TEST_F(getevents, wait_that_times_out_signals_nothing)
 {
 	struct io_uring_cqe *c;
 
@@ -93,7 +93,7 @@ TEST_F(ge, wait_that_times_out_signals_nothing)
 	ASSERT_EQ(0, iou_evfd_take(self->efd));
 }
 
-TEST_F(ge, wait_ended_by_a_completion_is_matched_by_a_signal)
+TEST_F(getevents, wait_ended_by_a_completion_is_matched_by_a_signal)
 {
 	struct delayed_writes d = { .fds = { self->p[0][1], -1, -1 },
 				    .efd = -1, .delay_ms = 10 };
@@ -114,7 +114,7 @@ TEST_F(ge, wait_ended_by_a_completion_is_matched_by_a_signal)
 	ASSERT_EQ(0, iou_evfd_collect(self->efd, 0, IOU_WAIT_MS));
 }
 
-TEST_F(ge, wait_for_several_completions_is_signalled_per_flush)
+TEST_F(getevents, wait_for_several_completions_is_signalled_per_flush)
 {
 	struct delayed_writes d = { .fds = { self->p[0][1], self->p[1][1], self->p[2][1] },
 				    .efd = -1, .delay_ms = 5 };
@@ -146,7 +146,7 @@ TEST_F(ge, wait_for_several_completions_is_signalled_per_flush)
 	ASSERT_GE(3, n);
 }
 
-TEST_F(ge, writing_the_eventfd_does_not_end_a_cq_wait)
+TEST_F(getevents, writing_the_eventfd_does_not_end_a_cq_wait)
 {
 	struct delayed_writes d = { .fds = { -1 }, .efd = self->efd,
 				    .delay_ms = 5 };
@@ -180,7 +180,7 @@ static void *blocked_reader_fn(void *arg)
 	return NULL;
 }
 
-TEST_F(ge, eventfd_reader_and_cq_waiter_both_wake)
+TEST_F(getevents, eventfd_reader_and_cq_waiter_both_wake)
 {
 	struct delayed_writes d = { .fds = { self->p[0][1], -1, -1 },
 				    .efd = -1, .delay_ms = 10 };

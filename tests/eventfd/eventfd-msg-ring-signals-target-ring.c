@@ -21,28 +21,27 @@
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_MSG_RING));
 
-FIXTURE(msg) {
+FIXTURE(msg_ring) {
 	struct iou_ring src, dst;
 	int src_efd, dst_efd;
 };
 
-FIXTURE_VARIANT(msg) {
+FIXTURE_VARIANT(msg_ring) {
 	unsigned int dst_flags;
 };
 
-FIXTURE_VARIANT_ADD(msg, plain_target) { .dst_flags = 0 };
-FIXTURE_VARIANT_ADD(msg, sqpoll_target) { .dst_flags = IORING_SETUP_SQPOLL };
-FIXTURE_VARIANT_ADD(msg, defer_taskrun_target) {
+FIXTURE_VARIANT_ADD(msg_ring, plain_target) { .dst_flags = 0 };
+FIXTURE_VARIANT_ADD(msg_ring, sqpoll_target) { .dst_flags = IORING_SETUP_SQPOLL };
+FIXTURE_VARIANT_ADD(msg_ring, defer_taskrun_target) {
 	.dst_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 };
 
-FIXTURE_SETUP(msg)
+FIXTURE_SETUP(msg_ring)
 {
 	self->src_efd = self->dst_efd = -1;
 	self->src.fd = self->dst.fd = -1;
-	REQUIRE_SETUP_FLAGS(variant->dst_flags);
 	ASSERT_EQ(0, iou_ring_init(&self->src, 8, 0));
-	ASSERT_EQ(0, iou_ring_init(&self->dst, 8, variant->dst_flags));
+	IOU_RING_INIT_MODE(&self->dst, 8, variant->dst_flags);
 	self->src_efd = iou_evfd_create(0);
 	ASSERT_LE(0, self->src_efd);
 	self->dst_efd = iou_evfd_create(0);
@@ -50,7 +49,7 @@ FIXTURE_SETUP(msg)
 	ASSERT_RES(0, iou_evfd_register(&self->src, self->src_efd, false));
 }
 
-FIXTURE_TEARDOWN(msg)
+FIXTURE_TEARDOWN(msg_ring)
 {
 	if (self->src.fd >= 0)
 		iou_ring_exit(&self->src);
@@ -62,7 +61,7 @@ FIXTURE_TEARDOWN(msg)
 		close(self->dst_efd);
 }
 
-static bool defer_target(const FIXTURE_VARIANT(msg) *variant)
+static bool defer_target(const FIXTURE_VARIANT(msg_ring) *variant)
 {
 	return variant->dst_flags & IORING_SETUP_DEFER_TASKRUN;
 }
@@ -93,7 +92,7 @@ static void expect_message(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, cqe.flags);
 }
 
-TEST_F(msg, message_signals_the_target_and_reply_the_sender)
+TEST_F(msg_ring, message_signals_the_target_and_reply_the_sender)
 {
 	struct iou_cqe cqe;
 	long long n;
@@ -118,7 +117,7 @@ TEST_F(msg, message_signals_the_target_and_reply_the_sender)
 	}
 }
 
-TEST_F(msg, skipped_sender_cqe_leaves_the_sender_unsignalled)
+TEST_F(msg_ring, skipped_sender_cqe_leaves_the_sender_unsignalled)
 {
 	struct io_uring_sqe *sqe;
 
@@ -138,7 +137,7 @@ TEST_F(msg, skipped_sender_cqe_leaves_the_sender_unsignalled)
 	ASSERT_EQ(0, iou_evfd_collect(self->src_efd, 0, IOU_WAIT_MS));
 }
 
-TEST_F(msg, rejected_message_signals_only_the_sender)
+TEST_F(msg_ring, rejected_message_signals_only_the_sender)
 {
 	struct iou_cqe cqe;
 
@@ -155,7 +154,7 @@ TEST_F(msg, rejected_message_signals_only_the_sender)
 	ASSERT_EQ(0, iou_evfd_collect(self->dst_efd, 0, IOU_WAIT_MS));
 }
 
-TEST_F(msg, async_target_registration_is_not_signalled)
+TEST_F(msg_ring, async_target_registration_is_not_signalled)
 {
 	struct iou_cqe cqe;
 
@@ -166,7 +165,7 @@ TEST_F(msg, async_target_registration_is_not_signalled)
 	ASSERT_EQ(0, iou_evfd_collect(self->dst_efd, 0, IOU_WAIT_MS));
 }
 
-TEST_F(msg, disabled_target_is_not_signalled)
+TEST_F(msg_ring, disabled_target_is_not_signalled)
 {
 	struct iou_cqe cqe;
 

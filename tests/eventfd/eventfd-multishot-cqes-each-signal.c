@@ -16,32 +16,22 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-FIXTURE(ms) {
+FIXTURE(multishot) {
 	struct iou_ring r;
 	int efd;
 	int pfd[2];
 };
 
-FIXTURE_SETUP(ms)
+FIXTURE_SETUP(multishot)
 {
-	self->r.fd = -1;
-	self->efd = self->pfd[0] = -1;
+	IOU_EVFD_FIXTURE_CLEAR(self);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 32, 0));
-	self->efd = iou_evfd_create(0);
-	ASSERT_LE(0, self->efd);
-	ASSERT_SYSOK(pipe2(self->pfd, O_CLOEXEC | O_NONBLOCK));
+	IOU_EVFD_FIXTURE_OPEN(self, iou_evfd_create(0));
 }
 
-FIXTURE_TEARDOWN(ms)
+FIXTURE_TEARDOWN(multishot)
 {
-	if (self->r.fd >= 0)
-		iou_ring_exit(&self->r);
-	if (self->efd >= 0)
-		close(self->efd);
-	if (self->pfd[0] >= 0) {
-		close(self->pfd[0]);
-		close(self->pfd[1]);
-	}
+	IOU_EVFD_FIXTURE_CLOSE(self);
 }
 
 /* Arm a multishot poll for POLLIN; false if the kernel has none (5.13). */
@@ -76,7 +66,7 @@ static void fire(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(1, read(pfd[0], buf, sizeof(buf)));
 }
 
-TEST_F(ms, each_multishot_poll_cqe_signals)
+TEST_F(multishot, each_multishot_poll_cqe_signals)
 {
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
 	if (!arm_multishot_poll(_metadata, &self->r, self->pfd[0], 1))
@@ -88,7 +78,7 @@ TEST_F(ms, each_multishot_poll_cqe_signals)
 	}
 }
 
-TEST_F(ms, terminating_cqe_signals_too)
+TEST_F(multishot, terminating_cqe_signals_too)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe[2];
@@ -127,7 +117,7 @@ TEST_F(ms, terminating_cqe_signals_too)
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 }
 
-TEST_F(ms, async_registration_ignores_multishot_poll_cqes)
+TEST_F(multishot, async_registration_ignores_multishot_poll_cqes)
 {
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, true));
 	if (!arm_multishot_poll(_metadata, &self->r, self->pfd[0], 4))
@@ -137,7 +127,7 @@ TEST_F(ms, async_registration_ignores_multishot_poll_cqes)
 	ASSERT_EQ(0, iou_evfd_collect(self->efd, 0, IOU_WAIT_MS));
 }
 
-TEST_F(ms, multishot_timeout_expiries_signal)
+TEST_F(multishot, multishot_timeout_expiries_signal)
 {
 	struct __kernel_timespec ts = iou_ts_ms(10);
 	struct io_uring_sqe *sqe;

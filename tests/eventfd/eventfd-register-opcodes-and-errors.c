@@ -28,19 +28,19 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-FIXTURE(reg) {
+FIXTURE(registration) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_VARIANT(reg) {
+FIXTURE_VARIANT(registration) {
 	bool async;		/* IORING_REGISTER_EVENTFD_ASYNC */
 };
 
-FIXTURE_VARIANT_ADD(reg, eventfd) { .async = false };
-FIXTURE_VARIANT_ADD(reg, eventfd_async) { .async = true };
+FIXTURE_VARIANT_ADD(registration, eventfd) { .async = false };
+FIXTURE_VARIANT_ADD(registration, eventfd_async) { .async = true };
 
-FIXTURE_SETUP(reg)
+FIXTURE_SETUP(registration)
 {
 	self->r.fd = -1;
 	self->efd = -1;
@@ -49,7 +49,7 @@ FIXTURE_SETUP(reg)
 	ASSERT_LE(0, self->efd);
 }
 
-FIXTURE_TEARDOWN(reg)
+FIXTURE_TEARDOWN(registration)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -73,7 +73,7 @@ static void complete_signalling_nop(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, cqe.flags);
 }
 
-TEST_F(reg, register_then_unregister_succeeds)
+TEST_F(registration, register_then_unregister_succeeds)
 {
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, variant->async));
 	complete_signalling_nop(_metadata, &self->r, variant->async, 1);
@@ -85,7 +85,7 @@ TEST_F(reg, register_then_unregister_succeeds)
 	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 }
 
-TEST_F(reg, second_registration_gives_ebusy)
+TEST_F(registration, second_registration_gives_ebusy)
 {
 	int other = iou_evfd_create(0);
 	__s32 fd = other;
@@ -109,7 +109,7 @@ TEST_F(reg, second_registration_gives_ebusy)
 	close(other);
 }
 
-TEST_F(reg, unregister_without_registration_gives_enxio)
+TEST_F(registration, unregister_without_registration_gives_enxio)
 {
 	ASSERT_RES(-ENXIO, iou_evfd_unregister(&self->r));
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, variant->async));
@@ -117,7 +117,7 @@ TEST_F(reg, unregister_without_registration_gives_enxio)
 	ASSERT_RES(-ENXIO, iou_evfd_unregister(&self->r));
 }
 
-TEST_F(reg, non_eventfd_fd_gives_einval)
+TEST_F(registration, non_eventfd_fd_gives_einval)
 {
 	int pfd[2], file, devnull;
 
@@ -143,7 +143,7 @@ TEST_F(reg, non_eventfd_fd_gives_einval)
 	close(devnull);
 }
 
-TEST_F(reg, closed_or_invalid_fd_gives_ebadf)
+TEST_F(registration, closed_or_invalid_fd_gives_ebadf)
 {
 	int closed = iou_evfd_create(0);
 
@@ -157,7 +157,7 @@ TEST_F(reg, closed_or_invalid_fd_gives_ebadf)
 	ASSERT_RES(-ENXIO, iou_evfd_unregister(&self->r));
 }
 
-TEST_F(reg, unreadable_argument_gives_efault)
+TEST_F(registration, unreadable_argument_gives_efault)
 {
 	unsigned int op = variant->async ? IORING_REGISTER_EVENTFD_ASYNC :
 			  IORING_REGISTER_EVENTFD;
@@ -176,7 +176,7 @@ TEST_F(reg, unreadable_argument_gives_efault)
 	ASSERT_RES(-ENXIO, iou_evfd_unregister(&self->r));
 }
 
-TEST_F(reg, nr_args_other_than_one_gives_einval)
+TEST_F(registration, nr_args_other_than_one_gives_einval)
 {
 	unsigned int op = variant->async ? IORING_REGISTER_EVENTFD_ASYNC :
 			  IORING_REGISTER_EVENTFD;
@@ -193,7 +193,7 @@ TEST_F(reg, nr_args_other_than_one_gives_einval)
 	ASSERT_RES(-EINVAL, iou_register(&self->r, op, fds, 2));
 }
 
-TEST_F(reg, unregister_with_argument_gives_einval)
+TEST_F(registration, unregister_with_argument_gives_einval)
 {
 	__s32 fd = self->efd;
 
@@ -207,7 +207,7 @@ TEST_F(reg, unregister_with_argument_gives_einval)
 	ASSERT_RES(0, iou_evfd_unregister(&self->r));
 }
 
-TEST_F(reg, reregistration_signals_only_the_new_eventfd)
+TEST_F(registration, reregistration_signals_only_the_new_eventfd)
 {
 	int second = iou_evfd_create(0);
 
@@ -227,7 +227,7 @@ TEST_F(reg, reregistration_signals_only_the_new_eventfd)
 	close(second);
 }
 
-TEST_F(reg, reregistration_takes_the_mode_of_the_new_opcode)
+TEST_F(registration, reregistration_takes_the_mode_of_the_new_opcode)
 {
 	/* registered with the other opcode first, then this variant's */
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, !variant->async));
@@ -246,7 +246,7 @@ TEST_F(reg, reregistration_takes_the_mode_of_the_new_opcode)
 	ASSERT_EQ(1, iou_evfd_wait_take(self->efd, IOU_WAIT_MS));
 }
 
-TEST_F(reg, one_eventfd_may_serve_two_rings)
+TEST_F(registration, one_eventfd_may_serve_two_rings)
 {
 	struct iou_ring other;
 

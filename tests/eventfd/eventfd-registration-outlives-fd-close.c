@@ -14,12 +14,12 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-FIXTURE(cl) {
+FIXTURE(closed_fd) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_SETUP(cl)
+FIXTURE_SETUP(closed_fd)
 {
 	self->r.fd = -1;
 	self->efd = -1;
@@ -29,7 +29,7 @@ FIXTURE_SETUP(cl)
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
 }
 
-FIXTURE_TEARDOWN(cl)
+FIXTURE_TEARDOWN(closed_fd)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -49,7 +49,7 @@ static void complete_nop(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(0, cqe.flags);
 }
 
-TEST_F(cl, other_descriptors_keep_being_signalled)
+TEST_F(closed_fd, other_descriptors_keep_being_signalled)
 {
 	int dup_fd = fcntl(self->efd, F_DUPFD_CLOEXEC, 0);
 
@@ -63,7 +63,7 @@ TEST_F(cl, other_descriptors_keep_being_signalled)
 	close(dup_fd);
 }
 
-TEST_F(cl, completions_work_with_no_descriptor_left)
+TEST_F(closed_fd, completions_work_with_no_descriptor_left)
 {
 	int fresh;
 
@@ -83,7 +83,7 @@ TEST_F(cl, completions_work_with_no_descriptor_left)
 	close(fresh);
 }
 
-TEST_F(cl, reused_descriptor_number_is_not_signalled)
+TEST_F(closed_fd, reused_descriptor_number_is_not_signalled)
 {
 	int old = self->efd, reused;
 
@@ -103,7 +103,7 @@ TEST_F(cl, reused_descriptor_number_is_not_signalled)
 	self->efd = reused;
 }
 
-TEST_F(cl, pending_request_completes_after_the_close)
+TEST_F(closed_fd, pending_request_completes_after_the_close)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
@@ -128,7 +128,7 @@ TEST_F(cl, pending_request_completes_after_the_close)
 	close(pfd[1]);
 }
 
-TEST_F(cl, ring_closing_the_registered_eventfd_still_signals_it)
+TEST_F(closed_fd, ring_closing_the_registered_eventfd_still_signals_it)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;

@@ -24,6 +24,11 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("c9a40292a44e", "CVE-2025-21655",
+			"global.deferred_signal_stays_with_the_eventfd_it_was_for",
+			"io_uring/eventfd: ensure io_eventfd_signal() defers another RCU period")),
+	     .unsafe = "a use-after-free of the eventfd registration on a kernel without the fix");
+
 FIXTURE(flight) {
 	struct iou_ring r;
 	int a, b;
@@ -109,9 +114,7 @@ TEST(deferred_signal_stays_with_the_eventfd_it_was_for)
 {
 	struct iou_ring r;
 
-	REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
-	ASSERT_EQ(0, iou_ring_init(&r, 16, IORING_SETUP_SINGLE_ISSUER |
-				   IORING_SETUP_DEFER_TASKRUN));
+	IOU_RING_INIT_MODE(&r, 16, IOU_MODE_DEFER_TASKRUN);
 
 	for (unsigned int i = 0; i < 20; i++) {
 		struct io_uring_sqe *sqe;

@@ -31,34 +31,36 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-FIXTURE(own) {
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("4464853277d0", "", "",
+			"io_uring: pass in EPOLL_URING_WAKE for eventfd signaling and wakeups"),
+		IOU_FIX("1967f0b1cafd", "", "own_eventfd.*.multishot_poll_on_own_eventfd_ends_after_one_cqe",
+			"io_uring/poll: ensure EPOLL_ONESHOT is propagated for EPOLL_URING_WAKE")));
+
+FIXTURE(own_eventfd) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_VARIANT(own) {
-	unsigned int flags;
+FIXTURE_VARIANT(own_eventfd) {
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(own, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(own, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-};
+#define IOU_MODES_NO_SQPOLL
+#define IOU_MODES_FIXTURE own_eventfd
+#include "iou_modes.h"
 
-FIXTURE_SETUP(own)
+FIXTURE_SETUP(own_eventfd)
 {
 	self->r.fd = -1;
 	self->efd = -1;
-	if (variant->flags & IORING_SETUP_DEFER_TASKRUN)
-		REQUIRE_SETUP_FLAG(IORING_SETUP_DEFER_TASKRUN);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 32, variant->flags));
+	IOU_RING_INIT_MODE(&self->r, 32, variant->setup_flags);
 	/* blocking, so that a READ of it waits instead of failing EAGAIN */
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
 }
 
-FIXTURE_TEARDOWN(own)
+FIXTURE_TEARDOWN(own_eventfd)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -66,9 +68,9 @@ FIXTURE_TEARDOWN(own)
 		close(self->efd);
 }
 
-static bool defer(const FIXTURE_VARIANT(own) *variant)
+static bool defer(const FIXTURE_VARIANT(own_eventfd) *variant)
 {
-	return variant->flags & IORING_SETUP_DEFER_TASKRUN;
+	return variant->setup_flags & IORING_SETUP_DEFER_TASKRUN;
 }
 
 static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
@@ -109,7 +111,7 @@ static void reap_nop_then(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(flags, cqe[1].flags);
 }
 
-TEST_F(own, oneshot_poll_on_own_eventfd_completes_once)
+TEST_F(own_eventfd, oneshot_poll_on_own_eventfd_completes_once)
 {
 	long long n;
 
@@ -128,7 +130,7 @@ TEST_F(own, oneshot_poll_on_own_eventfd_completes_once)
 	}
 }
 
-TEST_F(own, multishot_poll_on_own_eventfd_ends_after_one_cqe)
+TEST_F(own_eventfd, multishot_poll_on_own_eventfd_ends_after_one_cqe)
 {
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *c;
@@ -159,7 +161,7 @@ TEST_F(own, multishot_poll_on_own_eventfd_ends_after_one_cqe)
 	assert_no_more_cqes(_metadata, &self->r);
 }
 
-TEST_F(own, read_of_own_eventfd_completes_once_with_the_count)
+TEST_F(own_eventfd, read_of_own_eventfd_completes_once_with_the_count)
 {
 	struct io_uring_sqe *sqe;
 	uint64_t val = 0;
@@ -189,7 +191,7 @@ TEST_F(own, read_of_own_eventfd_completes_once_with_the_count)
 	}
 }
 
-TEST_F(own, disabled_flag_keeps_own_poll_asleep)
+TEST_F(own_eventfd, disabled_flag_keeps_own_poll_asleep)
 {
 	struct iou_cqe cqe;
 
@@ -208,7 +210,7 @@ TEST_F(own, disabled_flag_keeps_own_poll_asleep)
 	assert_no_more_cqes(_metadata, &self->r);
 }
 
-TEST_F(own, poll_armed_on_a_readable_own_eventfd_completes_at_once)
+TEST_F(own_eventfd, poll_armed_on_a_readable_own_eventfd_completes_at_once)
 {
 	struct iou_cqe cqe;
 	long long n;

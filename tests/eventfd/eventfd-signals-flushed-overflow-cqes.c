@@ -17,12 +17,12 @@
 
 IOU_REQUIRES(.features = IORING_FEAT_NODROP);
 
-FIXTURE(ovf) {
+FIXTURE(overflow) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_SETUP(ovf)
+FIXTURE_SETUP(overflow)
 {
 	struct io_uring_params p;
 
@@ -38,7 +38,7 @@ FIXTURE_SETUP(ovf)
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
 }
 
-FIXTURE_TEARDOWN(ovf)
+FIXTURE_TEARDOWN(overflow)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -74,7 +74,7 @@ static bool overflowed(const struct iou_ring *r)
 	return iou_load_acquire(r->sq_kflags) & IORING_SQ_CQ_OVERFLOW;
 }
 
-TEST_F(ovf, flushing_overflowed_cqes_signals)
+TEST_F(overflow, flushing_overflowed_cqes_signals)
 {
 	long long n;
 
@@ -103,8 +103,11 @@ TEST_F(ovf, flushing_overflowed_cqes_signals)
 	ASSERT_FALSE(overflowed(&self->r));
 	ASSERT_EQ(4, iou_cq_ready(&self->r));
 	n = iou_evfd_take(self->efd);
-	ASSERT_LE(1, n);
 	if (iou_evfd_tail_rule()) {
+		/* one flush moved the tail once (io_eventfd_flush_signal) */
+		ASSERT_EQ(1, n);
+	} else {
+		ASSERT_LE(1, n);
 		ASSERT_GE(4, n);
 	}
 	reap_in_order(_metadata, &self->r, 4, 0x20);
@@ -113,7 +116,7 @@ TEST_F(ovf, flushing_overflowed_cqes_signals)
 	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 }
 
-TEST_F(ovf, batch_that_partly_fits_signals_once)
+TEST_F(overflow, batch_that_partly_fits_signals_once)
 {
 	long long n;
 
@@ -127,14 +130,17 @@ TEST_F(ovf, batch_that_partly_fits_signals_once)
 	ASSERT_RES(0, iou_evfd_getevents(&self->r));
 	ASSERT_FALSE(overflowed(&self->r));
 	n = iou_evfd_take(self->efd);
-	ASSERT_LE(1, n);
 	if (iou_evfd_tail_rule()) {
+		/* the GETEVENTS flush of the two parked CQEs: once */
+		ASSERT_EQ(1, n);
+	} else {
+		ASSERT_LE(1, n);
 		ASSERT_GE(2, n);
 	}
 	reap_in_order(_metadata, &self->r, 2, 0x34);
 }
 
-TEST_F(ovf, flush_that_still_overflows_keeps_the_rest_parked)
+TEST_F(overflow, flush_that_still_overflows_keeps_the_rest_parked)
 {
 	struct io_uring_cqe *c;
 	long long n;

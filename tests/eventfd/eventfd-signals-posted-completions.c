@@ -21,12 +21,12 @@
 #include "iou.h"
 #include "iou_eventfd.h"
 
-FIXTURE(cnt) {
+FIXTURE(signal_count) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_SETUP(cnt)
+FIXTURE_SETUP(signal_count)
 {
 	self->r.fd = -1;
 	self->efd = -1;
@@ -36,7 +36,7 @@ FIXTURE_SETUP(cnt)
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, false));
 }
 
-FIXTURE_TEARDOWN(cnt)
+FIXTURE_TEARDOWN(signal_count)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -44,7 +44,7 @@ FIXTURE_TEARDOWN(cnt)
 		close(self->efd);
 }
 
-TEST_F(cnt, posted_cqe_makes_eventfd_readable)
+TEST_F(signal_count, posted_cqe_makes_eventfd_readable)
 {
 	struct iou_cqe cqe;
 
@@ -60,7 +60,7 @@ TEST_F(cnt, posted_cqe_makes_eventfd_readable)
 	ASSERT_EQ(0, iou_evfd_take(self->efd));
 }
 
-TEST_F(cnt, pending_request_signals_only_when_it_completes)
+TEST_F(signal_count, pending_request_signals_only_when_it_completes)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
@@ -88,7 +88,7 @@ TEST_F(cnt, pending_request_signals_only_when_it_completes)
 	close(pfd[1]);
 }
 
-TEST_F(cnt, registration_does_not_signal_earlier_cqes)
+TEST_F(signal_count, registration_does_not_signal_earlier_cqes)
 {
 	struct iou_cqe cqe[4];
 
@@ -110,7 +110,7 @@ TEST_F(cnt, registration_does_not_signal_earlier_cqes)
 	}
 }
 
-TEST_F(cnt, reaping_and_waiting_do_not_signal)
+TEST_F(signal_count, reaping_and_waiting_do_not_signal)
 {
 	struct io_uring_cqe *c;
 
@@ -133,7 +133,7 @@ TEST_F(cnt, reaping_and_waiting_do_not_signal)
 	ASSERT_EQ(0, iou_evfd_wait_take(self->efd, IOU_QUIET_MS));
 }
 
-TEST_F(cnt, inline_batch_is_signalled_per_flush_not_per_cqe)
+TEST_F(signal_count, inline_batch_is_signalled_per_flush_not_per_cqe)
 {
 	struct iou_cqe cqe[64];
 	long long n;
@@ -157,7 +157,7 @@ TEST_F(cnt, inline_batch_is_signalled_per_flush_not_per_cqe)
 	}
 }
 
-TEST_F(cnt, separate_submissions_signal_separately)
+TEST_F(signal_count, separate_submissions_signal_separately)
 {
 	struct iou_cqe cqe[8];
 
@@ -172,7 +172,7 @@ TEST_F(cnt, separate_submissions_signal_separately)
 	}
 }
 
-TEST_F(cnt, failed_requests_signal_like_successful_ones)
+TEST_F(signal_count, failed_requests_signal_like_successful_ones)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
@@ -201,7 +201,7 @@ TEST_F(cnt, failed_requests_signal_like_successful_ones)
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 }
 
-TEST_F(cnt, signal_adds_to_counter_written_by_userspace)
+TEST_F(signal_count, signal_adds_to_counter_written_by_userspace)
 {
 	struct iou_cqe cqe;
 
@@ -235,7 +235,7 @@ TEST(semaphore_eventfd_hands_out_one_signal_per_read)
 	close(efd);
 }
 
-TEST_F(cnt, saturated_counter_neither_blocks_nor_fails_completions)
+TEST_F(signal_count, saturated_counter_neither_blocks_nor_fails_completions)
 {
 	struct iou_cqe cqe[2];
 	uint64_t v;
@@ -257,7 +257,7 @@ TEST_F(cnt, saturated_counter_neither_blocks_nor_fails_completions)
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 }
 
-TEST_F(cnt, skipped_cqe_signals_nothing)
+TEST_F(signal_count, skipped_cqe_signals_nothing)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;
@@ -287,7 +287,7 @@ TEST_F(cnt, skipped_cqe_signals_nothing)
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 }
 
-TEST_F(cnt, linked_chain_signals_no_more_than_it_posts)
+TEST_F(signal_count, linked_chain_signals_no_more_than_it_posts)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe[3];

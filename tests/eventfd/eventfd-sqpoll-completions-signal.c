@@ -22,19 +22,19 @@
 
 IOU_REQUIRES(.setup_flags = IORING_SETUP_SQPOLL);
 
-FIXTURE(sq) {
+FIXTURE(sqpoll_ring) {
 	struct iou_ring r;
 	int efd;
 };
 
-FIXTURE_VARIANT(sq) {
+FIXTURE_VARIANT(sqpoll_ring) {
 	bool async;
 };
 
-FIXTURE_VARIANT_ADD(sq, eventfd) { .async = false };
-FIXTURE_VARIANT_ADD(sq, eventfd_async) { .async = true };
+FIXTURE_VARIANT_ADD(sqpoll_ring, eventfd) { .async = false };
+FIXTURE_VARIANT_ADD(sqpoll_ring, eventfd_async) { .async = true };
 
-FIXTURE_SETUP(sq)
+FIXTURE_SETUP(sqpoll_ring)
 {
 	struct io_uring_params p;
 
@@ -44,12 +44,13 @@ FIXTURE_SETUP(sq)
 	p.flags = IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 100;
 	ASSERT_EQ(0, iou_ring_init_params(&self->r, 16, &p));
+	ASSERT_MODE_PROVEN(&self->r);
 	self->efd = iou_evfd_create(0);
 	ASSERT_LE(0, self->efd);
 	ASSERT_RES(0, iou_evfd_register(&self->r, self->efd, variant->async));
 }
 
-FIXTURE_TEARDOWN(sq)
+FIXTURE_TEARDOWN(sqpoll_ring)
 {
 	if (self->r.fd >= 0)
 		iou_ring_exit(&self->r);
@@ -58,12 +59,12 @@ FIXTURE_TEARDOWN(sq)
 }
 
 /* signals a completion by the SQ thread (not io-wq) gives */
-static long long sq_thread_signals(const FIXTURE_VARIANT(sq) *variant)
+static long long sq_thread_signals(const FIXTURE_VARIANT(sqpoll_ring) *variant)
 {
 	return variant->async ? 0 : 1;
 }
 
-TEST_F(sq, inline_completion_by_the_sq_thread)
+TEST_F(sqpoll_ring, inline_completion_by_the_sq_thread)
 {
 	struct iou_cqe cqe;
 
@@ -76,7 +77,7 @@ TEST_F(sq, inline_completion_by_the_sq_thread)
 		  iou_evfd_collect(self->efd, sq_thread_signals(variant), IOU_WAIT_MS));
 }
 
-TEST_F(sq, batch_by_the_sq_thread_is_not_signalled_per_cqe)
+TEST_F(sqpoll_ring, batch_by_the_sq_thread_is_not_signalled_per_cqe)
 {
 	struct iou_cqe cqe[8];
 	long long n;
@@ -99,7 +100,7 @@ TEST_F(sq, batch_by_the_sq_thread_is_not_signalled_per_cqe)
 	}
 }
 
-TEST_F(sq, iowq_completion_signals_either_registration)
+TEST_F(sqpoll_ring, iowq_completion_signals_either_registration)
 {
 	struct iou_cqe cqe;
 
@@ -110,7 +111,7 @@ TEST_F(sq, iowq_completion_signals_either_registration)
 	ASSERT_EQ(1, iou_evfd_collect(self->efd, 1, IOU_WAIT_MS));
 }
 
-TEST_F(sq, poll_completion_runs_as_sq_thread_task_work)
+TEST_F(sqpoll_ring, poll_completion_runs_as_sq_thread_task_work)
 {
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe;

@@ -13,11 +13,8 @@
  * reserved.
  */
 #include <sys/mman.h>
+#define IOU_TWIN_FIXTURE advise
 #include "iou_twin.h"
-
-FIXTURE(advise) {
-	struct iou_ring r;
-};
 
 enum mem { MEM_BUF, MEM_UNALIGNED, MEM_UNMAPPED };
 
@@ -110,16 +107,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(advise)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(advise)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(advise, opcode_matches_the_system_call)
 {

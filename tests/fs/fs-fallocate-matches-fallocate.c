@@ -11,11 +11,8 @@
  * descriptors.
  */
 #include <linux/falloc.h>
+#define IOU_TWIN_FIXTURE falloc
 #include "iou_twin.h"
-
-FIXTURE(falloc) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(falloc) {
 	IOU_TWIN_ROW_FIELDS;
@@ -76,16 +73,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(falloc)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(falloc)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(falloc, opcode_matches_the_system_call)
 {

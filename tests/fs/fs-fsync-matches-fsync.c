@@ -14,15 +14,12 @@
  * vfs_fsync_range(), so a negative offset is EINVAL where the whole-file
  * call has no offset at all.
  */
+#define IOU_TWIN_FIXTURE fsync
 #include "iou_twin.h"
 
 #define FSYNC_FLAGS	"fsync(2) has no flags; the opcode refuses unknown fsync_flags"
 
 enum op { FSYNC, FDATASYNC, SYNC_RANGE };
-
-FIXTURE(fsync) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(fsync) {
 	IOU_TWIN_ROW_FIELDS;
@@ -31,7 +28,6 @@ FIXTURE_VARIANT(fsync) {
 	long long off;
 	unsigned int len;	/* sync_file_range takes 32 bits of it from the SQE */
 	unsigned int flags;	/* sync_file_range flags, or fsync_flags */
-	int opcode_res;
 };
 
 #define ROW(name, res_, op_, ...)					\
@@ -48,10 +44,10 @@ ROW(fsync_socket, -EINVAL, FSYNC, .fd = IOU_FD_SOCK);
 ROW(fsync_dev_null, -EINVAL, FSYNC, .fd = IOU_FD_DEVNULL);
 ROW(fsync_closed_fd, -EBADF, FSYNC, .fd = IOU_FD_CLOSED);
 ROW(fsync_fd_never_opened, -EBADF, FSYNC, .fd = IOU_FD_BAD);
-ROW(fsync_unknown_flag, 0, FSYNC, .flags = 2, .differs = FSYNC_FLAGS, .opcode_res = -EINVAL);
+ROW(fsync_unknown_flag, 0, FSYNC, .flags = 2, .differs = FSYNC_FLAGS, .ring_res = -EINVAL);
 ROW(fsync_negative_offset, 0, FSYNC, .off = -4096,
     .differs = "the opcode syncs the range off..off+len; a negative offset is EINVAL",
-    .opcode_res = -EINVAL);
+    .ring_res = -EINVAL);
 ROW(fdatasync_file, 0, FDATASYNC, .flags = IORING_FSYNC_DATASYNC);
 ROW(fdatasync_pipe, -EINVAL, FDATASYNC, .flags = IORING_FSYNC_DATASYNC, .fd = IOU_FD_PIPE_R);
 ROW(fdatasync_closed_fd, -EBADF, FDATASYNC, .flags = IORING_FSYNC_DATASYNC,
@@ -110,24 +106,9 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 	}
 }
 
-static int expect(int call_res, const void *row)
-{
-	return ((const FIXTURE_VARIANT(fsync) *)row)->opcode_res;
-}
-
 static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .expect = expect,
+	.setup = setup, .call = call, .prep = prep,
 };
-
-FIXTURE_SETUP(fsync)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(fsync)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(fsync, opcode_matches_the_system_call)
 {

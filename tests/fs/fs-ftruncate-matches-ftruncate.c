@@ -7,11 +7,8 @@
  * one past the largest file (EFBIG), read-only, append-only, directory,
  * O_PATH, pipe, socket, closed and bad descriptors.
  */
+#define IOU_TWIN_FIXTURE ftrunc
 #include "iou_twin.h"
-
-FIXTURE(ftrunc) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(ftrunc) {
 	IOU_TWIN_ROW_FIELDS;
@@ -60,16 +57,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(ftrunc)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(ftrunc)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(ftrunc, opcode_matches_the_system_call)
 {

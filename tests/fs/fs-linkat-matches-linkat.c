@@ -9,11 +9,8 @@
  * unknown flags, bad and non-directory dirfds, NULL, unmapped and
  * over-long paths.
  */
+#define IOU_TWIN_FIXTURE link
 #include "iou_twin.h"
-
-FIXTURE(link) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(link) {
 	IOU_TWIN_ROW_FIELDS;
@@ -85,16 +82,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(link)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(link)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(link, opcode_matches_the_system_call)
 {

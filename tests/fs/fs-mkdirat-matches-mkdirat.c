@@ -9,11 +9,8 @@
  * missing components, a file as a component, trailing slashes, bad and
  * non-directory dirfds, NULL, unmapped and over-long paths.
  */
+#define IOU_TWIN_FIXTURE mkdir
 #include "iou_twin.h"
-
-FIXTURE(mkdir) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(mkdir) {
 	IOU_TWIN_ROW_FIELDS;
@@ -83,16 +80,6 @@ static void done(struct iou_twin_run *s, const void *row)
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .done = done,
 };
-
-FIXTURE_SETUP(mkdir)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(mkdir)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(mkdir, opcode_matches_the_system_call)
 {

@@ -10,6 +10,7 @@
  * non-directory dirfds, NULL, unmapped and over-long paths.
  */
 #include <sys/syscall.h>
+#define IOU_TWIN_FIXTURE rename
 #include "iou_twin.h"
 
 #ifndef RENAME_NOREPLACE
@@ -17,10 +18,6 @@
 #define RENAME_EXCHANGE		(1 << 1)
 #define RENAME_WHITEOUT		(1 << 2)
 #endif
-
-FIXTURE(rename) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(rename) {
 	IOU_TWIN_ROW_FIELDS;
@@ -106,16 +103,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(rename)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rename)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(rename, opcode_matches_the_system_call)
 {

@@ -10,73 +10,59 @@
  * 7.3 but not 6.12) are left out.
  */
 #include <sys/stat.h>
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 
-FIXTURE(rsv) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(rsv) {
-	int opcode;
-	struct iou_sqe_field field;
-	bool refused;
-};
-
-#define RSV(op, f, refused_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##f) {				\
-		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
-	}
-
-RSV(FSYNC, addr, true);
-RSV(FSYNC, buf_index, true);
-RSV(FSYNC, splice_fd_in, true);
-RSV(SYNC_FILE_RANGE, addr, true);
-RSV(SYNC_FILE_RANGE, buf_index, true);
-RSV(SYNC_FILE_RANGE, splice_fd_in, true);
-RSV(FALLOCATE, buf_index, true);
-RSV(FALLOCATE, rw_flags, true);
-RSV(FALLOCATE, splice_fd_in, true);
-RSV(FADVISE, buf_index, true);
-RSV(FADVISE, splice_fd_in, true);
-RSV(MADVISE, buf_index, true);
-RSV(MADVISE, splice_fd_in, true);
-RSV(FTRUNCATE, rw_flags, true);
-RSV(FTRUNCATE, addr, true);
-RSV(FTRUNCATE, len, true);
-RSV(FTRUNCATE, buf_index, true);
-RSV(FTRUNCATE, splice_fd_in, true);
-RSV(FTRUNCATE, addr3, true);
-RSV(STATX, buf_index, true);
-RSV(STATX, splice_fd_in, true);
-RSV(RENAMEAT, buf_index, true);
-RSV(RENAMEAT, splice_fd_in, true);
-RSV(UNLINKAT, off, true);
-RSV(UNLINKAT, len, true);
-RSV(UNLINKAT, buf_index, true);
-RSV(UNLINKAT, splice_fd_in, true);
-RSV(MKDIRAT, off, true);
-RSV(MKDIRAT, rw_flags, true);
-RSV(MKDIRAT, buf_index, true);
-RSV(MKDIRAT, splice_fd_in, true);
-RSV(SYMLINKAT, len, true);
-RSV(SYMLINKAT, rw_flags, true);
-RSV(SYMLINKAT, buf_index, true);
-RSV(SYMLINKAT, splice_fd_in, true);
-RSV(LINKAT, buf_index, true);
-RSV(LINKAT, splice_fd_in, true);
+IOU_RSV(FSYNC, addr, true);
+IOU_RSV(FSYNC, buf_index, true);
+IOU_RSV(FSYNC, splice_fd_in, true);
+IOU_RSV(SYNC_FILE_RANGE, addr, true);
+IOU_RSV(SYNC_FILE_RANGE, buf_index, true);
+IOU_RSV(SYNC_FILE_RANGE, splice_fd_in, true);
+IOU_RSV(FALLOCATE, buf_index, true);
+IOU_RSV(FALLOCATE, rw_flags, true);
+IOU_RSV(FALLOCATE, splice_fd_in, true);
+IOU_RSV(FADVISE, buf_index, true);
+IOU_RSV(FADVISE, splice_fd_in, true);
+IOU_RSV(MADVISE, buf_index, true);
+IOU_RSV(MADVISE, splice_fd_in, true);
+IOU_RSV(FTRUNCATE, rw_flags, true);
+IOU_RSV(FTRUNCATE, addr, true);
+IOU_RSV(FTRUNCATE, len, true);
+IOU_RSV(FTRUNCATE, buf_index, true);
+IOU_RSV(FTRUNCATE, splice_fd_in, true);
+IOU_RSV(FTRUNCATE, addr3, true);
+IOU_RSV(STATX, buf_index, true);
+IOU_RSV(STATX, splice_fd_in, true);
+IOU_RSV(RENAMEAT, buf_index, true);
+IOU_RSV(RENAMEAT, splice_fd_in, true);
+IOU_RSV(UNLINKAT, off, true);
+IOU_RSV(UNLINKAT, len, true);
+IOU_RSV(UNLINKAT, buf_index, true);
+IOU_RSV(UNLINKAT, splice_fd_in, true);
+IOU_RSV(MKDIRAT, off, true);
+IOU_RSV(MKDIRAT, rw_flags, true);
+IOU_RSV(MKDIRAT, buf_index, true);
+IOU_RSV(MKDIRAT, splice_fd_in, true);
+IOU_RSV(SYMLINKAT, len, true);
+IOU_RSV(SYMLINKAT, rw_flags, true);
+IOU_RSV(SYMLINKAT, buf_index, true);
+IOU_RSV(SYMLINKAT, splice_fd_in, true);
+IOU_RSV(LINKAT, buf_index, true);
+IOU_RSV(LINKAT, splice_fd_in, true);
 /* io_init_req() refuses ioprio for every opcode whose io_issue_def lacks .ioprio */
-RSV(FSYNC, ioprio, true);
-RSV(STATX, ioprio, true);
-RSV(RENAMEAT, ioprio, true);
-RSV(LINKAT, ioprio, true);
-RSV(FTRUNCATE, ioprio, true);
+IOU_RSV(FSYNC, ioprio, true);
+IOU_RSV(STATX, ioprio, true);
+IOU_RSV(RENAMEAT, ioprio, true);
+IOU_RSV(LINKAT, ioprio, true);
+IOU_RSV(FTRUNCATE, ioprio, true);
 /* fields no version of these checks: ignored */
-RSV(FSYNC, addr3, false);
-RSV(FALLOCATE, addr3, false);
-RSV(STATX, addr3, false);
-RSV(RENAMEAT, addr3, false);
-RSV(MKDIRAT, addr3, false);
-RSV(LINKAT, addr3, false);
+IOU_RSV(FSYNC, addr3, false);
+IOU_RSV(FALLOCATE, addr3, false);
+IOU_RSV(STATX, addr3, false);
+IOU_RSV(RENAMEAT, addr3, false);
+IOU_RSV(MKDIRAT, addr3, false);
+IOU_RSV(LINKAT, addr3, false);
 
 static struct statx stx;
 
@@ -133,19 +119,8 @@ static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
 
 static const struct iou_rsv_ops ops = { .setup = setup, .prep = prep };
 
-FIXTURE_SETUP(rsv)
+TEST_F(reserved, field_refused_or_ignored)
 {
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rsv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rsv, field_refused_or_ignored)
-{
-	REQUIRE_OPCODE(variant->opcode);
 	iou_rsv_check(_metadata, &self->r, &ops, variant->opcode, &variant->field,
 		      variant->refused);
 }

@@ -11,11 +11,8 @@
  * missing names, bad dirfds, NULL and unmapped paths and buffers.
  */
 #include <sys/stat.h>
+#define IOU_TWIN_FIXTURE statx
 #include "iou_twin.h"
-
-FIXTURE(statx) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(statx) {
 	IOU_TWIN_ROW_FIELDS;
@@ -125,16 +122,6 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .state = state,
 };
-
-FIXTURE_SETUP(statx)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(statx)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(statx, opcode_matches_the_system_call)
 {

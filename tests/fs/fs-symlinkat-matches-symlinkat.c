@@ -8,11 +8,8 @@
  * dangling symlink), have missing or file components, a trailing slash;
  * bad and non-directory dirfds; NULL, unmapped and over-long strings.
  */
+#define IOU_TWIN_FIXTURE symlink
 #include "iou_twin.h"
-
-FIXTURE(symlink) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(symlink) {
 	IOU_TWIN_ROW_FIELDS;
@@ -73,16 +70,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(symlink)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(symlink)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(symlink, opcode_matches_the_system_call)
 {

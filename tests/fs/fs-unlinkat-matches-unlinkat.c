@@ -8,11 +8,8 @@
  * AT_REMOVEDIR, missing names and components, trailing slashes, ".",
  * bad and non-directory dirfds, NULL, unmapped and over-long paths.
  */
+#define IOU_TWIN_FIXTURE unlink
 #include "iou_twin.h"
-
-FIXTURE(unlink) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(unlink) {
 	IOU_TWIN_ROW_FIELDS;
@@ -78,16 +75,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(unlink)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(unlink)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(unlink, opcode_matches_the_system_call)
 {

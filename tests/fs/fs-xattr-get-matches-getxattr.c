@@ -54,7 +54,7 @@ ROW(unmapped_buffer, -EFAULT, 64, .value = IOU_PTR_FAULT);
 ROW(through_a_symlink, 5, 64, .path = "link");
 ROW(missing_path, -ENOENT, 64, .path = "missing");
 ROW(dangling_symlink, -ENOENT, 64, .path = "dangling");
-ROW(reserved_flags, 5, 64, .xattr_flags = XATTR_CREATE, .differs = NO_FLAGS);
+ROW(reserved_flags, 5, 64, .xattr_flags = XATTR_CREATE, .differs = NO_FLAGS, .ring_res = -EINVAL);
 ROW(fd_exact_buffer, 5, 5, .by_fd = true);
 ROW(fd_buffer_too_small, -ERANGE, 4, .by_fd = true);
 ROW(fd_size_zero, 5, 0, .by_fd = true);
@@ -62,7 +62,8 @@ ROW(fd_missing_name, -ENODATA, 64, .by_fd = true, .name = "user.missing");
 ROW(fd_o_path, -EBADF, 64, .by_fd = true, .fd = IOU_FD_OPATH);
 ROW(fd_closed, -EBADF, 64, .by_fd = true, .fd = IOU_FD_CLOSED);
 ROW(fd_write_only, 5, 64, .by_fd = true, .fd = IOU_FD_WRONLY);
-ROW(fd_reserved_flags, 5, 64, .by_fd = true, .xattr_flags = 1, .differs = NO_FLAGS);
+ROW(fd_reserved_flags, 5, 64, .by_fd = true, .xattr_flags = 1, .differs = NO_FLAGS,
+    .ring_res = -EINVAL);
 
 static const char *name(const FIXTURE_VARIANT(getx) *v)
 {
@@ -108,27 +109,13 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 	sqe->xattr_flags = (__u32)v->xattr_flags;
 }
 
-static int expect(int call_res, const void *row)
-{
-	return -EINVAL;
-}
-
 static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .expect = expect,
+	.setup = setup, .call = call, .prep = prep,
 };
 
 FIXTURE_SETUP(getx)
 {
-	int fd = iou_scratch_file("probe", 0, 0);
-	int ret;
-
-	ASSERT_LE(0, fd);
-	ret = fsetxattr(fd, "user.probe", "x", 1, 0) ? errno : 0;
-	close(fd);
-	if (ret == EOPNOTSUPP)
-		SKIP(return, "the scratch file system (%s) stores no user.* xattrs",
-		     iou_scratch_dir());
-	ASSERT_EQ(0, ret);
+	REQUIRE_SCRATCH_USER_XATTRS();
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 

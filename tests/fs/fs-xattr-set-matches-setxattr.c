@@ -119,16 +119,7 @@ static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = p
 
 FIXTURE_SETUP(setx)
 {
-	int fd = iou_scratch_file("probe", 0, 0);
-	int ret;
-
-	ASSERT_LE(0, fd);
-	ret = fsetxattr(fd, "user.probe", "x", 1, 0) ? errno : 0;
-	close(fd);
-	if (ret == EOPNOTSUPP)
-		SKIP(return, "the scratch file system (%s) stores no user.* xattrs",
-		     iou_scratch_dir());
-	ASSERT_EQ(0, ret);
+	REQUIRE_SCRATCH_USER_XATTRS();
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 

@@ -25,8 +25,11 @@
 #include "iou.h"
 #include "iou_fdinfo.h"
 
-/* the asynchronous teardown, waited for as long as a CQE would be */
-#define TEARDOWN_MS	IOU_WAIT_MS
+/*
+ * The asynchronous teardown is waited for itself, up to the case's
+ * timeout: that it happens is judged, not how fast on a loaded machine.
+ */
+#define TEARDOWN_MS	IOU_EVENT_MS
 
 static void unmap_ring(struct iou_ring *r)
 {
@@ -222,7 +225,8 @@ TEST_F(closing, teardown_with_unreaped_cqes_and_a_backlog_releases_everything)
 	start = iou_now_ns();
 	iou_ring_exit(&self->r);
 	self->closed = true;
-	ASSERT_GT(TEARDOWN_MS, iou_ms_since(start));
+	/* close() itself does not wait for the teardown */
+	ASSERT_GT(IOU_WAIT_MS, iou_ms_since(start));
 	ASSERT_TRUE(iou_wait_pipe_reader_gone(self->q[1], TEARDOWN_MS));
 }
 

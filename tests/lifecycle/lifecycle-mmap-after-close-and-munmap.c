@@ -23,8 +23,6 @@
 #include "iou.h"
 #include "iou_fdinfo.h"
 
-#define TEARDOWN_MS	2000
-
 FIXTURE(mapping) {
 	struct iou_ring r;
 	struct io_uring_params p;
@@ -144,14 +142,14 @@ TEST_F(mapping, mapping_keeps_the_ring_and_its_requests_after_the_last_close)
 	/* with no descriptor nobody submits what is published now */
 	iou_prep_nop(iou_get_sqe(&self->r), 0x33);
 	iou_sq_flush(&self->r);
-	usleep(50000);
-	ASSERT_EQ(2, iou_load_acquire(self->r.sq_khead));
+	for (uint64_t start = iou_now_ns(); iou_ms_since(start) < IOU_QUIET_MS; usleep(1000))
+		ASSERT_EQ(2, iou_load_acquire(self->r.sq_khead));
 	/* the last mapping goes: so does the ring, and what it held */
 	munmap(self->r.sqes_ptr, self->r.sqes_sz);
 	ASSERT_TRUE(iou_pipe_reader_held(q[1]));
 	unmap_all(&self->r);
 	self->gone = true;
-	ASSERT_TRUE(iou_wait_pipe_reader_gone(q[1], TEARDOWN_MS));
+	ASSERT_TRUE(iou_wait_pipe_reader_gone(q[1], IOU_EVENT_MS));
 	close(q[1]);
 }
 

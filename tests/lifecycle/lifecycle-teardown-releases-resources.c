@@ -3,8 +3,10 @@
  * What a ring holds is given back when it goes away, closed or left open
  * at process exit:
  *  - the locked-memory charge of its rings and SQE array (for a creator
- *    without CAP_IPC_LOCK, on kernels that charge rings: before 5.12 and
- *    since 6.14), and of its registered buffers: with RLIMIT_MEMLOCK
+ *    without CAP_IPC_LOCK, on kernels that charge rings: before 5.12,
+ *    and from 6.14 until b59cabf9b4ac stopped it again in 7.3 and
+ *    stable 7.2.11: 7.3's io_allocate_scq_urings() creates both regions
+ *    with no user to charge), and of its registered buffers: with RLIMIT_MEMLOCK
  *    room for exactly one ring, a second ring is refused (ENOMEM) while
  *    the first lives and can be created once it is gone;
  *  - the files registered with it (a pipe end only the ring still holds
@@ -90,7 +92,7 @@ static int rings_charged(unsigned int uid)
 	REQUIRE_ROOT();							\
 	__c = rings_charged(uid);					\
 	if (__c == NOT_CHARGED)						\
-		SKIP(return, "kernel does not charge rings to RLIMIT_MEMLOCK (5.12 to 6.13, and since 7.3 and 7.2.11: b59cabf9b4ac)"); \
+		SKIP(return, "kernel does not charge rings to RLIMIT_MEMLOCK (5.12 to 6.13, and since b59cabf9b4ac: 7.3, 7.2.11)"); \
 	ASSERT_EQ(OK, __c);						\
 	} while (0)
 

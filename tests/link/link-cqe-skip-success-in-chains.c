@@ -40,7 +40,7 @@ static void sentinel(struct __test_metadata *_metadata, struct iou_ring *r)
 	iou_queue_nop(r, 99, 0);
 	ASSERT_EQ(1, iou_submit(r));
 	IOU_EXPECT_CQES(r, IOU_CQE(99, 0));
-	ASSERT_NO_CQE(r, 20);
+	ASSERT_NO_CQE(r, IOU_QUIET_MS);
 }
 
 TEST_F(skiplink, chain_of_skipped_successes_posts_nothing)
@@ -49,7 +49,7 @@ TEST_F(skiplink, chain_of_skipped_successes_posts_nothing)
 	iou_queue_nop(&self->r, 2, S | L);
 	iou_queue_nop(&self->r, 3, S);
 	ASSERT_EQ(3, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	sentinel(_metadata, &self->r);
 }
 
@@ -60,7 +60,7 @@ TEST_F(skiplink, only_unflagged_last_member_posts)
 	iou_queue_nop(&self->r, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(skiplink, skipped_head_lets_later_failure_post)
@@ -94,7 +94,7 @@ TEST_F(skiplink, flagged_failure_posts_and_hides_cancelled_followers)
 	iou_queue_nop(&self->r, 4, 0);
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, -ENOENT));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	sentinel(_metadata, &self->r);
 }
 
@@ -177,7 +177,7 @@ TEST_F(skiplink, flagged_link_timeout_never_posts)
 	sqe->flags = S;
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 
 	/* the read completes first and the timeout is cancelled */
 	sqe = iou_get_sqe(&self->r);

@@ -46,7 +46,7 @@ TEST_F(skip, successful_nop_posts_no_cqe)
 	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(skip, cq_tail_moves_only_for_posted_cqes)
@@ -85,7 +85,7 @@ TEST_F(skip, injected_error_posts_and_injected_value_does_not)
 	sqe->flags = SKIP_OK;
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -EBADMSG));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(skip, full_read_is_silent_short_read_posts)
@@ -104,7 +104,7 @@ TEST_F(skip, full_read_is_silent_short_read_posts)
 	sqe->flags = SKIP_OK;
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 100));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_TRUE(iou_check_pattern(a, sizeof(a), 0));
 	ASSERT_TRUE(iou_check_pattern(b, 100, 0));
 }
@@ -180,7 +180,7 @@ TEST_F(skip, expired_etime_success_timeout_is_silent)
 	ASSERT_EQ(2, iou_submit(&self->r));
 	/* the NOP runs after the expiry: only its CQE comes */
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(skip, multishot_poll_with_skip_is_refused)
@@ -213,7 +213,7 @@ TEST_F(skip, oneshot_poll_that_fires_is_silent)
 	iou_queue_nop(&self->r, 2, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, 0));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	close(efd);
 }
 
@@ -228,14 +228,14 @@ TEST_F(skip, successful_cancel_is_silent_target_still_posts)
 	iou_prep_read(sqe, p[0], buf, sizeof(buf), 0);
 	sqe->user_data = 1;
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_cancel(sqe, 1, 0);
 	sqe->user_data = 2;
 	sqe->flags = SKIP_OK;
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	close(p[0]);
 	close(p[1]);
 }

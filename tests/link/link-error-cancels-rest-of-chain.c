@@ -84,7 +84,7 @@ TEST_F(chain, failure_of_first_member_cancels_all_others)
 	ASSERT_EQ(4, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, variant->res), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED), IOU_CQE(4, -ECANCELED));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(chain, failure_in_middle_keeps_earlier_results_cancels_later)
@@ -98,7 +98,7 @@ TEST_F(chain, failure_in_middle_keeps_earlier_results_cancels_later)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0),
 			IOU_CQE(3, variant->res), IOU_CQE(4, -ECANCELED),
 			IOU_CQE(5, -ECANCELED));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(chain, failure_of_last_member_cancels_nothing)
@@ -108,7 +108,7 @@ TEST_F(chain, failure_of_last_member_cancels_nothing)
 	queue_fail(self, variant, 3, 0);
 	ASSERT_EQ(3, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0), IOU_CQE(3, variant->res));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(chain, cancelled_write_never_touches_the_file)

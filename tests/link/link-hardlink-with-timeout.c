@@ -20,24 +20,24 @@
 
 #define EXPIRY_MS 20
 
-FIXTURE(tmo) {
+FIXTURE(timed_link) {
 	struct iou_ring r;
 	struct __kernel_timespec ts, long_ts;
 };
 
-FIXTURE_SETUP(tmo)
+FIXTURE_SETUP(timed_link)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
 	self->ts = iou_ts_ms(EXPIRY_MS);
 	self->long_ts = iou_ts_ms(10000);
 }
 
-FIXTURE_TEARDOWN(tmo)
+FIXTURE_TEARDOWN(timed_link)
 {
 	iou_ring_exit(&self->r);
 }
 
-static void queue_timeout(FIXTURE_DATA(tmo) *self,
+static void queue_timeout(FIXTURE_DATA(timed_link) *self,
 			  const struct __kernel_timespec *ts, __u64 ud,
 			  unsigned int tflags, unsigned int flags)
 {
@@ -48,7 +48,7 @@ static void queue_timeout(FIXTURE_DATA(tmo) *self,
 	sqe->flags = (__u8)flags;
 }
 
-TEST_F(tmo, expired_hardlinked_timeout_runs_next_after_expiry)
+TEST_F(timed_link, expired_hardlinked_timeout_runs_next_after_expiry)
 {
 	uint64_t start = iou_now_ns();
 
@@ -59,7 +59,7 @@ TEST_F(tmo, expired_hardlinked_timeout_runs_next_after_expiry)
 	ASSERT_LE(EXPIRY_MS, iou_ms_since(start));
 }
 
-TEST_F(tmo, chain_of_hardlinked_timeouts_expires_one_after_another)
+TEST_F(timed_link, chain_of_hardlinked_timeouts_expires_one_after_another)
 {
 	uint64_t start = iou_now_ns();
 
@@ -72,7 +72,7 @@ TEST_F(tmo, chain_of_hardlinked_timeouts_expires_one_after_another)
 	ASSERT_LE(2 * EXPIRY_MS, iou_ms_since(start));
 }
 
-TEST_F(tmo, removed_hardlinked_timeout_lets_chain_go_on)
+TEST_F(timed_link, removed_hardlinked_timeout_lets_chain_go_on)
 {
 	struct io_uring_sqe *sqe;
 	unsigned int pos[3];
@@ -91,7 +91,7 @@ TEST_F(tmo, removed_hardlinked_timeout_lets_chain_go_on)
 	ASSERT_LT(pos[0], pos[1]);
 }
 
-TEST_F(tmo, link_timeout_firing_on_hardlinked_request_lets_chain_go_on)
+TEST_F(timed_link, link_timeout_firing_on_hardlinked_request_lets_chain_go_on)
 {
 	char buf[8];
 	struct io_uring_sqe *sqe;
@@ -120,7 +120,7 @@ TEST_F(tmo, link_timeout_firing_on_hardlinked_request_lets_chain_go_on)
 	close(p[1]);
 }
 
-TEST_F(tmo, hardlinked_request_finishing_first_cancels_link_timeout)
+TEST_F(timed_link, hardlinked_request_finishing_first_cancels_link_timeout)
 {
 	char buf[8];
 	struct io_uring_sqe *sqe;

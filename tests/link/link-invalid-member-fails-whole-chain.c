@@ -28,23 +28,23 @@ IOU_REQUIRES(.features = IORING_FEAT_CQE_SKIP);
 
 enum bad_kind { BAD_FLAG, BAD_OPCODE, BAD_BUFSEL, BAD_PERSONALITY };
 
-FIXTURE(bad) {
+FIXTURE(invalid_member) {
 	struct iou_ring r;
 	int fd;
 };
 
-FIXTURE_VARIANT(bad) {
+FIXTURE_VARIANT(invalid_member) {
 	enum bad_kind kind;
 	int res;
 };
 
-FIXTURE_VARIANT_ADD(bad, unknown_sqe_flag) { .kind = BAD_FLAG, .res = -EINVAL };
-FIXTURE_VARIANT_ADD(bad, unknown_opcode) { .kind = BAD_OPCODE, .res = -EINVAL };
-FIXTURE_VARIANT_ADD(bad, buffer_select_on_nop) { .kind = BAD_BUFSEL, .res = -EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(bad, unregistered_personality) {
+FIXTURE_VARIANT_ADD(invalid_member, unknown_sqe_flag) { .kind = BAD_FLAG, .res = -EINVAL };
+FIXTURE_VARIANT_ADD(invalid_member, unknown_opcode) { .kind = BAD_OPCODE, .res = -EINVAL };
+FIXTURE_VARIANT_ADD(invalid_member, buffer_select_on_nop) { .kind = BAD_BUFSEL, .res = -EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(invalid_member, unregistered_personality) {
 	.kind = BAD_PERSONALITY, .res = -EINVAL };
 
-FIXTURE_SETUP(bad)
+FIXTURE_SETUP(invalid_member)
 {
 	self->fd = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
@@ -52,14 +52,14 @@ FIXTURE_SETUP(bad)
 	ASSERT_LE(0, self->fd);
 }
 
-FIXTURE_TEARDOWN(bad)
+FIXTURE_TEARDOWN(invalid_member)
 {
 	iou_ring_exit(&self->r);
 	if (self->fd >= 0)
 		close(self->fd);
 }
 
-static void queue_bad(struct iou_ring *r, const FIXTURE_VARIANT(bad) *variant,
+static void queue_bad(struct iou_ring *r, const FIXTURE_VARIANT(invalid_member) *variant,
 		      __u64 ud, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(r);
@@ -87,7 +87,7 @@ static int enter_all(struct iou_ring *r)
 	return iou_enter(r, iou_sq_flush(r), 0, 0, NULL, 0);
 }
 
-TEST_F(bad, bad_head_fails_the_chain)
+TEST_F(invalid_member, bad_head_fails_the_chain)
 {
 	queue_bad(&self->r, variant, 1, IOSQE_IO_LINK);
 	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
@@ -95,10 +95,10 @@ TEST_F(bad, bad_head_fails_the_chain)
 	ASSERT_EQ(3, enter_all(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, variant->res), IOU_CQE(2, -ECANCELED),
 			IOU_CQE(3, -ECANCELED));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
-TEST_F(bad, bad_middle_member_keeps_earlier_members_from_running)
+TEST_F(invalid_member, bad_middle_member_keeps_earlier_members_from_running)
 {
 	char wbuf[64], now[64];
 	struct io_uring_sqe *sqe;
@@ -118,7 +118,7 @@ TEST_F(bad, bad_middle_member_keeps_earlier_members_from_running)
 	ASSERT_TRUE(iou_check_pattern(now, sizeof(now), 0));
 }
 
-TEST_F(bad, bad_last_member_fails_the_chain)
+TEST_F(invalid_member, bad_last_member_fails_the_chain)
 {
 	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
 	iou_queue_nop(&self->r, 2, IOSQE_IO_LINK);
@@ -128,7 +128,7 @@ TEST_F(bad, bad_last_member_fails_the_chain)
 			IOU_CQE(3, variant->res));
 }
 
-TEST_F(bad, hardlinked_chain_fails_as_a_whole)
+TEST_F(invalid_member, hardlinked_chain_fails_as_a_whole)
 {
 	iou_queue_nop(&self->r, 1, IOSQE_IO_HARDLINK);
 	queue_bad(&self->r, variant, 2, IOSQE_IO_HARDLINK);
@@ -138,7 +138,7 @@ TEST_F(bad, hardlinked_chain_fails_as_a_whole)
 			IOU_CQE(3, -ECANCELED));
 }
 
-TEST_F(bad, submission_goes_on_after_chain_with_bad_middle_member)
+TEST_F(invalid_member, submission_goes_on_after_chain_with_bad_middle_member)
 {
 	unsigned int pos[4];
 
@@ -155,7 +155,7 @@ TEST_F(bad, submission_goes_on_after_chain_with_bad_middle_member)
 	ASSERT_LT(pos[1], pos[2]);
 }
 
-TEST_F(bad, submission_stops_after_chain_with_bad_last_member)
+TEST_F(invalid_member, submission_stops_after_chain_with_bad_last_member)
 {
 	iou_queue_nop(&self->r, 1, IOSQE_IO_LINK);
 	queue_bad(&self->r, variant, 2, 0);
@@ -164,13 +164,13 @@ TEST_F(bad, submission_stops_after_chain_with_bad_last_member)
 	ASSERT_EQ(2, enter_all(&self->r));
 	ASSERT_EQ(2, *self->r.sq_khead);
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, -ECANCELED), IOU_CQE(2, variant->res));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	/* the two NOPs behind the chain are still queued */
 	ASSERT_EQ(2, iou_enter(&self->r, 2, 0, 0, NULL, 0));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0), IOU_CQE(4, 0));
 }
 
-TEST_F(bad, submission_stops_after_bad_lone_sqe)
+TEST_F(invalid_member, submission_stops_after_bad_lone_sqe)
 {
 	unsigned int pos[2];
 
@@ -185,7 +185,7 @@ TEST_F(bad, submission_stops_after_bad_lone_sqe)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, 0));
 }
 
-TEST_F(bad, submit_all_goes_on_after_chain_with_bad_last_member)
+TEST_F(invalid_member, submit_all_goes_on_after_chain_with_bad_last_member)
 {
 	unsigned int pos[3];
 	struct iou_ring r;

@@ -59,7 +59,7 @@ TEST_F(longchain, whole_sq_ring_as_one_chain_completes_in_order)
 	queue_chain(&self->r, self->exp, variant->len, variant->len);
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
 	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(longchain, failure_in_the_middle_cancels_every_later_member)
@@ -67,7 +67,7 @@ TEST_F(longchain, failure_in_the_middle_cancels_every_later_member)
 	queue_chain(&self->r, self->exp, variant->len, variant->len / 2);
 	ASSERT_EQ((int)variant->len, iou_submit(&self->r));
 	iou_expect_cqes(_metadata, &self->r, self->exp, variant->len, __FILE__, __LINE__);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(longchain, failure_of_second_member_cancels_all_the_rest)

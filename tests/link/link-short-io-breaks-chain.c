@@ -18,12 +18,12 @@
 
 #define FSIZE 100
 
-FIXTURE(rw) {
+FIXTURE(short_io) {
 	struct iou_ring r;
 	int fd;
 };
 
-FIXTURE_SETUP(rw)
+FIXTURE_SETUP(short_io)
 {
 	self->fd = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
@@ -31,7 +31,7 @@ FIXTURE_SETUP(rw)
 	ASSERT_LE(0, self->fd);
 }
 
-FIXTURE_TEARDOWN(rw)
+FIXTURE_TEARDOWN(short_io)
 {
 	iou_ring_exit(&self->r);
 	if (self->fd >= 0)
@@ -49,7 +49,7 @@ static void queue_read_then_nop(struct iou_ring *r, int fd, void *buf,
 	iou_prep_nop(iou_get_sqe(r), 2);
 }
 
-TEST_F(rw, short_file_read_cancels_next)
+TEST_F(short_io, short_file_read_cancels_next)
 {
 	char buf[4096];
 
@@ -59,7 +59,7 @@ TEST_F(rw, short_file_read_cancels_next)
 	ASSERT_TRUE(iou_check_pattern(buf, FSIZE, 0));
 }
 
-TEST_F(rw, full_length_file_read_keeps_chain)
+TEST_F(short_io, full_length_file_read_keeps_chain)
 {
 	char buf[FSIZE];
 
@@ -68,7 +68,7 @@ TEST_F(rw, full_length_file_read_keeps_chain)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, FSIZE), IOU_CQE(2, 0));
 }
 
-TEST_F(rw, read_at_eof_returns_zero_and_cancels_next)
+TEST_F(short_io, read_at_eof_returns_zero_and_cancels_next)
 {
 	char buf[64];
 
@@ -77,7 +77,7 @@ TEST_F(rw, read_at_eof_returns_zero_and_cancels_next)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, -ECANCELED));
 }
 
-TEST_F(rw, zero_length_read_is_complete_and_keeps_chain)
+TEST_F(short_io, zero_length_read_is_complete_and_keeps_chain)
 {
 	char buf[1];
 
@@ -86,7 +86,7 @@ TEST_F(rw, zero_length_read_is_complete_and_keeps_chain)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0), IOU_CQE(2, 0));
 }
 
-TEST_F(rw, short_readv_cancels_next)
+TEST_F(short_io, short_readv_cancels_next)
 {
 	char a[60], b[60];
 	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
@@ -100,7 +100,7 @@ TEST_F(rw, short_readv_cancels_next)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, FSIZE), IOU_CQE(2, -ECANCELED));
 }
 
-TEST_F(rw, short_pipe_read_cancels_next)
+TEST_F(short_io, short_pipe_read_cancels_next)
 {
 	char buf[16];
 	int p[2];
@@ -114,7 +114,7 @@ TEST_F(rw, short_pipe_read_cancels_next)
 	close(p[1]);
 }
 
-TEST_F(rw, full_pipe_read_keeps_chain)
+TEST_F(short_io, full_pipe_read_keeps_chain)
 {
 	char buf[3];
 	int p[2];
@@ -133,7 +133,7 @@ TEST_F(rw, full_pipe_read_keeps_chain)
  * start is below it).  The limit is lowered only in this case's own
  * process, which the harness forked for it.
  */
-TEST_F(rw, write_cut_short_by_fsize_limit_cancels_next)
+TEST_F(short_io, write_cut_short_by_fsize_limit_cancels_next)
 {
 	struct rlimit lim = { .rlim_cur = 4096, .rlim_max = 4096 };
 	char buf[8192];
@@ -158,7 +158,7 @@ TEST_F(rw, write_cut_short_by_fsize_limit_cancels_next)
 	close(fd);
 }
 
-TEST_F(rw, write_below_fsize_limit_keeps_chain)
+TEST_F(short_io, write_below_fsize_limit_keeps_chain)
 {
 	struct rlimit lim = { .rlim_cur = 4096, .rlim_max = 4096 };
 	char buf[4096];
@@ -180,7 +180,7 @@ TEST_F(rw, write_below_fsize_limit_keeps_chain)
 	close(fd);
 }
 
-TEST_F(rw, short_recv_without_waitall_keeps_chain)
+TEST_F(short_io, short_recv_without_waitall_keeps_chain)
 {
 	char buf[16];
 	struct io_uring_sqe *sqe;

@@ -14,6 +14,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE accept
+#define IOU_TWIN_OPCODE IORING_OP_ACCEPT
+#include "iou_twin.h"
 
 enum lsn {
 	LSN_TCP,		/* TCP listener, one connection waiting */
@@ -36,11 +39,7 @@ enum abuf {
 	ABUF_LEN_UNMAPPED,	/* the length faults */
 };
 
-FIXTURE(acc) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(acc) {
+FIXTURE_VARIANT(accept) {
 	enum lsn lsn;
 	enum abuf abuf;
 	int flags;
@@ -49,37 +48,26 @@ FIXTURE_VARIANT(acc) {
 
 #define ROW(l, a, f)	{ .lsn = (l), .abuf = (a), .flags = (f) }
 
-FIXTURE_VARIANT_ADD(acc, tcp) ROW(LSN_TCP, ABUF_FULL, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_nonblock) ROW(LSN_TCP, ABUF_FULL, SOCK_NONBLOCK);
-FIXTURE_VARIANT_ADD(acc, tcp_cloexec) ROW(LSN_TCP, ABUF_FULL, SOCK_CLOEXEC);
-FIXTURE_VARIANT_ADD(acc, tcp_nonblock_cloexec) ROW(LSN_TCP, ABUF_NONE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-FIXTURE_VARIANT_ADD(acc, tcp_no_address) ROW(LSN_TCP, ABUF_NONE, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_address_truncated) ROW(LSN_TCP, ABUF_SHORT, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_address_length_zero) ROW(LSN_TCP, ABUF_ZERO, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_address_length_negative) ROW(LSN_TCP, ABUF_NEGATIVE, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_address_unmapped) ROW(LSN_TCP, ABUF_UNMAPPED, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_length_unmapped) ROW(LSN_TCP, ABUF_LEN_UNMAPPED, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_unknown_flag) ROW(LSN_TCP, ABUF_FULL, O_APPEND);
-FIXTURE_VARIANT_ADD(acc, unix_stream) ROW(LSN_UNIX_STREAM, ABUF_FULL, SOCK_CLOEXEC);
-FIXTURE_VARIANT_ADD(acc, unix_seqpacket) ROW(LSN_UNIX_SEQPACKET, ABUF_FULL, 0);
-FIXTURE_VARIANT_ADD(acc, tcp_not_listening) ROW(LSN_TCP_NOT_LISTENING, ABUF_FULL, 0);
-FIXTURE_VARIANT_ADD(acc, udp_socket) ROW(LSN_UDP, ABUF_FULL, 0);
-FIXTURE_VARIANT_ADD(acc, unix_dgram_socket) ROW(LSN_UNIX_DGRAM, ABUF_NONE, 0);
-FIXTURE_VARIANT_ADD(acc, not_a_socket) ROW(LSN_PIPE, ABUF_FULL, 0);
-FIXTURE_VARIANT_ADD(acc, closed_descriptor) ROW(LSN_CLOSED, ABUF_FULL, 0);
-FIXTURE_VARIANT_ADD(acc, no_free_descriptor) {
+FIXTURE_VARIANT_ADD(accept, tcp) ROW(LSN_TCP, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_nonblock) ROW(LSN_TCP, ABUF_FULL, SOCK_NONBLOCK);
+FIXTURE_VARIANT_ADD(accept, tcp_cloexec) ROW(LSN_TCP, ABUF_FULL, SOCK_CLOEXEC);
+FIXTURE_VARIANT_ADD(accept, tcp_nonblock_cloexec) ROW(LSN_TCP, ABUF_NONE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+FIXTURE_VARIANT_ADD(accept, tcp_no_address) ROW(LSN_TCP, ABUF_NONE, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_address_truncated) ROW(LSN_TCP, ABUF_SHORT, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_address_length_zero) ROW(LSN_TCP, ABUF_ZERO, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_address_length_negative) ROW(LSN_TCP, ABUF_NEGATIVE, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_address_unmapped) ROW(LSN_TCP, ABUF_UNMAPPED, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_length_unmapped) ROW(LSN_TCP, ABUF_LEN_UNMAPPED, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_unknown_flag) ROW(LSN_TCP, ABUF_FULL, O_APPEND);
+FIXTURE_VARIANT_ADD(accept, unix_stream) ROW(LSN_UNIX_STREAM, ABUF_FULL, SOCK_CLOEXEC);
+FIXTURE_VARIANT_ADD(accept, unix_seqpacket) ROW(LSN_UNIX_SEQPACKET, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(accept, tcp_not_listening) ROW(LSN_TCP_NOT_LISTENING, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(accept, udp_socket) ROW(LSN_UDP, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(accept, unix_dgram_socket) ROW(LSN_UNIX_DGRAM, ABUF_NONE, 0);
+FIXTURE_VARIANT_ADD(accept, not_a_socket) ROW(LSN_PIPE, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(accept, closed_descriptor) ROW(LSN_CLOSED, ABUF_FULL, 0);
+FIXTURE_VARIANT_ADD(accept, no_free_descriptor) {
 	.lsn = LSN_TCP, .abuf = ABUF_FULL, .no_free_fd = true };
-
-FIXTURE_SETUP(acc)
-{
-	REQUIRE_OPCODE(IORING_OP_ACCEPT);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(acc)
-{
-	iou_ring_exit(&self->r);
-}
 
 struct acc_state {
 	int lfd, client;
@@ -87,8 +75,7 @@ struct acc_state {
 	socklen_t len;
 	void *addrp;
 	socklen_t *lenp;
-	struct rlimit saved;
-	bool limited;
+	struct rlimit saved;	/* zero unless the row exhausted descriptors */
 };
 
 static int make_listener(enum lsn l, struct acc_state *s)
@@ -99,7 +86,6 @@ static int make_listener(enum lsn l, struct acc_state *s)
 	};
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	struct sockaddr_in a;
-	int p[2];
 
 	switch (l) {
 	case LSN_TCP:
@@ -117,14 +103,8 @@ static int make_listener(enum lsn l, struct acc_state *s)
 		s->lfd = iou_loopback_socket(SOCK_DGRAM, -1, &a);
 		return s->lfd < 0 ? s->lfd : 0;
 	case LSN_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->lfd = p[0];
-		return 0;
 	case LSN_CLOSED:
-		s->lfd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(l == LSN_CLOSED, &s->lfd);
 	default:
 		break;
 	}
@@ -144,11 +124,10 @@ static int make_listener(enum lsn l, struct acc_state *s)
 	return connect(s->client, (struct sockaddr *)&un, sizeof(un)) ? -errno : 0;
 }
 
-static int acc_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int acc_twin_setup(struct iou_twin_run *tw, const void *row)
 {
-	const FIXTURE_VARIANT(acc) *v = row;
-	struct acc_state *s = st;
-	struct rlimit rl;
+	const FIXTURE_VARIANT(accept) *v = row;
+	struct acc_state *s = tw->st;
 	int ret;
 
 	s->lfd = s->client = -1;
@@ -167,31 +146,22 @@ static int acc_twin_setup(const void *row, void *st, struct iou_ring *r)
 	case ABUF_UNMAPPED: s->len = sizeof(s->addr); s->addrp = iou_fault_ptr(); break;
 	case ABUF_LEN_UNMAPPED: s->lenp = iou_fault_ptr(); break;
 	}
-	if (v->no_free_fd) {
-		if (getrlimit(RLIMIT_NOFILE, &s->saved))
-			return -errno;
-		rl = s->saved;
-		rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
-		if (setrlimit(RLIMIT_NOFILE, &rl))
-			return -errno;
-		s->limited = true;
-	}
-	return 0;
+	return v->no_free_fd ? iou_twin_fds_exhaust(&s->saved) : 0;
 }
 
-static int acc_twin_call(const void *row, void *st)
+static int acc_twin_call(struct iou_twin_run *tw, const void *row)
 {
-	const FIXTURE_VARIANT(acc) *v = row;
-	struct acc_state *s = st;
+	const FIXTURE_VARIANT(accept) *v = row;
+	struct acc_state *s = tw->st;
 	int fd = accept4(s->lfd, s->addrp, s->lenp, v->flags);
 
 	return fd < 0 ? -errno : fd;
 }
 
-static void acc_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void acc_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
-	const FIXTURE_VARIANT(acc) *v = row;
-	struct acc_state *s = st;
+	const FIXTURE_VARIANT(accept) *v = row;
+	struct acc_state *s = tw->st;
 
 	iou_prep_accept(sqe, s->lfd, s->addrp, s->lenp, v->flags);
 }
@@ -209,69 +179,58 @@ static int linked_to_client(int fd, int client)
 	return recv(fd, &c, 1, MSG_DONTWAIT) == 1 && c == 'k';
 }
 
-static void acc_twin_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+static void acc_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
-	const FIXTURE_VARIANT(acc) *var = row;
-	struct acc_state *s = st;
+	const FIXTURE_VARIANT(accept) *var = row;
+	struct acc_state *s = tw->st;
 	struct pollfd pfd = { .fd = s->lfd, .events = POLLIN };
 	struct sockaddr_in me;
 
-	if (s->limited) {
-		setrlimit(RLIMIT_NOFILE, &s->saved);
-		s->limited = false;
-	}
+	/* descriptors again for what the state needs */
+	iou_twin_fds_restore(&s->saved);
 	if (var->abuf != ABUF_NONE && var->abuf != ABUF_LEN_UNMAPPED)
-		iou_view_add(v, "address length", (int)s->len);
+		iou_twin_field(out, outlen, "address length", (int)s->len);
 	if (var->abuf == ABUF_FULL || var->abuf == ABUF_SHORT) {
 		/* the bytes written back, up to the room given */
-		iou_view_add(v, "family", s->addr.ss_family);
+		iou_twin_field(out, outlen, "family", s->addr.ss_family);
 		if (var->lsn == LSN_TCP && var->abuf == ABUF_FULL && !iou_sock_name(s->client, &me))
-			iou_view_add(v, "peer is the client",
+			iou_twin_field(out, outlen, "peer is the client",
 				     ((struct sockaddr_in *)&s->addr)->sin_port == me.sin_port);
-		iou_view_add(v, "byte past the room", ((unsigned char *)&s->addr)[s->len < 16 ? 4 : 16]);
+		iou_twin_field(out, outlen, "byte past the room", ((unsigned char *)&s->addr)[s->len < 16 ? 4 : 16]);
 	}
 	if (var->lsn == LSN_PIPE || var->lsn == LSN_CLOSED)
 		return;
-	if (res >= 0) {
-		iou_view_add(v, "SOCK_NONBLOCK|SOCK_CLOEXEC", iou_fd_sock_flags(res));
-		iou_view_add(v, "linked to the client", linked_to_client(res, s->client));
-		close(res);
+	if (tw->res >= 0) {
+		iou_twin_field(out, outlen, "SOCK_NONBLOCK|SOCK_CLOEXEC", iou_fd_sock_flags(tw->res));
+		iou_twin_field(out, outlen, "linked to the client", linked_to_client(tw->res, s->client));
+		close(tw->res);
 	}
 	/* was the connection used up? */
-	iou_view_add(v, "another connection waiting", poll(&pfd, 1, 0));
+	iou_twin_field(out, outlen, "another connection waiting", poll(&pfd, 1, 0));
 }
 
-static void acc_twin_teardown(const void *row, void *st)
+static void acc_twin_done(struct iou_twin_run *tw, const void *row)
 {
-	const FIXTURE_VARIANT(acc) *v = row;
-	struct acc_state *s = st;
+	const FIXTURE_VARIANT(accept) *v = row;
+	struct acc_state *s = tw->st;
 
-	if (s->limited)
-		setrlimit(RLIMIT_NOFILE, &s->saved);
+	iou_twin_fds_restore(&s->saved);
 	if (v->lsn != LSN_CLOSED)
 		iou_close_res(s->lfd);
 	iou_close_res(s->client);
 	unlink(iou_scratch_path("lsn"));
 }
 
-static const struct iou_twin acc_twin = {
+static const struct iou_twin_ops acc_twin = {
 	.twin = "accept4(2)",
-	.state_size = sizeof(struct acc_state),
+	.st_size = sizeof(struct acc_state),
 	.setup = acc_twin_setup,
 	.call = acc_twin_call,
 	.prep = acc_twin_prep,
-	.observe = acc_twin_observe,
-	.teardown = acc_twin_teardown,
+	.state = acc_twin_state,
+	.done = acc_twin_done,
 };
 
-TEST_F(acc, matches_accept4)
-{
-	iou_twin_run(_metadata, &self->r, &acc_twin, variant, NULL, 0);
-}
-
-TEST_F(acc, matches_accept4_from_iowq)
-{
-	iou_twin_run(_metadata, &self->r, &acc_twin, variant, NULL, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(accept, matches_accept4, &acc_twin, variant, NULL)
 
 TEST_HARNESS_MAIN

@@ -149,12 +149,11 @@ static socklen_t make_addr(enum addr_kind k, struct sockaddr_storage *ss)
 	return 0;
 }
 
-static int bind_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int bind_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(bind) *v = row;
-	struct bind_state *s = st;
+	struct bind_state *s = tw->st;
 	struct sockaddr_in taken = iou_loopback4(PORT), mine = iou_loopback4(PORT + 1);
-	int p[2];
 
 	s->other = -1;
 	s->len = make_addr(v->addr, &s->ss);
@@ -163,14 +162,8 @@ static int bind_twin_setup(const void *row, void *st, struct iou_ring *r)
 
 	switch (v->fd) {
 	case FD_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case FD_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->fd == FD_CLOSED, &s->fd);
 	case FD_PORT_TAKEN:
 		s->other = iou_socket(AF_INET, v->type);
 		if (s->other < 0 || bind(s->other, (struct sockaddr *)&taken, sizeof(taken)))
@@ -192,24 +185,24 @@ static int bind_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int bind_twin_call(const void *row, void *st)
+static int bind_twin_call(struct iou_twin_run *tw, const void *row)
 {
-	struct bind_state *s = st;
+	struct bind_state *s = tw->st;
 
 	return bind(s->fd, s->addr, s->len) ? -errno : 0;
 }
 
-static void bind_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void bind_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
-	struct bind_state *s = st;
+	struct bind_state *s = tw->st;
 
 	iou_prep_bind(sqe, s->fd, s->addr, s->len);
 }
 
-static void bind_twin_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+static void bind_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(bind) *var = row;
-	struct bind_state *s = st;
+	struct bind_state *s = tw->st;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	struct stat sb;
@@ -217,29 +210,29 @@ static void bind_twin_observe(const void *row, void *st, int res, struct iou_twi
 	memset(&ss, 0, sizeof(ss));
 	if (var->fd == FD_PIPE || var->fd == FD_CLOSED)
 		return;
-	iou_view_add(v, "getsockname", getsockname(s->fd, (struct sockaddr *)&ss, &len) ? -errno : 0);
-	iou_view_add(v, "name length", len);
-	iou_view_add(v, "family", ss.ss_family);
+	iou_twin_field(out, outlen, "getsockname", getsockname(s->fd, (struct sockaddr *)&ss, &len) ? -errno : 0);
+	iou_twin_field(out, outlen, "name length", len);
+	iou_twin_field(out, outlen, "family", ss.ss_family);
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
 		unsigned int port = ntohs(in->sin_port);
 
 		/* an ephemeral port is whichever the kernel picked */
-		iou_view_add(v, "port", var->addr == ADDR_LOOPBACK_ANY_PORT && port ? 1 : port);
-		iou_view_add(v, "address", ntohl(in->sin_addr.s_addr));
+		iou_twin_field(out, outlen, "port", var->addr == ADDR_LOOPBACK_ANY_PORT && port ? 1 : port);
+		iou_twin_field(out, outlen, "address", ntohl(in->sin_addr.s_addr));
 	} else if (var->addr == ADDR_UNIX_PATH) {
-		iou_view_add(v, "path is a socket",
+		iou_twin_field(out, outlen, "path is a socket",
 			     !stat(iou_scratch_path("sock"), &sb) && S_ISSOCK(sb.st_mode));
 	} else if (var->addr == ADDR_UNIX_AUTOBIND) {
 		/* an autobound name is abstract: a NUL, then the kernel's choice */
-		iou_view_add(v, "abstract", ((struct sockaddr_un *)&ss)->sun_path[0] == '\0');
+		iou_twin_field(out, outlen, "abstract", ((struct sockaddr_un *)&ss)->sun_path[0] == '\0');
 	}
 }
 
-static void bind_twin_teardown(const void *row, void *st)
+static void bind_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(bind) *v = row;
-	struct bind_state *s = st;
+	struct bind_state *s = tw->st;
 
 	if (v->fd != FD_CLOSED && s->fd >= 0)
 		close(s->fd);
@@ -248,25 +241,17 @@ static void bind_twin_teardown(const void *row, void *st)
 	unlink(iou_scratch_path("sock"));
 }
 
-static const struct iou_twin bind_twin = {
+static const struct iou_twin_ops bind_twin = {
 	.twin = "bind(2)",
-	.state_size = sizeof(struct bind_state),
+	.st_size = sizeof(struct bind_state),
 	.setup = bind_twin_setup,
 	.call = bind_twin_call,
 	.prep = bind_twin_prep,
-	.observe = bind_twin_observe,
-	.teardown = bind_twin_teardown,
+	.state = bind_twin_state,
+	.done = bind_twin_done,
 };
 
-TEST_F(bind, matches_bind)
-{
-	iou_twin_run(_metadata, &self->r, &bind_twin, variant, NULL, 0);
-}
-
-TEST_F(bind, matches_bind_from_iowq)
-{
-	iou_twin_run(_metadata, &self->r, &bind_twin, variant, NULL, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(bind, matches_bind, &bind_twin, variant, NULL)
 
 /* ---- listen ------------------------------------------------------------- */
 
@@ -324,24 +309,18 @@ static int bind_own_name(int fd, int domain)
 		    offsetof(struct sockaddr_un, sun_path) + 11) ? -errno : 0;
 }
 
-static int listen_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int listen_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(listen) *v = row;
-	struct listen_state *s = st;
+	struct listen_state *s = tw->st;
 	struct sockaddr_in a;
-	int p[2], ret;
+	int ret;
 
 	s->peer = s->listener = -1;
 	switch (v->fd) {
 	case FD_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case FD_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->fd == FD_CLOSED, &s->fd);
 	case FD_CONNECTED:
 		s->listener = iou_tcp_listener(1, &a);
 		if (s->listener < 0)
@@ -364,39 +343,39 @@ static int listen_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int listen_twin_call(const void *row, void *st)
+static int listen_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(listen) *v = row;
-	struct listen_state *s = st;
+	struct listen_state *s = tw->st;
 
 	return listen(s->fd, v->backlog) ? -errno : 0;
 }
 
-static void listen_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void listen_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(listen) *v = row;
-	struct listen_state *s = st;
+	struct listen_state *s = tw->st;
 
 	iou_prep_listen(sqe, s->fd, v->backlog);
 }
 
-static void listen_twin_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+static void listen_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(listen) *var = row;
-	struct listen_state *s = st;
+	struct listen_state *s = tw->st;
 	struct sockaddr_in a;
 
 	if (var->fd == FD_PIPE || var->fd == FD_CLOSED)
 		return;
-	iou_view_add(v, "SO_ACCEPTCONN", iou_sockopt_int(s->fd, SOL_SOCKET, SO_ACCEPTCONN));
+	iou_twin_field(out, outlen, "SO_ACCEPTCONN", iou_sockopt_int(s->fd, SOL_SOCKET, SO_ACCEPTCONN));
 	if (var->domain == AF_INET && var->fd == FD_FRESH)
-		iou_view_add(v, "bound to a port", !iou_sock_name(s->fd, &a) && a.sin_port);
+		iou_twin_field(out, outlen, "bound to a port", !iou_sock_name(s->fd, &a) && a.sin_port);
 }
 
-static void listen_twin_teardown(const void *row, void *st)
+static void listen_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(listen) *v = row;
-	struct listen_state *s = st;
+	struct listen_state *s = tw->st;
 
 	if (v->fd != FD_CLOSED && s->fd >= 0)
 		close(s->fd);
@@ -404,19 +383,19 @@ static void listen_twin_teardown(const void *row, void *st)
 		close(s->listener);
 }
 
-static const struct iou_twin listen_twin = {
+static const struct iou_twin_ops listen_twin = {
 	.twin = "listen(2)",
-	.state_size = sizeof(struct listen_state),
+	.st_size = sizeof(struct listen_state),
 	.setup = listen_twin_setup,
 	.call = listen_twin_call,
 	.prep = listen_twin_prep,
-	.observe = listen_twin_observe,
-	.teardown = listen_twin_teardown,
+	.state = listen_twin_state,
+	.done = listen_twin_done,
 };
 
 TEST_F(listen, matches_listen)
 {
-	iou_twin_run(_metadata, &self->r, &listen_twin, variant, NULL, 0);
+	iou_twin_check_side(_metadata, &self->r, &listen_twin, variant, false, NULL);
 }
 
 /* a listener made with the two opcodes, linked, takes a connection */

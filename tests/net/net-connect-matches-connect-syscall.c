@@ -186,11 +186,11 @@ static int make_in_progress(struct conn_state *s)
 	return poll(&pfd, 1, 0) == 0 ? 0 : -EPROTO;
 }
 
-static int conn_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int conn_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(conn) *v = row;
-	struct conn_state *s = st;
-	int p[2], ret;
+	struct conn_state *s = tw->st;
+	int ret;
 
 	s->server = s->filler = -1;
 	ret = make_server(v, s);
@@ -202,14 +202,8 @@ static int conn_twin_setup(const void *row, void *st, struct iou_ring *r)
 
 	switch (v->src) {
 	case SRC_PIPE:
-		if (pipe2(p, O_CLOEXEC))
-			return -errno;
-		close(p[1]);
-		s->fd = p[0];
-		return 0;
 	case SRC_CLOSED:
-		s->fd = iou_lowest_free_fd();
-		return 0;
+		return iou_not_a_socket(v->src == SRC_CLOSED, &s->fd);
 	default:
 		break;
 	}
@@ -235,24 +229,24 @@ static int conn_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int conn_twin_call(const void *row, void *st)
+static int conn_twin_call(struct iou_twin_run *tw, const void *row)
 {
-	struct conn_state *s = st;
+	struct conn_state *s = tw->st;
 
 	return connect(s->fd, s->addr, s->len) ? -errno : 0;
 }
 
-static void conn_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void conn_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
-	struct conn_state *s = st;
+	struct conn_state *s = tw->st;
 
 	iou_prep_connect(sqe, s->fd, s->addr, s->len);
 }
 
-static void conn_twin_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+static void conn_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(conn) *var = row;
-	struct conn_state *s = st;
+	struct conn_state *s = tw->st;
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
@@ -261,30 +255,30 @@ static void conn_twin_observe(const void *row, void *st, int res, struct iou_twi
 	if (var->src == SRC_PIPE || var->src == SRC_CLOSED)
 		return;
 	/* a non-blocking connect(2) settles after it returned */
-	if (res == -EINPROGRESS)
+	if (tw->res == -EINPROGRESS)
 		poll(&pfd, 1, (int)IOU_WAIT_MS);
 	memset(&peer, 0, sizeof(peer));
-	iou_view_add(v, "getpeername", getpeername(s->fd, (struct sockaddr *)&peer, &len) ? -errno : 0);
-	iou_view_add(v, "peer family", peer.ss_family);
+	iou_twin_field(out, outlen, "getpeername", getpeername(s->fd, (struct sockaddr *)&peer, &len) ? -errno : 0);
+	iou_twin_field(out, outlen, "peer family", peer.ss_family);
 	if (peer.ss_family == AF_INET)
-		iou_view_add(v, "peer port", ntohs(((struct sockaddr_in *)&peer)->sin_port));
+		iou_twin_field(out, outlen, "peer port", ntohs(((struct sockaddr_in *)&peer)->sin_port));
 	if (s->server >= 0 && var->dest == DEST_LISTENER) {
 		/* the established connection waits in the listener's queue */
 		pfd = (struct pollfd){ .fd = s->server, .events = POLLIN };
-		if (poll(&pfd, 1, res == 0 ? (int)IOU_WAIT_MS : 0) == 1) {
+		if (poll(&pfd, 1, tw->res == 0 ? (int)IOU_WAIT_MS : 0) == 1) {
 			a = accept4(s->server, NULL, NULL, SOCK_CLOEXEC);
-			iou_view_add(v, "accept4", a < 0 ? -errno : 1);
+			iou_twin_field(out, outlen, "accept4", a < 0 ? -errno : 1);
 			iou_close_res(a);
 		} else {
-			iou_view_add(v, "accept4", -EAGAIN);
+			iou_twin_field(out, outlen, "accept4", -EAGAIN);
 		}
 	}
 }
 
-static void conn_twin_teardown(const void *row, void *st)
+static void conn_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(conn) *v = row;
-	struct conn_state *s = st;
+	struct conn_state *s = tw->st;
 
 	if (v->src != SRC_CLOSED && s->fd >= 0)
 		close(s->fd);
@@ -293,28 +287,17 @@ static void conn_twin_teardown(const void *row, void *st)
 	unlink(iou_scratch_path("srv"));
 }
 
-static const struct iou_twin conn_twin = {
+static const struct iou_twin_ops conn_twin = {
 	.twin = "connect(2)",
-	.state_size = sizeof(struct conn_state),
+	.st_size = sizeof(struct conn_state),
 	.setup = conn_twin_setup,
 	.call = conn_twin_call,
 	.prep = conn_twin_prep,
-	.observe = conn_twin_observe,
-	.teardown = conn_twin_teardown,
+	.state = conn_twin_state,
+	.done = conn_twin_done,
 };
 
-TEST_F(conn, matches_connect)
-{
-	struct iou_twin_diff d = { variant->why, variant->ring_res };
-
-	iou_twin_run(_metadata, &self->r, &conn_twin, variant, &d, 0);
-}
-
-TEST_F(conn, matches_connect_from_iowq)
-{
-	struct iou_twin_diff d = { variant->why, variant->ring_res };
-
-	iou_twin_run(_metadata, &self->r, &conn_twin, variant, &d, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(conn, matches_connect, &conn_twin, variant,
+		    (&(struct iou_twin_diff){ variant->why, variant->ring_res }))
 
 TEST_HARNESS_MAIN

@@ -19,6 +19,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE recv
+#define IOU_TWIN_OPCODE IORING_OP_RECV
+#include "iou_twin.h"
 
 #define BUF	512
 
@@ -31,10 +34,6 @@ enum cond {
 };
 
 enum buf { B_DATA, B_NULL, B_UNMAPPED };
-
-FIXTURE(recv) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(recv) {
 	enum iou_sock_kind kind;
@@ -93,17 +92,6 @@ FIXTURE_VARIANT_ADD(recv, unix_seqpacket_end) ROW(IOU_UNIX_SEQPACKET, C_EOF, 0, 
 FIXTURE_VARIANT_ADD(recv, not_a_socket) ROW(IOU_TCP, C_PIPE, 0, 0, 100);
 FIXTURE_VARIANT_ADD(recv, closed_descriptor) ROW(IOU_TCP, C_CLOSED, 0, 0, 100);
 
-FIXTURE_SETUP(recv)
-{
-	REQUIRE_OPCODE(IORING_OP_RECV);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(recv)
-{
-	iou_ring_exit(&self->r);
-}
-
 struct recv_state {
 	int fds[2];		/* [0] receives, [1] is the peer */
 	unsigned char buf[BUF];
@@ -115,10 +103,10 @@ static bool is_dgram(enum iou_sock_kind k)
 	return !iou_sock_kind_is_stream(k);
 }
 
-static int recv_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int recv_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(recv) *v = row;
-	struct recv_state *s = st;
+	struct recv_state *s = tw->st;
 	unsigned char data[BUF];
 	struct sockaddr_in a;
 	unsigned int off = 0;
@@ -166,27 +154,27 @@ static int recv_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int recv_twin_call(const void *row, void *st)
+static int recv_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(recv) *v = row;
-	struct recv_state *s = st;
+	struct recv_state *s = tw->st;
 	ssize_t n = recv(s->fds[0], s->bufp, v->len, v->flags);
 
 	return n < 0 ? -errno : (int)n;
 }
 
-static void recv_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void recv_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(recv) *v = row;
-	struct recv_state *s = st;
+	struct recv_state *s = tw->st;
 
 	iou_prep_recv(sqe, s->fds[0], s->bufp, v->len, v->flags);
 }
 
-static unsigned int recv_twin_flags(const void *row, void *st, int res)
+static unsigned int recv_twin_flags(struct iou_twin_run *tw, const void *row, int res)
 {
 	const FIXTURE_VARIANT(recv) *v = row;
-	struct recv_state *s = st;
+	struct recv_state *s = tw->st;
 	int left = iou_sock_queued(s->fds[0], SIOCINQ);
 
 	/* after a FIN, TCP reports 1 so that the reader comes back for the end */
@@ -196,51 +184,43 @@ static unsigned int recv_twin_flags(const void *row, void *st, int res)
 	       IORING_CQE_F_SOCK_NONEMPTY : 0;
 }
 
-static void recv_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void recv_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(recv) *v = row;
-	struct recv_state *s = st;
+	struct recv_state *s = tw->st;
 	struct iou_sock_rx rx;
 
 	if (v->cond == C_PIPE || v->cond == C_CLOSED || v->cond == C_LISTENING)
 		return;
-	iou_view_add(view, "buffer hash", iou_view_hash(s->buf, BUF));
+	iou_twin_field(out, outlen, "buffer hash", iou_hash_bytes(s->buf, BUF));
 	rx = iou_sock_collect(s->fds[0], 0, 0, 0);
-	iou_view_add(view, "bytes left", rx.bytes);
-	iou_view_add(view, "hash of what is left", (long long)rx.hash);
-	iou_view_add(view, "end of stream next", rx.eof);
+	iou_twin_field(out, outlen, "bytes left", rx.bytes);
+	iou_twin_field(out, outlen, "hash of what is left", (long long)rx.hash);
+	iou_twin_field(out, outlen, "end of stream next", rx.eof);
 	if (is_dgram(v->kind))
-		iou_view_add(view, "datagrams left", rx.msgs);
+		iou_twin_field(out, outlen, "datagrams left", rx.msgs);
 }
 
-static void recv_twin_teardown(const void *row, void *st)
+static void recv_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(recv) *v = row;
-	struct recv_state *s = st;
+	struct recv_state *s = tw->st;
 
 	if (v->cond != C_CLOSED)
 		iou_close_pair(s->fds);
 }
 
-static const struct iou_twin recv_twin = {
+static const struct iou_twin_ops recv_twin = {
 	.twin = "recv(2)",
-	.state_size = sizeof(struct recv_state),
+	.st_size = sizeof(struct recv_state),
 	.setup = recv_twin_setup,
 	.call = recv_twin_call,
 	.prep = recv_twin_prep,
-	.observe = recv_twin_observe,
+	.state = recv_twin_state,
 	.cqe_flags = recv_twin_flags,
-	.teardown = recv_twin_teardown,
+	.done = recv_twin_done,
 };
 
-TEST_F(recv, matches_recv)
-{
-	iou_twin_run(_metadata, &self->r, &recv_twin, variant, NULL, 0);
-}
-
-TEST_F(recv, matches_recv_from_iowq)
-{
-	iou_twin_run(_metadata, &self->r, &recv_twin, variant, NULL, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(recv, matches_recv, &recv_twin, variant, NULL)
 
 TEST_HARNESS_MAIN

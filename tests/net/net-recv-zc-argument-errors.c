@@ -17,21 +17,21 @@
 
 #define UD	0x2c50000000000001ULL
 
-FIXTURE(zc) {
+FIXTURE(recv_zc) {
 	struct iou_ring r;
 	int fds[2];
 };
 
-FIXTURE_VARIANT(zc) {
+FIXTURE_VARIANT(recv_zc) {
 	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(zc, plain) { .setup_flags = 0 };
-FIXTURE_VARIANT_ADD(zc, defer_taskrun_cqe32) {
+FIXTURE_VARIANT_ADD(recv_zc, plain) { .setup_flags = 0 };
+FIXTURE_VARIANT_ADD(recv_zc, defer_taskrun_cqe32) {
 	.setup_flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
 		       IORING_SETUP_CQE32 };
 
-FIXTURE_SETUP(zc)
+FIXTURE_SETUP(recv_zc)
 {
 	self->fds[0] = self->fds[1] = -1;
 	REQUIRE_OPCODE(IORING_OP_RECV_ZC);
@@ -41,7 +41,7 @@ FIXTURE_SETUP(zc)
 	ASSERT_EQ(0, iou_sock_pair(IOU_TCP, self->fds));
 }
 
-FIXTURE_TEARDOWN(zc)
+FIXTURE_TEARDOWN(recv_zc)
 {
 	iou_ring_exit(&self->r);
 	iou_close_pair(self->fds);
@@ -66,7 +66,7 @@ static void expect_einval(struct __test_metadata *_metadata, struct iou_ring *r)
 	ASSERT_NO_CQE(r, IOU_QUIET_MS);
 }
 
-TEST_F(zc, no_registered_ifq_is_einval)
+TEST_F(recv_zc, no_registered_ifq_is_einval)
 {
 	queue_recv_zc(&self->r, self->fds[0], 0);
 	expect_einval(_metadata, &self->r);
@@ -74,7 +74,7 @@ TEST_F(zc, no_registered_ifq_is_einval)
 	expect_einval(_metadata, &self->r);
 }
 
-TEST_F(zc, reserved_fields_are_einval)
+TEST_F(recv_zc, reserved_fields_are_einval)
 {
 	queue_recv_zc(&self->r, self->fds[0], 0)->addr = 1;
 	expect_einval(_metadata, &self->r);
@@ -84,7 +84,7 @@ TEST_F(zc, reserved_fields_are_einval)
 	expect_einval(_metadata, &self->r);
 }
 
-TEST_F(zc, refused_before_the_file_is_looked_at)
+TEST_F(recv_zc, refused_before_the_file_is_looked_at)
 {
 	int p[2];
 

@@ -22,24 +22,24 @@ IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("8ede3db5061b", "CVE-2024-35827", "",
 
 #define UD	0x0f10000000000001ULL
 
-FIXTURE(ovf) {
+FIXTURE(overflow) {
 	struct iou_ring r;
 	struct iou_pbuf_ring pb;
 	int fds[2];
 	unsigned char buf[256];
 };
 
-FIXTURE_VARIANT(ovf) {
+FIXTURE_VARIANT(overflow) {
 	int namelen;
 	size_t controllen;
 };
 
-FIXTURE_VARIANT_ADD(ovf, negative_name_room) { .namelen = -1 };
-FIXTURE_VARIANT_ADD(ovf, name_room_past_int) { .namelen = INT_MAX };
-FIXTURE_VARIANT_ADD(ovf, control_room_past_int) { .controllen = INT_MAX - 8 };
-FIXTURE_VARIANT_ADD(ovf, control_room_past_32_bits) { .controllen = (1ULL << 32) + 64 };
+FIXTURE_VARIANT_ADD(overflow, negative_name_room) { .namelen = -1 };
+FIXTURE_VARIANT_ADD(overflow, name_room_past_int) { .namelen = INT_MAX };
+FIXTURE_VARIANT_ADD(overflow, control_room_past_int) { .controllen = INT_MAX - 8 };
+FIXTURE_VARIANT_ADD(overflow, control_room_past_32_bits) { .controllen = (1ULL << 32) + 64 };
 
-FIXTURE_SETUP(ovf)
+FIXTURE_SETUP(overflow)
 {
 	self->fds[0] = self->fds[1] = -1;
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
@@ -51,14 +51,14 @@ FIXTURE_SETUP(ovf)
 	ASSERT_EQ(0, iou_sock_pair(IOU_UDP, self->fds));
 }
 
-FIXTURE_TEARDOWN(ovf)
+FIXTURE_TEARDOWN(overflow)
 {
 	iou_pbuf_ring_free(&self->r, &self->pb);
 	iou_ring_exit(&self->r);
 	iou_close_pair(self->fds);
 }
 
-TEST_F(ovf, header_overflow_is_eoverflow)
+TEST_F(overflow, header_overflow_is_eoverflow)
 {
 	struct msghdr m = { .msg_namelen = (socklen_t)variant->namelen,
 			    .msg_controllen = variant->controllen };

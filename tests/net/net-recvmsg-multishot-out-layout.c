@@ -29,11 +29,11 @@
 #define BGID	5
 #define HDR	((unsigned int)sizeof(struct io_uring_recvmsg_out))
 
-FIXTURE(out) {
+FIXTURE(layout) {
 	struct iou_ring r;
 };
 
-FIXTURE_VARIANT(out) {
+FIXTURE_VARIANT(layout) {
 	enum iou_sock_kind kind;
 	unsigned int name_room, ctl_room;
 	bool pktinfo;		/* IP_PKTINFO asked for */
@@ -46,35 +46,35 @@ FIXTURE_VARIANT(out) {
 	.pktinfo = (p), .payload = (d), .buf = (b), __VA_ARGS__ }
 #define PKTINFO_ROOM	((unsigned int)CMSG_SPACE(sizeof(struct in_pktinfo)))
 
-FIXTURE_VARIANT_ADD(out, udp_payload_only) ROW(IOU_UDP, 0, 0, false, 20, 256);
-FIXTURE_VARIANT_ADD(out, udp_with_name) ROW(IOU_UDP, sizeof(struct sockaddr_in), 0, false, 20, 256);
-FIXTURE_VARIANT_ADD(out, udp_name_room_short) ROW(IOU_UDP, 4, 0, false, 20, 256);
-FIXTURE_VARIANT_ADD(out, udp_name_room_large) ROW(IOU_UDP, 64, 0, false, 20, 256);
-FIXTURE_VARIANT_ADD(out, udp_payload_cut)
+FIXTURE_VARIANT_ADD(layout, udp_payload_only) ROW(IOU_UDP, 0, 0, false, 20, 256);
+FIXTURE_VARIANT_ADD(layout, udp_with_name) ROW(IOU_UDP, sizeof(struct sockaddr_in), 0, false, 20, 256);
+FIXTURE_VARIANT_ADD(layout, udp_name_room_short) ROW(IOU_UDP, 4, 0, false, 20, 256);
+FIXTURE_VARIANT_ADD(layout, udp_name_room_large) ROW(IOU_UDP, 64, 0, false, 20, 256);
+FIXTURE_VARIANT_ADD(layout, udp_payload_cut)
 	ROW(IOU_UDP, sizeof(struct sockaddr_in), 0, false, 20, HDR + 16 + 10);
-FIXTURE_VARIANT_ADD(out, udp_payload_cut_trunc_flag)
+FIXTURE_VARIANT_ADD(layout, udp_payload_cut_trunc_flag)
 	ROW(IOU_UDP, sizeof(struct sockaddr_in), 0, false, 20, HDR + 16 + 10, .flags = MSG_TRUNC);
-FIXTURE_VARIANT_ADD(out, udp_pktinfo) ROW(IOU_UDP, 16, PKTINFO_ROOM, true, 20, 256);
-FIXTURE_VARIANT_ADD(out, udp_pktinfo_no_room) ROW(IOU_UDP, 16, 8, true, 20, 256);
-FIXTURE_VARIANT_ADD(out, udp_control_room_unused) ROW(IOU_UDP, 16, PKTINFO_ROOM, false, 20, 256);
-FIXTURE_VARIANT_ADD(out, unix_dgram_unnamed_peer) ROW(IOU_UNIX_DGRAM, 32, 0, false, 30, 256);
-FIXTURE_VARIANT_ADD(out, tcp_stream_has_no_name) ROW(IOU_TCP, 16, 0, false, 30, 256);
-FIXTURE_VARIANT_ADD(out, unix_stream_cut) ROW(IOU_UNIX_STREAM, 0, 0, false, 30, HDR + 12);
+FIXTURE_VARIANT_ADD(layout, udp_pktinfo) ROW(IOU_UDP, 16, PKTINFO_ROOM, true, 20, 256);
+FIXTURE_VARIANT_ADD(layout, udp_pktinfo_no_room) ROW(IOU_UDP, 16, 8, true, 20, 256);
+FIXTURE_VARIANT_ADD(layout, udp_control_room_unused) ROW(IOU_UDP, 16, PKTINFO_ROOM, false, 20, 256);
+FIXTURE_VARIANT_ADD(layout, unix_dgram_unnamed_peer) ROW(IOU_UNIX_DGRAM, 32, 0, false, 30, 256);
+FIXTURE_VARIANT_ADD(layout, tcp_stream_has_no_name) ROW(IOU_TCP, 16, 0, false, 30, 256);
+FIXTURE_VARIANT_ADD(layout, unix_stream_cut) ROW(IOU_UNIX_STREAM, 0, 0, false, 30, HDR + 12);
 
-FIXTURE_SETUP(out)
+FIXTURE_SETUP(layout)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	REQUIRE_RECV_MULTISHOT(IORING_OP_RECVMSG);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 }
 
-FIXTURE_TEARDOWN(out)
+FIXTURE_TEARDOWN(layout)
 {
 	iou_ring_exit(&self->r);
 }
 
 /* a pair with one message from the peer queued: 0 or -errno */
-static int queued_pair(const FIXTURE_VARIANT(out) *v, int fds[2])
+static int queued_pair(const FIXTURE_VARIANT(layout) *v, int fds[2])
 {
 	unsigned char data[512];
 	int ret = iou_sock_pair(v->kind, fds);
@@ -92,8 +92,10 @@ static int queued_pair(const FIXTURE_VARIANT(out) *v, int fds[2])
 	return 0;
 }
 
-/* the fields both sides report, and the bytes of name, control and payload */
-static void add_view(struct iou_twin_view *view, int peer, int payloadlen, int namelen,
+#define VIEW	1024
+
+/* the fields both sides report, and the bytes of name, control and payload, as text */
+static void add_view(char *view, int peer, int payloadlen, int namelen,
 		     int controllen, int flags, const void *name, unsigned int name_room,
 		     const void *ctl, const void *payload, unsigned int copied)
 {
@@ -101,30 +103,30 @@ static void add_view(struct iou_twin_view *view, int peer, int payloadlen, int n
 	unsigned int name_bytes = (unsigned int)namelen < name_room ? (unsigned int)namelen :
 				  name_room;
 
-	iou_view_add(view, "payload length", payloadlen);
-	iou_view_add(view, "name length", namelen);
-	iou_view_add(view, "control length", controllen);
-	iou_view_add(view, "flags", flags);
+	iou_twin_field(view, VIEW, "payload length", payloadlen);
+	iou_twin_field(view, VIEW, "name length", namelen);
+	iou_twin_field(view, VIEW, "control length", controllen);
+	iou_twin_field(view, VIEW, "flags", flags);
 	/* a UDP peer's port differs between the runs: compare it with the peer's */
 	if (name_bytes >= 4 && !iou_sock_name(peer, &me) && me.sin_family == AF_INET) {
 		const struct sockaddr_in *in = name;
 
-		iou_view_add(view, "name family and port are the peer's",
+		iou_twin_field(view, VIEW, "name family and port are the peer's",
 			     in->sin_family == AF_INET && in->sin_port == me.sin_port);
-		iou_view_add(view, "name address bytes",
-			     iou_view_hash((const char *)name + 4, name_bytes - 4));
+		iou_twin_field(view, VIEW, "name address bytes",
+			     iou_hash_bytes((const char *)name + 4, name_bytes - 4));
 	} else {
-		iou_view_add(view, "name family and port are the peer's", -1);
-		iou_view_add(view, "name address bytes", iou_view_hash(name, name_bytes));
+		iou_twin_field(view, VIEW, "name family and port are the peer's", -1);
+		iou_twin_field(view, VIEW, "name address bytes", iou_hash_bytes(name, name_bytes));
 	}
-	iou_view_add(view, "control bytes", iou_view_hash(ctl, (size_t)controllen));
-	iou_view_add(view, "payload bytes", iou_view_hash(payload, copied));
+	iou_twin_field(view, VIEW, "control bytes", iou_hash_bytes(ctl, (size_t)controllen));
+	iou_twin_field(view, VIEW, "payload bytes", iou_hash_bytes(payload, copied));
 }
 
-TEST_F(out, header_matches_recvmsg)
+TEST_F(layout, header_matches_recvmsg)
 {
 	unsigned char name[128], ctl[128], payload[512], buf[512];
-	struct iou_twin_view va = { 0 }, vb = { 0 };
+	static char va[VIEW], vb[VIEW];
 	struct io_uring_recvmsg_out *o = (void *)buf;
 	unsigned int room = variant->buf - HDR - variant->name_room - variant->ctl_room;
 	unsigned int copied = variant->payload < room ? variant->payload : room;
@@ -150,7 +152,7 @@ TEST_F(out, header_matches_recvmsg)
 	m.msg_iovlen = 1;
 	n = (int)recvmsg(fds[0], &m, variant->flags | MSG_DONTWAIT);
 	ASSERT_LE(0, n);
-	add_view(&va, fds[1], n, m.msg_namelen, (int)m.msg_controllen, m.msg_flags,
+	add_view(va, fds[1], n, m.msg_namelen, (int)m.msg_controllen, m.msg_flags,
 		 name, variant->name_room, ctl, payload, copied);
 	iou_close_pair(fds);
 
@@ -178,10 +180,10 @@ TEST_F(out, header_matches_recvmsg)
 	       iou_net_reports_inq(variant->kind);
 	ASSERT_EQ(iou_pbuf_cqe_flags(0, IORING_CQE_F_MORE |
 				     (left ? IORING_CQE_F_SOCK_NONEMPTY : 0)), c.flags);
-	add_view(&vb, fds[1], (int)o->payloadlen, (int)o->namelen, (int)o->controllen,
+	add_view(vb, fds[1], (int)o->payloadlen, (int)o->namelen, (int)o->controllen,
 		 (int)o->flags, buf + HDR, variant->name_room, buf + HDR + variant->name_room,
 		 buf + HDR + variant->name_room + variant->ctl_room, copied);
-	iou_view_compare(_metadata, &va, &vb, "recvmsg(2)");
+	EXPECT_TRUE(iou_twin_same_state(va, "recvmsg(2)", vb, "the multishot buffer"));
 	iou_close_pair(fds);
 	iou_pbuf_ring_free(&self->r, &pb);
 }

@@ -300,30 +300,30 @@ TEST_F(bundle, sendmsg_takes_neither_bundle_nor_buffer_select)
 
 /* ---- incremental buffers ---------------------------------------------------- */
 
-FIXTURE(inc) {
+FIXTURE(incremental) {
 	struct env e;
 };
 
-FIXTURE_VARIANT(inc) {
+FIXTURE_VARIANT(incremental) {
 	enum iou_sock_kind kind;
 };
 
-FIXTURE_VARIANT_ADD(inc, tcp) { .kind = IOU_TCP };
-FIXTURE_VARIANT_ADD(inc, unix_stream) { .kind = IOU_UNIX_STREAM };
+FIXTURE_VARIANT_ADD(incremental, tcp) { .kind = IOU_TCP };
+FIXTURE_VARIANT_ADD(incremental, unix_stream) { .kind = IOU_UNIX_STREAM };
 
-FIXTURE_SETUP(inc)
+FIXTURE_SETUP(incremental)
 {
 	env_setup(_metadata, &self->e, variant->kind, IOU_PBUF_RING_INC);
 }
 
-FIXTURE_TEARDOWN(inc)
+FIXTURE_TEARDOWN(incremental)
 {
 	env_teardown(&self->e);
 }
 
 #define BUF_MORE	IORING_CQE_F_BUF_MORE
 
-TEST_F(inc, receives_share_a_buffer_until_it_is_full)
+TEST_F(incremental, receives_share_a_buffer_until_it_is_full)
 {
 	provide(&self->e, 0, 1, 100);
 	for (unsigned int i = 0; i < 2; i++) {
@@ -339,7 +339,7 @@ TEST_F(inc, receives_share_a_buffer_until_it_is_full)
 	ASSERT_TRUE(iou_check_pattern(self->e.bufs[0], 100, 0));
 }
 
-TEST_F(inc, bundle_leaves_its_last_buffer_open)
+TEST_F(incremental, bundle_leaves_its_last_buffer_open)
 {
 	/* not knowing what is queued, the bundle takes (all of) buffer 0 */
 	bool inq = iou_net_reports_inq(variant->kind);

@@ -22,7 +22,7 @@
 
 #define UD	0xf125700000000001ULL
 
-FIXTURE(pf) {
+FIXTURE(poll_first) {
 	struct iou_ring r;
 	int fds[2];
 	unsigned char buf[64];
@@ -30,14 +30,14 @@ FIXTURE(pf) {
 	struct msghdr msg;
 };
 
-FIXTURE_VARIANT(pf) {
+FIXTURE_VARIANT(poll_first) {
 	int opcode;
 };
 
-FIXTURE_VARIANT_ADD(pf, recv) { .opcode = IORING_OP_RECV };
-FIXTURE_VARIANT_ADD(pf, recvmsg) { .opcode = IORING_OP_RECVMSG };
-FIXTURE_VARIANT_ADD(pf, send) { .opcode = IORING_OP_SEND };
-FIXTURE_VARIANT_ADD(pf, sendmsg) { .opcode = IORING_OP_SENDMSG };
+FIXTURE_VARIANT_ADD(poll_first, recv) { .opcode = IORING_OP_RECV };
+FIXTURE_VARIANT_ADD(poll_first, recvmsg) { .opcode = IORING_OP_RECVMSG };
+FIXTURE_VARIANT_ADD(poll_first, send) { .opcode = IORING_OP_SEND };
+FIXTURE_VARIANT_ADD(poll_first, sendmsg) { .opcode = IORING_OP_SENDMSG };
 
 /*
  * POLL_FIRST is known since 5.19 (for the four opcodes at once): before,
@@ -63,7 +63,7 @@ static enum iou_have have_poll_first(char *why, size_t len)
 	return iou_have_by_result(res, 1, IOU_V(5, 19), "IORING_RECVSEND_POLL_FIRST", why, len);
 }
 
-FIXTURE_SETUP(pf)
+FIXTURE_SETUP(poll_first)
 {
 	self->fds[0] = self->fds[1] = -1;
 	REQUIRE_OPCODE(variant->opcode);
@@ -76,7 +76,7 @@ FIXTURE_SETUP(pf)
 	self->msg.msg_iovlen = 1;
 }
 
-FIXTURE_TEARDOWN(pf)
+FIXTURE_TEARDOWN(poll_first)
 {
 	iou_ring_exit(&self->r);
 	iou_close_pair(self->fds);
@@ -88,7 +88,7 @@ static bool sending(int op)
 }
 
 /* queue the variant's transfer of 10 bytes on fds[0] */
-static void queue_transfer(FIXTURE_DATA(pf) *self, int op, unsigned int ioprio, int flags)
+static void queue_transfer(FIXTURE_DATA(poll_first) *self, int op, unsigned int ioprio, int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
 
@@ -113,14 +113,14 @@ static void queue_transfer(FIXTURE_DATA(pf) *self, int op, unsigned int ioprio, 
 }
 
 /* a receive finds nothing queued; a send finds the send buffer full */
-static void make_unready(struct __test_metadata *_metadata, FIXTURE_DATA(pf) *self, int op)
+static void make_unready(struct __test_metadata *_metadata, FIXTURE_DATA(poll_first) *self, int op)
 {
 	if (sending(op))
 		ASSERT_LT(0, iou_sock_fill(self->fds[0]));
 }
 
 /* data to receive; room to send */
-static void make_ready(struct __test_metadata *_metadata, FIXTURE_DATA(pf) *self, int op)
+static void make_ready(struct __test_metadata *_metadata, FIXTURE_DATA(poll_first) *self, int op)
 {
 	if (!sending(op)) {
 		ASSERT_EQ(10, send(self->fds[1], "abcdefghij", 10, 0));
@@ -139,7 +139,7 @@ static int one_cqe(struct __test_metadata *_metadata, struct iou_ring *r)
 	return c.res;
 }
 
-TEST_F(pf, ready_socket_completes)
+TEST_F(poll_first, ready_socket_completes)
 {
 	make_ready(_metadata, self, variant->opcode);
 	queue_transfer(self, variant->opcode, IORING_RECVSEND_POLL_FIRST, 0);
@@ -152,7 +152,7 @@ TEST_F(pf, ready_socket_completes)
 	}
 }
 
-TEST_F(pf, with_dontwait_it_never_tries)
+TEST_F(poll_first, with_dontwait_it_never_tries)
 {
 	make_ready(_metadata, self, variant->opcode);
 	queue_transfer(self, variant->opcode, IORING_RECVSEND_POLL_FIRST, MSG_DONTWAIT);
@@ -171,7 +171,7 @@ TEST_F(pf, with_dontwait_it_never_tries)
 	ASSERT_RES(10, one_cqe(_metadata, &self->r));
 }
 
-TEST_F(pf, waits_until_the_socket_is_ready)
+TEST_F(poll_first, waits_until_the_socket_is_ready)
 {
 	make_unready(_metadata, self, variant->opcode);
 	queue_transfer(self, variant->opcode, IORING_RECVSEND_POLL_FIRST, 0);
@@ -183,7 +183,7 @@ TEST_F(pf, waits_until_the_socket_is_ready)
 		ASSERT_EQ(0, memcmp(self->buf, "abcdefghij", 10));
 }
 
-TEST_F(pf, unknown_ioprio_bit_is_einval)
+TEST_F(poll_first, unknown_ioprio_bit_is_einval)
 {
 	/* bit 7 is no flag of these opcodes on any kernel */
 	queue_transfer(self, variant->opcode, 1U << 7, MSG_DONTWAIT);

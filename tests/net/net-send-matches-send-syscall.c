@@ -181,10 +181,10 @@ static int make_sender(const FIXTURE_VARIANT(send) *v, struct send_state *s)
 	return 0;
 }
 
-static int send_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int send_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(send) *v = row;
-	struct send_state *s = st;
+	struct send_state *s = tw->st;
 	int ret;
 
 	s->fds[0] = s->fds[1] = -1;
@@ -210,10 +210,10 @@ static int send_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int send_twin_call(const void *row, void *st)
+static int send_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(send) *v = row;
-	struct send_state *s = st;
+	struct send_state *s = tw->st;
 	ssize_t n;
 
 	if (v->to == TO_NONE)
@@ -223,10 +223,10 @@ static int send_twin_call(const void *row, void *st)
 	return n < 0 ? -errno : (int)n;
 }
 
-static void send_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void send_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(send) *v = row;
-	struct send_state *s = st;
+	struct send_state *s = tw->st;
 
 	iou_prep_send(sqe, s->fds[0], s->buf, v->len, v->flags);
 	if (v->to != TO_NONE) {
@@ -235,10 +235,10 @@ static void send_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
 	}
 }
 
-static void send_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void send_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(send) *v = row;
-	struct send_state *s = st;
+	struct send_state *s = tw->st;
 	bool dgram = v->kind == IOU_UDP || v->kind == IOU_UNIX_DGRAM ||
 		     v->kind == IOU_UNIX_SEQPACKET;
 	int rx_fd = s->fds[1];
@@ -251,43 +251,35 @@ static void send_twin_observe(const void *row, void *st, int res, struct iou_twi
 	if (v->cond == C_UNCONNECTED && (v->kind == IOU_TCP || v->kind == IOU_UNIX_STREAM))
 		return;
 	/* an urgent byte travels apart from the stream */
-	rx = iou_sock_collect(rx_fd, res > 0 ? res - !!(v->flags & MSG_OOB) : 0,
-			      res >= 0 && dgram ? 1 : 0, res >= 0 ? IOU_WAIT_MS : 0);
-	iou_view_add(view, "peer's bytes", rx.bytes);
-	iou_view_add(view, "peer's hash", (long long)rx.hash);
-	iou_view_add(view, "peer's receive error", rx.err);
+	rx = iou_sock_collect(rx_fd, tw->res > 0 ? tw->res - !!(v->flags & MSG_OOB) : 0,
+			      tw->res >= 0 && dgram ? 1 : 0, tw->res >= 0 ? IOU_WAIT_MS : 0);
+	iou_twin_field(out, outlen, "peer's bytes", rx.bytes);
+	iou_twin_field(out, outlen, "peer's hash", (long long)rx.hash);
+	iou_twin_field(out, outlen, "peer's receive error", rx.err);
 	if (dgram)
-		iou_view_add(view, "peer's datagrams", rx.msgs);
+		iou_twin_field(out, outlen, "peer's datagrams", rx.msgs);
 }
 
-static void send_twin_teardown(const void *row, void *st)
+static void send_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(send) *v = row;
-	struct send_state *s = st;
+	struct send_state *s = tw->st;
 
 	if (v->cond != C_CLOSED)
 		iou_close_pair(s->fds);
 }
 
-static const struct iou_twin send_twin = {
+static const struct iou_twin_ops send_twin = {
 	.twin = "send(2)",
-	.state_size = sizeof(struct send_state),
+	.st_size = sizeof(struct send_state),
 	.setup = send_twin_setup,
 	.call = send_twin_call,
 	.prep = send_twin_prep,
-	.observe = send_twin_observe,
-	.teardown = send_twin_teardown,
+	.state = send_twin_state,
+	.done = send_twin_done,
 };
 
-TEST_F(send, matches_send)
-{
-	iou_twin_run(_metadata, &self->r, &send_twin, variant, NULL, 0);
-}
-
-TEST_F(send, matches_send_from_iowq)
-{
-	iou_twin_run(_metadata, &self->r, &send_twin, variant, NULL, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(send, matches_send, &send_twin, variant, NULL)
 
 /* a send on a broken connection fails with EPIPE and no SIGPIPE */
 TEST(broken_connection_raises_no_sigpipe)

@@ -31,28 +31,28 @@
 #define NOTIF	IORING_CQE_F_NOTIF
 #define MORE	IORING_CQE_F_MORE
 
-FIXTURE(zc) {
+FIXTURE(send_zc) {
 	struct iou_ring r;
 	int fds[2];
 	struct iovec iov;
 	struct msghdr msg;
 };
 
-FIXTURE_VARIANT(zc) {
+FIXTURE_VARIANT(send_zc) {
 	int opcode;
 };
 
-FIXTURE_VARIANT_ADD(zc, send_zc) { .opcode = IORING_OP_SEND_ZC };
-FIXTURE_VARIANT_ADD(zc, sendmsg_zc) { .opcode = IORING_OP_SENDMSG_ZC };
+FIXTURE_VARIANT_ADD(send_zc, send_zc) { .opcode = IORING_OP_SEND_ZC };
+FIXTURE_VARIANT_ADD(send_zc, sendmsg_zc) { .opcode = IORING_OP_SENDMSG_ZC };
 
-FIXTURE_SETUP(zc)
+FIXTURE_SETUP(send_zc)
 {
 	self->fds[0] = self->fds[1] = -1;
 	REQUIRE_OPCODE(variant->opcode);
 	ASSERT_EQ(0, iou_ring_init(&self->r, 16, 0));
 }
 
-FIXTURE_TEARDOWN(zc)
+FIXTURE_TEARDOWN(send_zc)
 {
 	iou_ring_exit(&self->r);
 	iou_close_pair(self->fds);
@@ -61,7 +61,7 @@ FIXTURE_TEARDOWN(zc)
 static unsigned char data[1 << 16];
 
 /* queue the variant's zero-copy send of len bytes of data from off */
-static struct io_uring_sqe *queue_zc(FIXTURE_DATA(zc) *self, int op, size_t off, size_t len,
+static struct io_uring_sqe *queue_zc(FIXTURE_DATA(send_zc) *self, int op, size_t off, size_t len,
 				     __u64 ud)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -112,7 +112,7 @@ static void peer_gets(struct __test_metadata *_metadata, int fd, size_t off, siz
 	ASSERT_EQ(iou_hash_update(IOU_HASH_INIT, data + off, len), rx.hash);
 }
 
-TEST_F(zc, tcp_result_then_notification)
+TEST_F(send_zc, tcp_result_then_notification)
 {
 	ASSERT_EQ(0, iou_sock_pair(IOU_TCP, self->fds));
 	queue_zc(self, variant->opcode, 0, 1000, UD);
@@ -122,7 +122,7 @@ TEST_F(zc, tcp_result_then_notification)
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
-TEST_F(zc, udp_result_then_notification)
+TEST_F(send_zc, udp_result_then_notification)
 {
 	ASSERT_EQ(0, iou_sock_pair(IOU_UDP, self->fds));
 	queue_zc(self, variant->opcode, 10, 500, UD);
@@ -131,7 +131,7 @@ TEST_F(zc, udp_result_then_notification)
 	peer_gets(_metadata, self->fds[1], 10, 500);
 }
 
-TEST_F(zc, zero_length_still_notifies)
+TEST_F(send_zc, zero_length_still_notifies)
 {
 	ASSERT_EQ(0, iou_sock_pair(IOU_TCP, self->fds));
 	queue_zc(self, variant->opcode, 0, 0, UD);
@@ -158,7 +158,7 @@ static enum iou_have have_report_usage(char *why, size_t len)
 	return iou_have_by_result(res, 1, IOU_V(6, 2), "IORING_SEND_ZC_REPORT_USAGE", why, len);
 }
 
-TEST_F(zc, loopback_reports_the_data_copied)
+TEST_F(send_zc, loopback_reports_the_data_copied)
 {
 	struct io_uring_sqe *sqe;
 
@@ -171,7 +171,7 @@ TEST_F(zc, loopback_reports_the_data_copied)
 	peer_gets(_metadata, self->fds[1], 0, 2000);
 }
 
-TEST_F(zc, unknown_flag_is_einval)
+TEST_F(send_zc, unknown_flag_is_einval)
 {
 	ASSERT_EQ(0, iou_sock_pair(IOU_UDP, self->fds));
 	queue_zc(self, variant->opcode, 0, 10, UD)->ioprio = 1U << 7;
@@ -180,7 +180,7 @@ TEST_F(zc, unknown_flag_is_einval)
 	ASSERT_TRUE(iou_fd_empty(self->fds[1]));
 }
 
-TEST_F(zc, cqe_skip_success_is_einval_without_notification)
+TEST_F(send_zc, cqe_skip_success_is_einval_without_notification)
 {
 	ASSERT_EQ(0, iou_sock_pair(IOU_UDP, self->fds));
 	queue_zc(self, variant->opcode, 0, 10, UD)->flags = IOSQE_CQE_SKIP_SUCCESS;
@@ -189,7 +189,7 @@ TEST_F(zc, cqe_skip_success_is_einval_without_notification)
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
-TEST_F(zc, af_unix_cannot_send_zero_copy)
+TEST_F(send_zc, af_unix_cannot_send_zero_copy)
 {
 	ASSERT_EQ(0, iou_sock_pair(IOU_UNIX_STREAM, self->fds));
 	queue_zc(self, variant->opcode, 0, 10, UD);
@@ -205,7 +205,7 @@ TEST_F(zc, af_unix_cannot_send_zero_copy)
  * comes.  Then the connection dies.
  */
 static void sends_stuck_in_the_queue(struct __test_metadata *_metadata,
-				     FIXTURE_DATA(zc) *self, int op)
+				     FIXTURE_DATA(send_zc) *self, int op)
 {
 	static unsigned char junk[128 * 1024];
 	int small = 2048, big = 4 << 20;
@@ -233,7 +233,7 @@ static void expect_three_notifications(struct __test_metadata *_metadata, struct
 	ASSERT_NO_CQE(r, IOU_QUIET_MS);
 }
 
-TEST_F(zc, peer_closing_mid_flight_delivers_each_notification_once)
+TEST_F(send_zc, peer_closing_mid_flight_delivers_each_notification_once)
 {
 	sends_stuck_in_the_queue(_metadata, self, variant->opcode);
 	/* unread data: the peer's close resets the connection */
@@ -242,7 +242,7 @@ TEST_F(zc, peer_closing_mid_flight_delivers_each_notification_once)
 	expect_three_notifications(_metadata, &self->r);
 }
 
-TEST_F(zc, closing_with_zero_linger_delivers_each_notification_once)
+TEST_F(send_zc, closing_with_zero_linger_delivers_each_notification_once)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 

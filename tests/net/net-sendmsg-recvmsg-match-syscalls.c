@@ -240,10 +240,10 @@ FIXTURE_TEARDOWN(sendmsg)
 	iou_ring_exit(&self->r);
 }
 
-static int sm_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int sm_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	int ret = make_sockets(v, s);
 
 	if (ret)
@@ -257,27 +257,27 @@ static int sm_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int sm_twin_call(const void *row, void *st)
+static int sm_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	ssize_t n = sendmsg(s->fds[0], s->msgp, v->flags | MSG_NOSIGNAL);
 
 	return n < 0 ? -errno : (int)n;
 }
 
-static void sm_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void sm_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 
 	iou_prep_sendmsg(sqe, s->fds[0], s->msgp, v->flags);
 }
 
-static void sm_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void sm_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	union {
 		struct cmsghdr align;
 		unsigned char b[256];
@@ -291,34 +291,34 @@ static void sm_twin_observe(const void *row, void *st, int res, struct iou_twin_
 
 	if (s->fds[1] < 0)
 		return;
-	if (res >= 0 && v->kind != IOU_TCP && v->kind != IOU_UNIX_STREAM)
+	if (tw->res >= 0 && v->kind != IOU_TCP && v->kind != IOU_UNIX_STREAM)
 		poll(&pfd, 1, (int)IOU_WAIT_MS);
-	else if (res > 0)
+	else if (tw->res > 0)
 		poll(&pfd, 1, (int)IOU_WAIT_MS);
 	n = recvmsg(s->fds[1], &m, MSG_DONTWAIT);
-	iou_view_add(view, "peer's receive", n < 0 ? -errno : n);
+	iou_twin_field(out, outlen, "peer's receive", n < 0 ? -errno : n);
 	if (n > 0)
-		iou_view_add(view, "peer's bytes match", !memcmp(buf, data, (size_t)n));
+		iou_twin_field(out, outlen, "peer's bytes match", !memcmp(buf, data, (size_t)n));
 	if (v->hdr == H_RIGHTS)
-		iou_view_add(view, "peer got the descriptor", received_fd(&m, s->passed));
+		iou_twin_field(out, outlen, "peer got the descriptor", received_fd(&m, s->passed));
 }
 
-static void sm_twin_teardown(const void *row, void *st)
+static void sm_twin_done(struct iou_twin_run *tw, const void *row)
 {
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 
 	iou_close_pair(s->fds);
 	iou_close_res(s->passed);
 }
 
-static const struct iou_twin sendmsg_twin = {
+static const struct iou_twin_ops sendmsg_twin = {
 	.twin = "sendmsg(2)",
-	.state_size = sizeof(struct msg_state),
+	.st_size = sizeof(struct msg_state),
 	.setup = sm_twin_setup,
 	.call = sm_twin_call,
 	.prep = sm_twin_prep,
-	.observe = sm_twin_observe,
-	.teardown = sm_twin_teardown,
+	.state = sm_twin_state,
+	.done = sm_twin_done,
 };
 
 /* where the opcode's answer differs from the system call's, by release */
@@ -333,19 +333,8 @@ static struct iou_twin_diff row_diff(const struct row *v)
 	return d;
 }
 
-TEST_F(sendmsg, matches_sendmsg)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_run(_metadata, &self->r, &sendmsg_twin, &variant->row, &d, 0);
-}
-
-TEST_F(sendmsg, matches_sendmsg_from_iowq)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_run(_metadata, &self->r, &sendmsg_twin, &variant->row, &d, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(sendmsg, matches_sendmsg, &sendmsg_twin, &variant->row,
+		    ((const struct iou_twin_diff[]){ row_diff(&variant->row) }))
 
 /* ---- RECVMSG ---------------------------------------------------------------- */
 
@@ -429,10 +418,10 @@ static int send_queued(const struct row *v, struct msg_state *s)
 	return sendmsg(s->fds[1], &m, 0) == (ssize_t)v->queued ? 0 : -errno;
 }
 
-static int rm_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int rm_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	int ret = make_sockets(v, s);
 	struct pollfd pfd;
 
@@ -455,91 +444,80 @@ static int rm_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return 0;
 }
 
-static int rm_twin_call(const void *row, void *st)
+static int rm_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	ssize_t n = recvmsg(s->fds[0], s->msgp, v->flags);
 
 	return n < 0 ? -errno : (int)n;
 }
 
-static void rm_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void rm_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 
 	iou_prep_recvmsg(sqe, s->fds[0], s->msgp, v->flags);
 }
 
-static void rm_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void rm_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	struct msghdr *m = &s->msg;
 	struct sockaddr_in me;
 
-	iou_view_add(view, "buffers", iou_view_hash(s->bufs, sizeof(s->bufs)));
-	iou_view_add(view, "msg_namelen", m->msg_namelen);
-	iou_view_add(view, "msg_controllen", (long long)m->msg_controllen);
-	iou_view_add(view, "msg_flags", m->msg_flags);
+	iou_twin_field(out, outlen, "buffers", iou_hash_bytes(s->bufs, sizeof(s->bufs)));
+	iou_twin_field(out, outlen, "msg_namelen", m->msg_namelen);
+	iou_twin_field(out, outlen, "msg_controllen", (long long)m->msg_controllen);
+	iou_twin_field(out, outlen, "msg_flags", m->msg_flags);
 	if (v->hdr == H_NAME || v->hdr == H_NAME_SHORT) {
 		/* the source is the peer, whose port differs between the runs */
-		iou_view_add(view, "name family", s->name.ss_family);
-		iou_view_add(view, "name port is the peer's", !iou_sock_name(s->fds[1], &me) &&
+		iou_twin_field(out, outlen, "name family", s->name.ss_family);
+		iou_twin_field(out, outlen, "name port is the peer's", !iou_sock_name(s->fds[1], &me) &&
 			     ((struct sockaddr_in *)&s->name)->sin_port == me.sin_port);
-		iou_view_add(view, "name past the port", v->hdr == H_NAME ? 0 :
-			     iou_view_hash((char *)&s->name + 4, sizeof(s->name) - 4));
+		iou_twin_field(out, outlen, "name past the port", v->hdr == H_NAME ? 0 :
+			     iou_hash_bytes((char *)&s->name + 4, sizeof(s->name) - 4));
 	}
 	if (v->hdr == H_RIGHTS) {
-		iou_view_add(view, "received the descriptor", received_fd(m, s->passed));
+		iou_twin_field(out, outlen, "received the descriptor", received_fd(m, s->passed));
 	} else if (m->msg_control && m->msg_controllen <= sizeof(s->control)) {
-		iou_view_add(view, "control bytes", iou_view_hash(s->control.b, m->msg_controllen));
+		iou_twin_field(out, outlen, "control bytes", iou_hash_bytes(s->control.b, m->msg_controllen));
 	}
-	iou_view_add(view, "bytes left", iou_sock_collect(s->fds[0], 0, 0, 0).bytes);
+	iou_twin_field(out, outlen, "bytes left", iou_sock_collect(s->fds[0], 0, 0, 0).bytes);
 }
 
-static void rm_twin_teardown(const void *row, void *st)
+static void rm_twin_done(struct iou_twin_run *tw, const void *row)
 {
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 
 	iou_close_pair(s->fds);
 	iou_close_res(s->passed);
 }
 
-static unsigned int rm_twin_flags(const void *row, void *st, int res)
+static unsigned int rm_twin_flags(struct iou_twin_run *tw, const void *row, int res)
 {
 	const struct row *v = row;
-	struct msg_state *s = st;
+	struct msg_state *s = tw->st;
 	int left = iou_sock_queued(s->fds[0], SIOCINQ);
 
 	return res >= 0 && left > 0 && iou_net_reports_inq(v->kind) ?
 	       IORING_CQE_F_SOCK_NONEMPTY : 0;
 }
 
-static const struct iou_twin recvmsg_twin = {
+static const struct iou_twin_ops recvmsg_twin = {
 	.twin = "recvmsg(2)",
-	.state_size = sizeof(struct msg_state),
+	.st_size = sizeof(struct msg_state),
 	.setup = rm_twin_setup,
 	.call = rm_twin_call,
 	.prep = rm_twin_prep,
-	.observe = rm_twin_observe,
+	.state = rm_twin_state,
 	.cqe_flags = rm_twin_flags,
-	.teardown = rm_twin_teardown,
+	.done = rm_twin_done,
 };
 
-TEST_F(recvmsg, matches_recvmsg)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_run(_metadata, &self->r, &recvmsg_twin, &variant->row, &d, 0);
-}
-
-TEST_F(recvmsg, matches_recvmsg_from_iowq)
-{
-	struct iou_twin_diff d = row_diff(&variant->row);
-
-	iou_twin_run(_metadata, &self->r, &recvmsg_twin, &variant->row, &d, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(recvmsg, matches_recvmsg, &recvmsg_twin, &variant->row,
+		    ((const struct iou_twin_diff[]){ row_diff(&variant->row) }))
 
 TEST_HARNESS_MAIN

@@ -11,6 +11,9 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE shut
+#define IOU_TWIN_OPCODE IORING_OP_SHUTDOWN
+#include "iou_twin.h"
 
 enum end {
 	END_CONNECTED,		/* one end of a connected pair */
@@ -18,10 +21,6 @@ enum end {
 	END_LISTENING,		/* a TCP listener */
 	END_PIPE,
 	END_CLOSED,
-};
-
-FIXTURE(shut) {
-	struct iou_ring r;
 };
 
 FIXTURE_VARIANT(shut) {
@@ -52,25 +51,14 @@ FIXTURE_VARIANT_ADD(shut, how_negative) ROW(IOU_UNIX_STREAM, END_CONNECTED, -1);
 FIXTURE_VARIANT_ADD(shut, not_a_socket) ROW(IOU_TCP, END_PIPE, SHUT_RDWR);
 FIXTURE_VARIANT_ADD(shut, closed_descriptor) ROW(IOU_TCP, END_CLOSED, SHUT_RDWR);
 
-FIXTURE_SETUP(shut)
-{
-	REQUIRE_OPCODE(IORING_OP_SHUTDOWN);
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(shut)
-{
-	iou_ring_exit(&self->r);
-}
-
 struct shut_state {
 	int fds[2];	/* [0] is shut down, [1] its peer */
 };
 
-static int shut_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int shut_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(shut) *v = row;
-	struct shut_state *s = st;
+	struct shut_state *s = tw->st;
 	static const int types[] = {
 		[IOU_TCP] = SOCK_STREAM, [IOU_UDP] = SOCK_DGRAM,
 		[IOU_UNIX_STREAM] = SOCK_STREAM, [IOU_UNIX_DGRAM] = SOCK_DGRAM,
@@ -98,18 +86,18 @@ static int shut_twin_setup(const void *row, void *st, struct iou_ring *r)
 	return -EINVAL;
 }
 
-static int shut_twin_call(const void *row, void *st)
+static int shut_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(shut) *v = row;
-	struct shut_state *s = st;
+	struct shut_state *s = tw->st;
 
 	return shutdown(s->fds[0], v->how) ? -errno : 0;
 }
 
-static void shut_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void shut_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(shut) *v = row;
-	struct shut_state *s = st;
+	struct shut_state *s = tw->st;
 
 	iou_prep_shutdown(sqe, s->fds[0], v->how);
 }
@@ -122,53 +110,53 @@ static int try_recv(int fd)
 	return n < 0 ? -errno : (int)n;
 }
 
-static void shut_twin_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+static void shut_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(shut) *var = row;
-	struct shut_state *s = st;
+	struct shut_state *s = tw->st;
 	ssize_t n;
 
 	if (var->end == END_PIPE || var->end == END_CLOSED)
 		return;
 	if (var->end == END_LISTENING) {
-		iou_view_add(v, "SO_ACCEPTCONN",
+		iou_twin_field(out, outlen, "SO_ACCEPTCONN",
 			     iou_sockopt_int(s->fds[0], SOL_SOCKET, SO_ACCEPTCONN));
 		return;
 	}
 	/* over TCP the end of stream travels like data: wait for it to arrive */
-	if (res == 0 && var->kind == IOU_TCP && var->how != SHUT_RD)
+	if (tw->res == 0 && var->kind == IOU_TCP && var->how != SHUT_RD)
 		poll(&(struct pollfd){ .fd = s->fds[1], .events = POLLRDHUP }, 1,
 		     (int)IOU_WAIT_MS);
 	if (s->fds[1] >= 0)
-		iou_view_add(v, "peer's receive", try_recv(s->fds[1]));
-	iou_view_add(v, "own receive", try_recv(s->fds[0]));
+		iou_twin_field(out, outlen, "peer's receive", try_recv(s->fds[1]));
+	iou_twin_field(out, outlen, "own receive", try_recv(s->fds[0]));
 	n = send(s->fds[0], "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-	iou_view_add(v, "own send", n < 0 ? -errno : n);
+	iou_twin_field(out, outlen, "own send", n < 0 ? -errno : n);
 }
 
-static void shut_twin_teardown(const void *row, void *st)
+static void shut_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(shut) *v = row;
-	struct shut_state *s = st;
+	struct shut_state *s = tw->st;
 
 	if (v->end == END_CLOSED)
 		return;
 	iou_close_pair(s->fds);
 }
 
-static const struct iou_twin shut_twin = {
+static const struct iou_twin_ops shut_twin = {
 	.twin = "shutdown(2)",
-	.state_size = sizeof(struct shut_state),
+	.st_size = sizeof(struct shut_state),
 	.setup = shut_twin_setup,
 	.call = shut_twin_call,
 	.prep = shut_twin_prep,
-	.observe = shut_twin_observe,
-	.teardown = shut_twin_teardown,
+	.state = shut_twin_state,
+	.done = shut_twin_done,
 };
 
 TEST_F(shut, matches_shutdown)
 {
-	iou_twin_run(_metadata, &self->r, &shut_twin, variant, NULL, 0);
+	iou_twin_check_side(_metadata, &self->r, &shut_twin, variant, false, NULL);
 }
 
 TEST_HARNESS_MAIN

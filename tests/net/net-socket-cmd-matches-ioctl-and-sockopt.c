@@ -86,16 +86,16 @@ static int make_socket(enum sk sk, struct sk_state *s)
 	       0 : -ETIME;
 }
 
-static int sk_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int sk_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
 
-	return make_socket(v->sk, st);
+	return make_socket(v->sk, tw->st);
 }
 
-static void sk_twin_teardown(const void *row, void *st)
+static void sk_twin_done(struct iou_twin_run *tw, const void *row)
 {
-	iou_close_pair(((struct sk_state *)st)->fds);
+	iou_close_pair(((struct sk_state *)tw->st)->fds);
 }
 
 static struct iou_twin_diff row_diff(const struct row *v)
@@ -138,43 +138,43 @@ FIXTURE_TEARDOWN(queue)
 	iou_ring_exit(&self->r);
 }
 
-static int queue_twin_call(const void *row, void *st)
+static int queue_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
 
-	return iou_sock_queued(((struct sk_state *)st)->fds[0],
+	return iou_sock_queued(((struct sk_state *)tw->st)->fds[0],
 			       v->cmd == SOCKET_URING_OP_SIOCINQ ? SIOCINQ : SIOCOUTQ);
 }
 
-static void queue_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void queue_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const struct row *v = row;
 
-	iou_prep_uring_cmd(sqe, ((struct sk_state *)st)->fds[0], v->cmd);
+	iou_prep_uring_cmd(sqe, ((struct sk_state *)tw->st)->fds[0], v->cmd);
 }
 
-static void queue_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void queue_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	/* asking changes nothing */
-	iou_view_add(view, "queued afterwards",
-		     iou_sock_queued(((struct sk_state *)st)->fds[0], SIOCINQ));
+	iou_twin_field(out, outlen, "queued afterwards",
+		     iou_sock_queued(((struct sk_state *)tw->st)->fds[0], SIOCINQ));
 }
 
-static const struct iou_twin queue_twin = {
+static const struct iou_twin_ops queue_twin = {
 	.twin = "ioctl(2)",
-	.state_size = sizeof(struct sk_state),
+	.st_size = sizeof(struct sk_state),
 	.setup = sk_twin_setup,
 	.call = queue_twin_call,
 	.prep = queue_twin_prep,
-	.observe = queue_twin_observe,
-	.teardown = sk_twin_teardown,
+	.state = queue_twin_state,
+	.done = sk_twin_done,
 };
 
 TEST_F(queue, matches_ioctl)
 {
 	struct iou_twin_diff d = row_diff(&variant->row);
 
-	iou_twin_run(_metadata, &self->r, &queue_twin, &variant->row, &d, 0);
+	iou_twin_check_side(_metadata, &self->r, &queue_twin, &variant->row, false, &d);
 }
 
 /* ---- GETSOCKOPT ------------------------------------------------------------ */
@@ -225,50 +225,50 @@ static void *optval(const struct row *v)
 }
 
 /* the opcode reports the length where getsockopt(2) returns 0 and writes it */
-static int getopt_twin_call(const void *row, void *st)
+static int getopt_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
 	socklen_t len = (socklen_t)v->optlen;
 
 	memset(optbuf, 0xee, sizeof(optbuf));
-	if (getsockopt(((struct sk_state *)st)->fds[0], v->level, v->optname, optval(v), &len))
+	if (getsockopt(((struct sk_state *)tw->st)->fds[0], v->level, v->optname, optval(v), &len))
 		return -errno;
 	return (int)len;
 }
 
-static void getopt_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void getopt_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const struct row *v = row;
 
 	memset(optbuf, 0xee, sizeof(optbuf));
-	iou_prep_socket_cmd(sqe, ((struct sk_state *)st)->fds[0], v->cmd, v->level, v->optname,
+	iou_prep_socket_cmd(sqe, ((struct sk_state *)tw->st)->fds[0], v->cmd, v->level, v->optname,
 			    optval(v), v->optlen);
 }
 
-static void getopt_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void getopt_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const struct row *v = row;
 
 	/* where the opcode refuses by design, only the system call wrote */
 	if (!v->why)
-		iou_view_add(view, "option bytes", iou_view_hash(optbuf, sizeof(optbuf)));
+		iou_twin_field(out, outlen, "option bytes", iou_hash_bytes(optbuf, sizeof(optbuf)));
 }
 
-static const struct iou_twin getopt_twin = {
+static const struct iou_twin_ops getopt_twin = {
 	.twin = "getsockopt(2)",
-	.state_size = sizeof(struct sk_state),
+	.st_size = sizeof(struct sk_state),
 	.setup = sk_twin_setup,
 	.call = getopt_twin_call,
 	.prep = getopt_twin_prep,
-	.observe = getopt_twin_observe,
-	.teardown = sk_twin_teardown,
+	.state = getopt_twin_state,
+	.done = sk_twin_done,
 };
 
 TEST_F(getopt, matches_getsockopt)
 {
 	struct iou_twin_diff d = row_diff(&variant->row);
 
-	iou_twin_run(_metadata, &self->r, &getopt_twin, &variant->row, &d, 0);
+	iou_twin_check_side(_metadata, &self->r, &getopt_twin, &variant->row, false, &d);
 }
 
 /* ---- SETSOCKOPT ------------------------------------------------------------ */
@@ -316,46 +316,46 @@ static void *setval(const struct row *v)
 	return optval(v);
 }
 
-static int setopt_twin_call(const void *row, void *st)
+static int setopt_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const struct row *v = row;
 
-	return setsockopt(((struct sk_state *)st)->fds[0], v->level, v->optname, setval(v),
+	return setsockopt(((struct sk_state *)tw->st)->fds[0], v->level, v->optname, setval(v),
 			  (socklen_t)v->optlen) ? -errno : 0;
 }
 
-static void setopt_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void setopt_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const struct row *v = row;
 
-	iou_prep_socket_cmd(sqe, ((struct sk_state *)st)->fds[0], v->cmd, v->level, v->optname,
+	iou_prep_socket_cmd(sqe, ((struct sk_state *)tw->st)->fds[0], v->cmd, v->level, v->optname,
 			    setval(v), v->optlen);
 }
 
-static void setopt_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void setopt_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const struct row *v = row;
 
 	if (v->sk != SK_PIPE)
-		iou_view_add(view, "option read back",
-			     iou_sockopt_int(((struct sk_state *)st)->fds[0], v->level, v->optname));
+		iou_twin_field(out, outlen, "option read back",
+			     iou_sockopt_int(((struct sk_state *)tw->st)->fds[0], v->level, v->optname));
 }
 
-static const struct iou_twin setopt_twin = {
+static const struct iou_twin_ops setopt_twin = {
 	.twin = "setsockopt(2)",
-	.state_size = sizeof(struct sk_state),
+	.st_size = sizeof(struct sk_state),
 	.setup = sk_twin_setup,
 	.call = setopt_twin_call,
 	.prep = setopt_twin_prep,
-	.observe = setopt_twin_observe,
-	.teardown = sk_twin_teardown,
+	.state = setopt_twin_state,
+	.done = sk_twin_done,
 };
 
 TEST_F(setopt, matches_setsockopt)
 {
 	struct iou_twin_diff d = row_diff(&variant->row);
 
-	iou_twin_run(_metadata, &self->r, &setopt_twin, &variant->row, &d, 0);
+	iou_twin_check_side(_metadata, &self->r, &setopt_twin, &variant->row, false, &d);
 }
 
 TEST(unknown_command_is_eopnotsupp)

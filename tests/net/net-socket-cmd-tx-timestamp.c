@@ -40,7 +40,7 @@ struct stamp {
 	long long ns;
 };
 
-FIXTURE(ts) {
+FIXTURE(tx_timestamp) {
 	struct iou_ring r;
 	int fds[2];
 	long long before_ns;
@@ -63,7 +63,7 @@ static void stamped_pair(struct __test_metadata *_metadata, int fds[2])
 	ASSERT_EQ(0, setsockopt(fds[0], SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)));
 }
 
-FIXTURE_SETUP(ts)
+FIXTURE_SETUP(tx_timestamp)
 {
 	self->fds[0] = self->fds[1] = -1;
 	REQUIRE_OPCODE(IORING_OP_URING_CMD);
@@ -77,7 +77,7 @@ FIXTURE_SETUP(ts)
 	self->before_ns = realtime_ns();
 }
 
-FIXTURE_TEARDOWN(ts)
+FIXTURE_TEARDOWN(tx_timestamp)
 {
 	iou_ring_exit(&self->r);
 	iou_close_pair(self->fds);
@@ -159,7 +159,7 @@ static void assert_same_stamps(struct __test_metadata *_metadata, const struct s
 	}
 }
 
-TEST_F(ts, reports_what_the_error_queue_reports)
+TEST_F(tx_timestamp, reports_what_the_error_queue_reports)
 {
 	struct stamp twin[8], ring[8];
 	struct iou_cqe c[4];
@@ -185,7 +185,7 @@ TEST_F(ts, reports_what_the_error_queue_reports)
 	ASSERT_EQ(2u, stamp_of(_metadata, &c[1]).key);
 }
 
-TEST_F(ts, cancel_ends_it_with_one_cqe)
+TEST_F(tx_timestamp, cancel_ends_it_with_one_cqe)
 {
 	unsigned int pos[2];
 
@@ -199,7 +199,7 @@ TEST_F(ts, cancel_ends_it_with_one_cqe)
 }
 
 /* six timestamps, room for four CQEs: the four posted match the twin's */
-static void fill_the_cq(struct __test_metadata *_metadata, FIXTURE_DATA(ts) *self,
+static void fill_the_cq(struct __test_metadata *_metadata, FIXTURE_DATA(tx_timestamp) *self,
 			struct stamp *twin)
 {
 	struct stamp ring[4];
@@ -219,7 +219,7 @@ static void fill_the_cq(struct __test_metadata *_metadata, FIXTURE_DATA(ts) *sel
 	assert_same_stamps(_metadata, twin, ring, 4, self->before_ns);
 }
 
-TEST_F(ts, no_room_in_the_cq_keeps_the_rest_queued)
+TEST_F(tx_timestamp, no_room_in_the_cq_keeps_the_rest_queued)
 {
 	struct stamp twin[8], rest[8];
 	struct iou_cqe c;
@@ -246,7 +246,7 @@ TEST_F(ts, no_room_in_the_cq_keeps_the_rest_queued)
  * Its poll is edge triggered and nothing runs it again once the CQ has
  * room: it must end, not sit on timestamps it will never post.
  */
-TEST_F(ts, no_room_in_the_cq_ends_it)
+TEST_F(tx_timestamp, no_room_in_the_cq_ends_it)
 {
 	struct stamp twin[8];
 	struct iou_cqe last = { 0 };

@@ -76,29 +76,18 @@ FIXTURE_TEARDOWN(sock)
 }
 
 struct sock_state {
-	struct rlimit saved;
-	bool limited;
+	struct rlimit saved;	/* zero unless the row exhausted descriptors */
 };
 
-static int tw_setup(const void *row, void *st, struct iou_ring *r)
+static int tw_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(sock) *v = row;
-	struct sock_state *s = st;
-	struct rlimit rl;
+	struct sock_state *s = tw->st;
 
-	if (!v->no_free_fd)
-		return 0;
-	if (getrlimit(RLIMIT_NOFILE, &s->saved))
-		return -errno;
-	rl = s->saved;
-	rl.rlim_cur = (rlim_t)iou_lowest_free_fd();
-	if (setrlimit(RLIMIT_NOFILE, &rl))
-		return -errno;
-	s->limited = true;
-	return 0;
+	return v->no_free_fd ? iou_twin_fds_exhaust(&s->saved) : 0;
 }
 
-static int tw_call(const void *row, void *st)
+static int tw_call(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(sock) *v = row;
 	int fd = socket(v->domain, v->type, v->protocol);
@@ -106,51 +95,42 @@ static int tw_call(const void *row, void *st)
 	return fd < 0 ? -errno : fd;
 }
 
-static void tw_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void tw_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(sock) *v = row;
 
 	iou_prep_socket(sqe, v->domain, v->type, v->protocol, 0);
 }
 
-static void tw_observe(const void *row, void *st, int res, struct iou_twin_view *v)
+static void tw_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
-	if (res < 0)
+	if (tw->res < 0)
 		return;
-	iou_view_add(v, "SO_DOMAIN", iou_sockopt_int(res, SOL_SOCKET, SO_DOMAIN));
-	iou_view_add(v, "SO_TYPE", iou_sockopt_int(res, SOL_SOCKET, SO_TYPE));
-	iou_view_add(v, "SO_PROTOCOL", iou_sockopt_int(res, SOL_SOCKET, SO_PROTOCOL));
-	iou_view_add(v, "SOCK_NONBLOCK|SOCK_CLOEXEC", iou_fd_sock_flags(res));
-	close(res);
+	iou_twin_field(out, outlen, "SO_DOMAIN", iou_sockopt_int(tw->res, SOL_SOCKET, SO_DOMAIN));
+	iou_twin_field(out, outlen, "SO_TYPE", iou_sockopt_int(tw->res, SOL_SOCKET, SO_TYPE));
+	iou_twin_field(out, outlen, "SO_PROTOCOL", iou_sockopt_int(tw->res, SOL_SOCKET, SO_PROTOCOL));
+	iou_twin_field(out, outlen, "SOCK_NONBLOCK|SOCK_CLOEXEC", iou_fd_sock_flags(tw->res));
+	close(tw->res);
 }
 
-static void tw_teardown(const void *row, void *st)
+static void tw_done(struct iou_twin_run *tw, const void *row)
 {
-	struct sock_state *s = st;
+	struct sock_state *s = tw->st;
 
-	if (s->limited)
-		setrlimit(RLIMIT_NOFILE, &s->saved);
+	iou_twin_fds_restore(&s->saved);
 }
 
-static const struct iou_twin socket_twin = {
+static const struct iou_twin_ops socket_twin = {
 	.twin = "socket(2)",
-	.state_size = sizeof(struct sock_state),
+	.st_size = sizeof(struct sock_state),
 	.setup = tw_setup,
 	.call = tw_call,
 	.prep = tw_prep,
-	.observe = tw_observe,
-	.teardown = tw_teardown,
+	.state = tw_state,
+	.done = tw_done,
 };
 
-TEST_F(sock, matches_socket)
-{
-	iou_twin_run(_metadata, &self->r, &socket_twin, variant, NULL, 0);
-}
-
-TEST_F(sock, matches_socket_from_iowq)
-{
-	iou_twin_run(_metadata, &self->r, &socket_twin, variant, NULL, IOSQE_ASYNC);
-}
+IOU_TWIN_SIDE_CASES(sock, matches_socket, &socket_twin, variant, NULL)
 
 /* ---- direct descriptors ------------------------------------------------ */
 

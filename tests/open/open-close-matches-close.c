@@ -10,11 +10,8 @@
  * not close an io_uring descriptor (io_close() refuses io_uring_fops
  * with EBADF, since 5.6), which close(2) closes like any other.
  */
+#define IOU_TWIN_FIXTURE close
 #include "iou_twin.h"
-
-FIXTURE(close) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(close) {
 	IOU_TWIN_ROW_FIELDS;
@@ -35,7 +32,7 @@ ROW(closed, -EBADF, IOU_FD_CLOSED);
 ROW(never_opened, -EBADF, IOU_FD_BAD);
 ROW(negative, -EBADF, IOU_FD_NEG);
 ROW(an_io_uring, 0, IOU_FD_NONE, .ring = true,
-    .differs = "io_close() refuses to close an io_uring descriptor");
+    .differs = "io_close() refuses to close an io_uring descriptor", .ring_res = -EBADF);
 
 static int setup(struct iou_twin_run *s, const void *row)
 {
@@ -69,24 +66,9 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 		s->fd[0] = -1;
 }
 
-static int expect(int call_res, const void *row)
-{
-	return -EBADF;
-}
-
 static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .state = state, .expect = expect,
+	.setup = setup, .call = call, .prep = prep, .state = state,
 };
-
-FIXTURE_SETUP(close)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(close)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(close, opcode_matches_the_system_call)
 {

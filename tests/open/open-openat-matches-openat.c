@@ -12,11 +12,8 @@
  * opened for writing, missing names and components, bad and
  * non-directory dirfds, NULL, unmapped and over-long paths.
  */
+#define IOU_TWIN_FIXTURE openat
 #include "iou_twin.h"
-
-FIXTURE(openat) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(openat) {
 	IOU_TWIN_ROW_FIELDS;
@@ -108,16 +105,6 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .state = state,
 };
-
-FIXTURE_SETUP(openat)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(openat)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(openat, opcode_matches_the_system_call)
 {

@@ -13,15 +13,12 @@
  */
 #include <linux/openat2.h>
 #include <sys/syscall.h>
+#define IOU_TWIN_FIXTURE openat2
 #include "iou_twin.h"
 
 #ifndef RESOLVE_CACHED
 #define RESOLVE_CACHED	0x20
 #endif
-
-FIXTURE(openat2) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(openat2) {
 	IOU_TWIN_ROW_FIELDS;
@@ -128,16 +125,6 @@ static void state(struct iou_twin_run *s, const void *row, char *out, size_t len
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .state = state,
 };
-
-FIXTURE_SETUP(openat2)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(openat2)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(openat2, opcode_matches_the_system_call)
 {

@@ -8,50 +8,36 @@
  * opcode whose io_issue_def lacks .ioprio.
  */
 #include <linux/openat2.h>
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 #include "iou_rsrc.h"
 
-FIXTURE(rsv) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(rsv) {
-	int opcode;
-	struct iou_sqe_field field;
-	bool refused;
-};
-
-#define RSV(op, f, refused_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##f) {				\
-		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
-	}
-
-RSV(OPENAT, buf_index, true);
-RSV(OPENAT, ioprio, true);
-RSV(OPENAT, addr3, false);
-RSV(OPENAT2, buf_index, true);
-RSV(OPENAT2, ioprio, true);
-RSV(OPENAT2, rw_flags, false);
-RSV(CLOSE, off, true);
-RSV(CLOSE, addr, true);
-RSV(CLOSE, len, true);
-RSV(CLOSE, rw_flags, true);
-RSV(CLOSE, buf_index, true);
-RSV(CLOSE, ioprio, true);
-RSV(CLOSE, addr3, false);
-RSV(FILES_UPDATE, rw_flags, true);
-RSV(FILES_UPDATE, splice_fd_in, true);
-RSV(FILES_UPDATE, ioprio, true);
-RSV(FIXED_FD_INSTALL, off, true);
-RSV(FIXED_FD_INSTALL, addr, true);
-RSV(FIXED_FD_INSTALL, len, true);
-RSV(FIXED_FD_INSTALL, buf_index, true);
-RSV(FIXED_FD_INSTALL, splice_fd_in, true);
-RSV(FIXED_FD_INSTALL, addr3, true);
-RSV(PIPE, fd, true);
-RSV(PIPE, off, true);
-RSV(PIPE, addr3, true);
-RSV(PIPE, ioprio, true);
+IOU_RSV(OPENAT, buf_index, true);
+IOU_RSV(OPENAT, ioprio, true);
+IOU_RSV(OPENAT, addr3, false);
+IOU_RSV(OPENAT2, buf_index, true);
+IOU_RSV(OPENAT2, ioprio, true);
+IOU_RSV(OPENAT2, rw_flags, false);
+IOU_RSV(CLOSE, off, true);
+IOU_RSV(CLOSE, addr, true);
+IOU_RSV(CLOSE, len, true);
+IOU_RSV(CLOSE, rw_flags, true);
+IOU_RSV(CLOSE, buf_index, true);
+IOU_RSV(CLOSE, ioprio, true);
+IOU_RSV(CLOSE, addr3, false);
+IOU_RSV(FILES_UPDATE, rw_flags, true);
+IOU_RSV(FILES_UPDATE, splice_fd_in, true);
+IOU_RSV(FILES_UPDATE, ioprio, true);
+IOU_RSV(FIXED_FD_INSTALL, off, true);
+IOU_RSV(FIXED_FD_INSTALL, addr, true);
+IOU_RSV(FIXED_FD_INSTALL, len, true);
+IOU_RSV(FIXED_FD_INSTALL, buf_index, true);
+IOU_RSV(FIXED_FD_INSTALL, splice_fd_in, true);
+IOU_RSV(FIXED_FD_INSTALL, addr3, true);
+IOU_RSV(PIPE, fd, true);
+IOU_RSV(PIPE, off, true);
+IOU_RSV(PIPE, addr3, true);
+IOU_RSV(PIPE, ioprio, true);
 
 static struct open_how how = { .flags = O_RDONLY };
 static int fds[2];
@@ -63,7 +49,7 @@ static int setup(struct iou_twin_run *s, int opcode)
 	if (ret)
 		return ret;
 	/* a one-slot table holding the file, for the table opcodes */
-	return iou_register(s->priv, IORING_REGISTER_FILES, &s->use[0], 1);
+	return iou_register(s->ring, IORING_REGISTER_FILES, &s->use[0], 1);
 }
 
 static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
@@ -92,7 +78,7 @@ static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
 
 static void done(struct iou_twin_run *s, int opcode, int res)
 {
-	iou_register(s->priv, IORING_UNREGISTER_FILES, NULL, 0);
+	iou_register(s->ring, IORING_UNREGISTER_FILES, NULL, 0);
 	if (opcode == IORING_OP_CLOSE && res == 0)
 		s->fd[0] = -1;
 	if ((opcode == IORING_OP_OPENAT || opcode == IORING_OP_OPENAT2 ||
@@ -104,23 +90,12 @@ static void done(struct iou_twin_run *s, int opcode, int res)
 	}
 }
 
-FIXTURE_SETUP(rsv)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rsv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rsv, field_refused_or_ignored)
+TEST_F(reserved, field_refused_or_ignored)
 {
 	struct iou_rsv_ops ops = { .setup = setup, .prep = prep, .done = done };
 
-	REQUIRE_OPCODE(variant->opcode);
-	iou_rsv_check_priv(_metadata, &self->r, &ops, variant->opcode, &variant->field,
-			   variant->refused, &self->r);
+	iou_rsv_check(_metadata, &self->r, &ops, variant->opcode, &variant->field,
+		      variant->refused);
 }
 
 TEST_HARNESS_MAIN

@@ -30,7 +30,9 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_PROVIDE_BUFFERS,
 		IOU_FIX("cf960726eb65", "", "limits.zero_length_is_einval",
 			"io_uring/kbuf: reject zero sized provided buffers"),
 		IOU_FIX("ca55f98d6ff1", "", "limits.provide_65536_buffers_fills_the_whole_id_space",
-			"io_uring/kbuf: align legacy buffer add limit with MAX_BIDS_PER_BGID")));
+			"io_uring/kbuf: align legacy buffer add limit with MAX_BIDS_PER_BGID"),
+		IOU_FIX("38134ada0cee", "CVE-2021-47040", "limits.wrapping_range_is_eoverflow",
+			"io_uring: fix overflows checks in provide buffers")));
 
 FIXTURE(limits) {
 	struct iou_ring r;

@@ -11,6 +11,9 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("418eab7a6f3c", "", "incremental.*",
+			"io_uring/kbuf: propagate BUF_MORE through early buffer commit path")));
+
 FIXTURE(incremental) {
 	struct iou_ring r;
 	struct iou_pbuf_ring pb;

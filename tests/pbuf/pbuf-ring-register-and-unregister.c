@@ -33,8 +33,9 @@ FIXTURE_VARIANT(pbuf) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(pbuf, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(pbuf, registered_index) { .registered_ring = true };
+/* entered by the ring fd, and by its registered index */
+#define IOU_ENTRY_FIXTURE pbuf
+#include "iou_modes.h"
 
 FIXTURE_SETUP(pbuf)
 {

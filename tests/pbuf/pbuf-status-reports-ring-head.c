@@ -23,23 +23,16 @@ FIXTURE_VARIANT(status) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(status, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(status, registered_index) { .registered_ring = true };
+/* entered by the ring fd, and by its registered index */
+#define IOU_ENTRY_FIXTURE status
+#include "iou_modes.h"
 
 FIXTURE_SETUP(status)
 {
-	struct io_uring_params p;
-	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
-
 	self->fd = -1;
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_RING);
 	REQUIRE_REGISTER_OP(IORING_REGISTER_PBUF_STATUS);
-	if (variant->registered_ring)
-		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
-	memset(&p, 0, sizeof(p));
-	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
-	if (variant->registered_ring)
-		ASSERT_RING_INDEX_USED(&self->r);
+	IOU_RING_INIT_ENTRY(&self->r, 8, variant->registered_ring);
 	self->bufs = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bufs);

@@ -21,6 +21,8 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_TWIN_FIXTURE padd
+#include "iou_twin.h"
 
 enum file {
 	F_PIPE_DATA,		/* read end, data in the pipe */
@@ -41,10 +43,6 @@ enum file {
 	F_TCP_LISTENER,		/* a connection waits */
 	F_UDP_DATA,
 	F_CLOSED,
-};
-
-FIXTURE(padd) {
-	struct iou_ring r;
 };
 
 FIXTURE_VARIANT(padd) {
@@ -83,16 +81,6 @@ FIXTURE_VARIANT_ADD(padd, udp_data) ROW(F_UDP_DATA, POLLIN | POLLOUT);
 FIXTURE_VARIANT_ADD(padd, closed_descriptor) {
 	.file = F_CLOSED, .events = POLLIN, .ring_res = -EBADF,
 	.why = "the opcode cannot poll a descriptor that is not open (poll(2) says POLLNVAL)" };
-
-FIXTURE_SETUP(padd)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(padd)
-{
-	iou_ring_exit(&self->r);
-}
 
 struct padd_state {
 	int fds[3];	/* [0] is polled */
@@ -189,17 +177,17 @@ static int make_file(enum file f, struct padd_state *s)
 	return -EINVAL;
 }
 
-static int padd_twin_setup(const void *row, void *st, struct iou_ring *r)
+static int padd_twin_setup(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(padd) *v = row;
 
-	return make_file(v->file, st);
+	return make_file(v->file, tw->st);
 }
 
-static int padd_twin_call(const void *row, void *st)
+static int padd_twin_call(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(padd) *v = row;
-	struct padd_state *s = st;
+	struct padd_state *s = tw->st;
 	struct pollfd pfd = { .fd = s->fds[0], .events = (short)v->events };
 	int n = poll(&pfd, 1, 0);
 
@@ -209,30 +197,30 @@ static int padd_twin_call(const void *row, void *st)
 	return n ? pfd.revents : -ETIME;
 }
 
-static void padd_twin_prep(struct io_uring_sqe *sqe, const void *row, void *st)
+static void padd_twin_prep(struct iou_twin_run *tw, const void *row, struct io_uring_sqe *sqe)
 {
 	const FIXTURE_VARIANT(padd) *v = row;
-	struct padd_state *s = st;
+	struct padd_state *s = tw->st;
 
 	iou_prep_poll_add(sqe, s->fds[0], v->events);
 }
 
-static void padd_twin_observe(const void *row, void *st, int res, struct iou_twin_view *view)
+static void padd_twin_state(struct iou_twin_run *tw, const void *row, char *out, size_t outlen)
 {
 	const FIXTURE_VARIANT(padd) *v = row;
-	struct padd_state *s = st;
+	struct padd_state *s = tw->st;
 	struct pollfd pfd = { .fd = s->fds[0], .events = (short)v->events };
 
 	if (v->file == F_CLOSED)
 		return;
 	/* nothing was consumed: the same events hold */
-	iou_view_add(view, "revents afterwards", poll(&pfd, 1, 0) == 1 ? pfd.revents : 0);
+	iou_twin_field(out, outlen, "revents afterwards", poll(&pfd, 1, 0) == 1 ? pfd.revents : 0);
 }
 
-static void padd_twin_teardown(const void *row, void *st)
+static void padd_twin_done(struct iou_twin_run *tw, const void *row)
 {
 	const FIXTURE_VARIANT(padd) *v = row;
-	struct padd_state *s = st;
+	struct padd_state *s = tw->st;
 
 	if (v->file == F_CLOSED)
 		return;
@@ -240,21 +228,21 @@ static void padd_twin_teardown(const void *row, void *st)
 		iou_close_res(s->fds[i]);
 }
 
-static const struct iou_twin padd_twin = {
+static const struct iou_twin_ops padd_twin = {
 	.twin = "poll(2)",
-	.state_size = sizeof(struct padd_state),
+	.st_size = sizeof(struct padd_state),
 	.setup = padd_twin_setup,
 	.call = padd_twin_call,
 	.prep = padd_twin_prep,
-	.observe = padd_twin_observe,
-	.teardown = padd_twin_teardown,
+	.state = padd_twin_state,
+	.done = padd_twin_done,
 };
 
 TEST_F(padd, matches_poll)
 {
 	struct iou_twin_diff d = { variant->why, variant->ring_res };
 
-	iou_twin_run(_metadata, &self->r, &padd_twin, variant, &d, 0);
+	iou_twin_check_side(_metadata, &self->r, &padd_twin, variant, false, &d);
 }
 
 /* the one difference in events: EPOLLRDHUP is always listened for */

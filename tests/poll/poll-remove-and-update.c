@@ -23,25 +23,25 @@
 #define NEWKEY	0x2222222200000002ULL
 #define RM	0x7e00000000000007ULL
 
-FIXTURE(upd) {
+FIXTURE(update) {
 	struct iou_ring r;
 	int fds[2];	/* a unix stream pair: writable, not readable */
 };
 
-FIXTURE_SETUP(upd)
+FIXTURE_SETUP(update)
 {
 	self->fds[0] = self->fds[1] = -1;
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	ASSERT_EQ(0, iou_sock_pair(IOU_UNIX_STREAM, self->fds));
 }
 
-FIXTURE_TEARDOWN(upd)
+FIXTURE_TEARDOWN(update)
 {
 	iou_ring_exit(&self->r);
 	iou_close_pair(self->fds);
 }
 
-static void arm(struct __test_metadata *_metadata, FIXTURE_DATA(upd) *self, __u64 key,
+static void arm(struct __test_metadata *_metadata, FIXTURE_DATA(update) *self, __u64 key,
 		unsigned int events, unsigned int len)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -53,7 +53,7 @@ static void arm(struct __test_metadata *_metadata, FIXTURE_DATA(upd) *self, __u6
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
-static struct io_uring_sqe *remove_sqe(FIXTURE_DATA(upd) *self, __u64 key)
+static struct io_uring_sqe *remove_sqe(FIXTURE_DATA(update) *self, __u64 key)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
 
@@ -62,7 +62,7 @@ static struct io_uring_sqe *remove_sqe(FIXTURE_DATA(upd) *self, __u64 key)
 	return sqe;
 }
 
-static struct io_uring_sqe *update_sqe(FIXTURE_DATA(upd) *self, __u64 key, __u64 newkey,
+static struct io_uring_sqe *update_sqe(FIXTURE_DATA(update) *self, __u64 key, __u64 newkey,
 				       unsigned int events, unsigned int flags)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -72,7 +72,7 @@ static struct io_uring_sqe *update_sqe(FIXTURE_DATA(upd) *self, __u64 key, __u64
 	return sqe;
 }
 
-TEST_F(upd, remove_cancels_the_poll)
+TEST_F(update, remove_cancels_the_poll)
 {
 	unsigned int pos[2];
 
@@ -84,7 +84,7 @@ TEST_F(upd, remove_cancels_the_poll)
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
-TEST_F(upd, key_differing_above_bit_31_finds_nothing)
+TEST_F(update, key_differing_above_bit_31_finds_nothing)
 {
 	arm(_metadata, self, KEY, POLLIN, 0);
 	remove_sqe(self, KEY2);
@@ -95,7 +95,7 @@ TEST_F(upd, key_differing_above_bit_31_finds_nothing)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(KEY, POLLIN));
 }
 
-TEST_F(upd, remove_after_completion_is_enoent)
+TEST_F(update, remove_after_completion_is_enoent)
 {
 	arm(_metadata, self, KEY, POLLIN, 0);
 	ASSERT_EQ(1, send(self->fds[1], "x", 1, 0));
@@ -105,7 +105,7 @@ TEST_F(upd, remove_after_completion_is_enoent)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(RM, -ENOENT));
 }
 
-TEST_F(upd, update_events_to_ones_that_hold)
+TEST_F(update, update_events_to_ones_that_hold)
 {
 	unsigned int pos[2];
 
@@ -115,7 +115,7 @@ TEST_F(upd, update_events_to_ones_that_hold)
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(KEY, POLLOUT), IOU_CQE(RM, 0));
 }
 
-TEST_F(upd, update_events_to_ones_that_wait)
+TEST_F(update, update_events_to_ones_that_wait)
 {
 	arm(_metadata, self, KEY, POLLPRI, 0);
 	update_sqe(self, KEY, 0, POLLIN, IORING_POLL_UPDATE_EVENTS);
@@ -126,7 +126,7 @@ TEST_F(upd, update_events_to_ones_that_wait)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(KEY, POLLIN));
 }
 
-TEST_F(upd, update_user_data)
+TEST_F(update, update_user_data)
 {
 	arm(_metadata, self, KEY, POLLIN, 0);
 	update_sqe(self, KEY, NEWKEY, 0, IORING_POLL_UPDATE_USER_DATA);
@@ -140,7 +140,7 @@ TEST_F(upd, update_user_data)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(NEWKEY, POLLIN));
 }
 
-TEST_F(upd, update_both)
+TEST_F(update, update_both)
 {
 	unsigned int pos[2];
 
@@ -151,7 +151,7 @@ TEST_F(upd, update_both)
 	IOU_EXPECT_CQE_SET(&self->r, pos, IOU_CQE(NEWKEY, POLLOUT), IOU_CQE(RM, 0));
 }
 
-TEST_F(upd, update_of_a_missing_poll_is_enoent)
+TEST_F(update, update_of_a_missing_poll_is_enoent)
 {
 	update_sqe(self, KEY, NEWKEY, POLLOUT,
 		   IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA);
@@ -159,7 +159,7 @@ TEST_F(upd, update_of_a_missing_poll_is_enoent)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(RM, -ENOENT));
 }
 
-TEST_F(upd, multishot_cannot_be_switched_on_by_an_update)
+TEST_F(update, multishot_cannot_be_switched_on_by_an_update)
 {
 	arm(_metadata, self, KEY, POLLPRI, 0);
 	update_sqe(self, KEY, 0, POLLIN, IORING_POLL_UPDATE_EVENTS | IORING_POLL_ADD_MULTI);
@@ -171,7 +171,7 @@ TEST_F(upd, multishot_cannot_be_switched_on_by_an_update)
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
-TEST_F(upd, bad_updates_are_einval)
+TEST_F(update, bad_updates_are_einval)
 {
 	arm(_metadata, self, KEY, POLLIN, 0);
 	/* multishot alone means nothing */

@@ -14,128 +14,103 @@
 
 #include "iou.h"
 #include "iou_net.h"
+#define IOU_RSV_FIXTURE
+#include "iou_twin.h"
 
 struct pst {
 	int efd;
-	struct iou_ring *r;
 };
 
 /* POLL_ADD on an eventfd whose counter is 1: POLLIN at once */
-static int add_setup(void *p)
+static int add_setup(struct iou_twin_run *tw, int opcode)
 {
-	struct pst *s = p;
+	struct pst *s = tw->st;
 
 	s->efd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);
 	return s->efd < 0 ? -errno : 0;
 }
 
-static void add_prep(struct io_uring_sqe *sqe, void *p)
+static void add_prep(struct iou_twin_run *tw, int opcode, struct io_uring_sqe *sqe)
 {
-	iou_prep_poll_add(sqe, ((struct pst *)p)->efd, POLLIN);
+	iou_prep_poll_add(sqe, ((struct pst *)tw->st)->efd, POLLIN);
+}
+
+static void pst_done(struct iou_twin_run *tw, int opcode, int res)
+{
+	iou_close_res(((struct pst *)tw->st)->efd);
 }
 
 /* polling changes nothing */
-static void no_effect(void *p, int res, struct iou_twin_view *v)
-{
-}
-
-static void pst_teardown(void *p)
-{
-	iou_close_res(((struct pst *)p)->efd);
-}
-
-static const struct iou_rsv_op op_poll_add = {
-	.name = "POLL_ADD", .state_size = sizeof(struct pst), .setup = add_setup,
-	.prep = add_prep, .observe = no_effect, .teardown = pst_teardown };
+static const struct iou_rsv_ops op_poll_add = {
+	.st_size = sizeof(struct pst), .setup = add_setup, .prep = add_prep, .done = pst_done };
 
 /*
  * POLL_REMOVE of a poll armed on an eventfd that stays at 0: removing
- * it completes the poll with -ECANCELED.  The ring is the runner's; the
- * poll is armed in setup and reaped, if it ended, in observe.
+ * it completes the poll with -ECANCELED.  The poll is armed in setup on
+ * the runner's ring and reaped, if it ended, in state.
  */
-static struct iou_ring *ring;
-
 #define TARGET	0x5e7000000000aaaaULL
 
-static int rm_setup(void *p)
+static int rm_setup(struct iou_twin_run *tw, int opcode)
 {
-	struct pst *s = p;
+	struct pst *s = tw->st;
 
 	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->efd < 0)
 		return -errno;
-	iou_queue_poll(ring, s->efd, TARGET);
-	return iou_submit(ring) == 1 ? 0 : -EIO;
+	iou_queue_poll(tw->ring, s->efd, TARGET);
+	return iou_submit(tw->ring) == 1 ? 0 : -EIO;
 }
 
-static void rm_prep(struct io_uring_sqe *sqe, void *p)
+static void rm_prep(struct iou_twin_run *tw, int opcode, struct io_uring_sqe *sqe)
 {
 	iou_prep_poll_remove(sqe, TARGET);
 }
 
 /* did the target poll end (and how), or is it still armed? */
-static void rm_observe(void *p, int res, struct iou_twin_view *v)
+static void rm_state(struct iou_twin_run *tw, int opcode, char *out, size_t outlen)
 {
-	struct iou_cqe c = iou_rsv_side;
-	struct pst *s = p;
-	int n = iou_rsv_side_n ? 1 : iou_reap_quiet(ring, IOU_QUIET_MS, &c);
-
-	iou_rsv_side_n = 0;
+	struct iou_cqe c = tw->other;
+	struct pst *s = tw->st;
+	int n = tw->others ? 1 : iou_reap_quiet(tw->ring, IOU_QUIET_MS, &c);
 
 	if (n == 0) {
-		/* still armed: end it, out of the view */
+		/* still armed: end it, out of the state */
 		eventfd_write(s->efd, 1);
-		n = iou_reap(ring, &c, 1, IOU_WAIT_MS) == 1 ? 0 : -1;
-		iou_view_add(v, "target still armed", n == 0 && c.res == POLLIN);
+		n = iou_reap(tw->ring, &c, 1, IOU_WAIT_MS) == 1 ? 0 : -1;
+		iou_twin_field(out, outlen, "target still armed", n == 0 && c.res == POLLIN);
 		return;
 	}
-	iou_view_add(v, "target ended with", c.user_data == TARGET ? c.res : INT32_MIN);
+	iou_twin_field(out, outlen, "target ended with",
+		       c.user_data == TARGET ? c.res : INT32_MIN);
 }
 
-static const struct iou_rsv_op op_poll_remove = {
-	.name = "POLL_REMOVE", .state_size = sizeof(struct pst), .setup = rm_setup,
-	.prep = rm_prep, .observe = rm_observe, .teardown = pst_teardown };
+static const struct iou_rsv_ops op_poll_remove = {
+	.st_size = sizeof(struct pst), .setup = rm_setup, .prep = rm_prep, .state = rm_state,
+	.done = pst_done };
 
-FIXTURE(rsv) {
-	struct iou_ring r;
-};
+#define VF(o, name, f, field_, e) FIXTURE_VARIANT_ADD(reserved, name##_##f) { \
+	.opcode = IORING_OP_##o, .ops = &op_##name, .field = field_, .refused = (e) }
+#define V(o, name, f, e)	VF(o, name, f, IOU_SQE_FIELD(f), e)
 
-FIXTURE_VARIANT(rsv) {
-	const struct iou_rsv_op *op;
-	enum iou_sqe_field field;
-	bool einval;
-};
+V(POLL_ADD, poll_add, ioprio, true);
+V(POLL_ADD, poll_add, off, true);
+V(POLL_ADD, poll_add, addr, true);
+V(POLL_ADD, poll_add, buf_index, true);
+V(POLL_ADD, poll_add, file_index, false);
+V(POLL_ADD, poll_add, addr3, false);
+V(POLL_REMOVE, poll_remove, ioprio, true);
+V(POLL_REMOVE, poll_remove, off, true);
+/* not 1, which is IORING_POLL_UPDATE_EVENTS */
+VF(POLL_REMOVE, poll_remove, rw_flags, IOU_SQE_FIELD_V(rw_flags, 0x40000000), true);
+V(POLL_REMOVE, poll_remove, buf_index, true);
+V(POLL_REMOVE, poll_remove, file_index, true);
+V(POLL_REMOVE, poll_remove, addr3, false);
 
-#define V(name, f, e) FIXTURE_VARIANT_ADD(rsv, name##_##f) { \
-	.op = &op_##name, .field = IOU_F_##f, .einval = (e) }
-
-V(poll_add, IOPRIO, true);
-V(poll_add, OFF, true);
-V(poll_add, ADDR, true);
-V(poll_add, BUF_INDEX, true);
-V(poll_add, FILE_INDEX, false);
-V(poll_add, ADDR3, false);
-V(poll_remove, IOPRIO, true);
-V(poll_remove, OFF, true);
-V(poll_remove, OP_FLAGS, true);
-V(poll_remove, BUF_INDEX, true);
-V(poll_remove, FILE_INDEX, true);
-V(poll_remove, ADDR3, false);
-
-FIXTURE_SETUP(rsv)
+TEST_F(reserved, answer_is_the_interfaces)
 {
-	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
-	ring = &self->r;
-}
-
-FIXTURE_TEARDOWN(rsv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rsv, answer_is_the_interfaces)
-{
-	iou_rsv_check(_metadata, &self->r, variant->op, variant->field, variant->einval);
+	iou_rsv_check(_metadata, &self->r, variant->ops, variant->opcode, &variant->field,
+		      variant->refused);
 }
 
 TEST_HARNESS_MAIN

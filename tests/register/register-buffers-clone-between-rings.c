@@ -24,7 +24,11 @@
 #include "iou_versions.h"
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("525916ce4966", "", "",
-			"io_uring/rsrc: fix lost entries after cloned range")));
+			"io_uring/rsrc: fix lost entries after cloned range"),
+		IOU_FIX("b8201b50e403", "", "clone.replace_keeps_destination_entries_outside_the_range",
+			"io_uring/rsrc: clean up buffer cloning arg validation"),
+		IOU_FIX("1d27f11bf02b", "CVE-2025-38196", "clone.range_errors_are_refused",
+			"io_uring/rsrc: validate buffer count with offset for cloning")));
 
 #define NBUF	4
 

@@ -23,21 +23,14 @@ FIXTURE_VARIANT(clock) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(clock, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(clock, registered_index) { .registered_ring = true };
+/* entered by the ring fd, and by its registered index */
+#define IOU_ENTRY_FIXTURE clock
+#include "iou_modes.h"
 
 FIXTURE_SETUP(clock)
 {
-	struct io_uring_params p;
-	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
-
 	REQUIRE_REGISTER_OP(IORING_REGISTER_CLOCK);
-	if (variant->registered_ring)
-		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
-	memset(&p, 0, sizeof(p));
-	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 4, &p, &o));
-	if (variant->registered_ring)
-		ASSERT_RING_INDEX_USED(&self->r);
+	IOU_RING_INIT_ENTRY(&self->r, 4, variant->registered_ring);
 }
 
 FIXTURE_TEARDOWN(clock)

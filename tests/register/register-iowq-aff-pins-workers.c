@@ -27,22 +27,15 @@ FIXTURE_VARIANT(affinity) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(affinity, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(affinity, registered_index) { .registered_ring = true };
+/* entered by the ring fd, and by its registered index */
+#define IOU_ENTRY_FIXTURE affinity
+#include "iou_modes.h"
 
 FIXTURE_SETUP(affinity)
 {
-	struct io_uring_params p;
-	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
-
 	self->wfd = -1;
 	REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_AFF);
-	if (variant->registered_ring)
-		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
-	memset(&p, 0, sizeof(p));
-	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 4, &p, &o));
-	if (variant->registered_ring)
-		ASSERT_RING_INDEX_USED(&self->r);
+	IOU_RING_INIT_ENTRY(&self->r, 4, variant->registered_ring);
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(self->task_cpus), &self->task_cpus));
 	snprintf(self->fifo, sizeof(self->fifo), "%s", iou_scratch_path("fifo"));
 	ASSERT_EQ(0, mkfifo(self->fifo, 0600));

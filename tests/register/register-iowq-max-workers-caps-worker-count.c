@@ -24,22 +24,15 @@ FIXTURE_VARIANT(max_workers) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(max_workers, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(max_workers, registered_index) { .registered_ring = true };
+/* entered by the ring fd, and by its registered index */
+#define IOU_ENTRY_FIXTURE max_workers
+#include "iou_modes.h"
 
 FIXTURE_SETUP(max_workers)
 {
-	struct io_uring_params p;
-	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
-
 	self->wfd = -1;
 	REQUIRE_REGISTER_OP(IORING_REGISTER_IOWQ_MAX_WORKERS);
-	if (variant->registered_ring)
-		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
-	memset(&p, 0, sizeof(p));
-	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
-	if (variant->registered_ring)
-		ASSERT_RING_INDEX_USED(&self->r);
+	IOU_RING_INIT_ENTRY(&self->r, 8, variant->registered_ring);
 	snprintf(self->fifo, sizeof(self->fifo), "%s", iou_scratch_path("fifo"));
 	ASSERT_EQ(0, mkfifo(self->fifo, 0600));
 }

@@ -9,7 +9,7 @@
  * completes with -EINVAL.
  *
  * One case per opcode (a variant each), so the report names the opcode.
- * An opcode the probe does not mark supported is skipped; RECV_ZC is
+ * An opcode the kernel lacks (requirements) is skipped; RECV_ZC is
  * skipped too, as it cannot be prepared without a zero-copy receive
  * queue, which needs a capable NIC.  Filesystem-dependent results
  * (xattrs) are compared with the same operation done by a syscall.
@@ -74,9 +74,7 @@ FIXTURE_SETUP(opcode)
 
 	self->file = self->pipe[0] = self->pipe[1] = -1;
 	self->sock[0] = self->sock[1] = -1;
-	if (!iou_opcode_supported(variant->op))
-		SKIP(return, "probe does not mark %s supported",
-		     iou_opcode_name(variant->op));
+	REQUIRE_OPCODE(variant->op);
 	if (variant->op == IORING_OP_RECV_ZC)
 		SKIP(return, "RECV_ZC needs a zero-copy receive queue (capable NIC)");
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
@@ -618,10 +616,10 @@ TEST_F(opcode, supported_opcode_is_accepted)
 TEST(opcodes_past_last_op_fail_einval)
 {
 	struct iou_ring r;
-	unsigned int first = iou_probe_nr_ops();
+	unsigned int first;
 
-	if (!first)
-		SKIP(return, "kernel lacks IORING_REGISTER_PROBE");
+	REQUIRE_REGISTER_OP(IORING_REGISTER_PROBE);
+	first = iou_probe_nr_ops();
 	ASSERT_EQ(0, iou_ring_init(&r, 8, 0));
 	for (unsigned int op = first; op <= 255; op++) {
 		struct io_uring_sqe *sqe = iou_get_sqe(&r);

@@ -14,6 +14,9 @@
 #include "iou.h"
 #include "iou_pbuf.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("eb76ff6a6829", "", "resize.sq_array.resize_reports_the_new_sq_array_offset",
+			"io_uring: pre-calculate scq layout")));
+
 #define DEFER	(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
 
 FIXTURE(resize) {

@@ -21,22 +21,15 @@ FIXTURE_VARIANT(sync_cancel) {
 	bool registered_ring;
 };
 
-FIXTURE_VARIANT_ADD(sync_cancel, ring_fd) { .registered_ring = false };
-FIXTURE_VARIANT_ADD(sync_cancel, registered_index) { .registered_ring = true };
+/* entered by the ring fd, and by its registered index */
+#define IOU_ENTRY_FIXTURE sync_cancel
+#include "iou_modes.h"
 
 FIXTURE_SETUP(sync_cancel)
 {
-	struct io_uring_params p;
-	struct iou_ring_opts o = { .register_ring_fd = variant->registered_ring };
-
 	self->pfd[0] = self->pfd[1] = -1;
 	REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL);
-	if (variant->registered_ring)
-		REQUIRE_FEATURE(IORING_FEAT_REG_REG_RING);
-	memset(&p, 0, sizeof(p));
-	ASSERT_EQ(0, iou_ring_init_opts(&self->r, 8, &p, &o));
-	if (variant->registered_ring)
-		ASSERT_RING_INDEX_USED(&self->r);
+	IOU_RING_INIT_ENTRY(&self->r, 8, variant->registered_ring);
 	ASSERT_EQ(0, pipe(self->pfd));
 }
 

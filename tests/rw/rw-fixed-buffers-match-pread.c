@@ -12,15 +12,12 @@
  * or an index past the table completes with -EFAULT (io_import_fixed()
  * and the buf_index check in io_uring/rsrc.c and rw.c).
  */
+#define IOU_TWIN_FIXTURE fixbuf
 #include "iou_twin.h"
 #include "iou_rsrc.h"
 
 #define HALF		(IOU_TWIN_BUF / 2)
 #define OUTSIDE		"the range must lie inside the registered buffer it names (io_import_fixed)"
-
-FIXTURE(fixbuf) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(fixbuf) {
 	IOU_TWIN_ROW_FIELDS;
@@ -30,7 +27,6 @@ FIXTURE_VARIANT(fixbuf) {
 	unsigned int len;
 	enum iou_fd_kind fd;	/* IOU_FD_NONE: the file */
 	long long off;
-	int opcode_res;
 };
 
 #define ROW(name, res_, op_, index_, at_, len_, ...)			\
@@ -50,22 +46,22 @@ ROW(read_closed_fd, -EBADF, READ_FIXED, 0, 0, 4096, .fd = IOU_FD_CLOSED);
 ROW(read_pipe_at_file_position, (int)sizeof(IOU_TWIN_PIPE_DATA), READ_FIXED, 0, 0, 4096,
     .fd = IOU_FD_PIPE_R, .off = -1);
 ROW(read_range_in_the_other_buffer, 4096, READ_FIXED, 0, HALF + 100, 4096,
-    .differs = OUTSIDE, .opcode_res = -EFAULT);
+    .differs = OUTSIDE, .ring_res = -EFAULT);
 ROW(read_straddles_the_buffer_end, 4096, READ_FIXED, 0, HALF - 100, 4096,
-    .differs = OUTSIDE, .opcode_res = -EFAULT);
+    .differs = OUTSIDE, .ring_res = -EFAULT);
 ROW(read_index_past_the_table, 4096, READ_FIXED, 2, 0, 4096,
-    .differs = "no registered buffer has that index", .opcode_res = -EFAULT);
+    .differs = "no registered buffer has that index", .ring_res = -EFAULT);
 ROW(write_buffer_1, 4096, WRITE_FIXED, 1, HALF, 4096);
 ROW(write_past_end_of_file, 100, WRITE_FIXED, 0, 10, 100, .off = 1 << 20);
 ROW(write_read_only_fd, -EBADF, WRITE_FIXED, 0, 0, 4096, .fd = IOU_FD_RDONLY);
 ROW(write_append_fd, 64, WRITE_FIXED, 0, 0, 64, .fd = IOU_FD_APPEND);
 ROW(write_straddles_the_buffer_end, 200, WRITE_FIXED, 0, HALF - 100, 200,
-    .differs = OUTSIDE, .opcode_res = -EFAULT);
+    .differs = OUTSIDE, .ring_res = -EFAULT);
 ROW(write_index_past_the_table, 100, WRITE_FIXED, 7, 0, 100,
-    .differs = "no registered buffer has that index", .opcode_res = -EFAULT);
+    .differs = "no registered buffer has that index", .ring_res = -EFAULT);
 ROW(readv_fixed_two_segments, 4200, READV_FIXED, 0, 0, 4096);
 ROW(readv_fixed_segment_outside, 4200, READV_FIXED, 0, HALF - 1000, 4096,
-    .differs = OUTSIDE, .opcode_res = -EFAULT);
+    .differs = OUTSIDE, .ring_res = -EFAULT);
 ROW(writev_fixed_two_segments, 4200, WRITEV_FIXED, 1, HALF, 4096);
 ROW(writev_fixed_read_only_fd, -EBADF, WRITEV_FIXED, 0, 0, 4096, .fd = IOU_FD_RDONLY);
 
@@ -143,24 +139,9 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 	sqe->buf_index = (__u16)v->index;
 }
 
-static int expect(int call_res, const void *row)
-{
-	return ((const FIXTURE_VARIANT(fixbuf) *)row)->opcode_res;
-}
-
 static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .expect = expect, .done = done,
+	.setup = setup, .call = call, .prep = prep, .done = done,
 };
-
-FIXTURE_SETUP(fixbuf)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(fixbuf)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(fixbuf, opcode_matches_the_system_call)
 {

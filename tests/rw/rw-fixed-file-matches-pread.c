@@ -7,14 +7,11 @@
  * slot and an index past the table, are held to a closed descriptor and
  * one never opened: -EBADF both.
  */
+#define IOU_TWIN_FIXTURE fixfile
 #include "iou_twin.h"
 #include "iou_rsrc.h"
 
 enum slot { SLOT_FD, SLOT_SPARSE, SLOT_PAST_TABLE };
-
-FIXTURE(fixfile) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(fixfile) {
 	IOU_TWIN_ROW_FIELDS;
@@ -101,16 +98,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .done = done,
 };
-
-FIXTURE_SETUP(fixfile)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(fixfile)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(fixfile, opcode_matches_the_system_call)
 {

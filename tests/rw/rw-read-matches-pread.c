@@ -15,24 +15,17 @@
  * socket's read_iter makes its own, so there the two agree).  An empty O_NONBLOCK socket or pipe, where read(2) gives EAGAIN,
  * is rw-pipe-and-socket-reads-wait's: the opcode waits for data.
  */
+#define IOU_TWIN_FIXTURE pread
 #include "iou_twin.h"
 
-FIXTURE(pread) {
-	struct iou_ring r;
-};
-
 FIXTURE_VARIANT(pread) {
-	IOU_TWIN_ROW_FIELDS;
-	enum iou_fd_kind fd;
-	long long off;
-	unsigned int len;
-	enum iou_ptr_kind buf;
-	int opcode_res;		/* with differs: the opcode's result */
+	IOU_TWIN_RW_FIELDS;
 };
 
 #define ROW(name, res_, fd_, off_, len_, ...)				\
 	FIXTURE_VARIANT_ADD(pread, name) {				\
-		.twin_res = (res_), .fd = (fd_), .off = (off_), .len = (len_), __VA_ARGS__ \
+		.opcode = IORING_OP_READ, .twin_res = (res_), .fd = (fd_), .off = (off_),	\
+		.len = (len_), __VA_ARGS__					\
 	}
 
 ROW(whole_page, 4096, IOU_FD_FILE, 0, 4096);
@@ -55,7 +48,7 @@ ROW(dev_null, 0, IOU_FD_DEVNULL, 0, 4096);
 ROW(pipe_at_file_position, (int)sizeof(IOU_TWIN_PIPE_DATA), IOU_FD_PIPE_R, -1, 4096);
 ROW(pipe_with_offset, -ESPIPE, IOU_FD_PIPE_R, 8, 4096,
     .differs = "a pipe's read_iter ignores the offset; only pread(2) checks FMODE_PREAD",
-    .opcode_res = (int)sizeof(IOU_TWIN_PIPE_DATA));
+    .ring_res = (int)sizeof(IOU_TWIN_PIPE_DATA));
 ROW(socket_at_file_position, (int)sizeof(IOU_TWIN_PIPE_DATA), IOU_FD_SOCK, -1, 4096);
 ROW(socket_with_offset, -ESPIPE, IOU_FD_SOCK, 8, 4096);
 ROW(closed_fd, -EBADF, IOU_FD_CLOSED, 0, 4096);
@@ -66,51 +59,10 @@ ROW(unmapped_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_FAULT);
 ROW(buffer_ends_before_length, 16, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_BUF_TAIL);
 ROW(null_buffer_zero_length, 0, IOU_FD_FILE, 0, 0, .buf = IOU_PTR_NULL);
 
-static int setup(struct iou_twin_run *s, const void *row)
-{
-	return iou_twin_fd(s, 0, ((const FIXTURE_VARIANT(pread) *)row)->fd);
-}
-
-static int call(struct iou_twin_run *s, const void *row)
-{
-	const FIXTURE_VARIANT(pread) *v = row;
-	void *buf = iou_twin_ptr(s, v->buf);
-	ssize_t ret = v->off == -1 ? read(s->use[0], buf, v->len) :
-				     pread(s->use[0], buf, v->len, (off_t)v->off);
-
-	return ret < 0 ? -errno : (int)ret;
-}
-
-static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
-{
-	const FIXTURE_VARIANT(pread) *v = row;
-
-	iou_prep_read(sqe, s->use[0], iou_twin_ptr(s, v->buf), v->len, (__u64)v->off);
-}
-
-static int expect(int call_res, const void *row)
-{
-	return ((const FIXTURE_VARIANT(pread) *)row)->opcode_res;
-}
-
-static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .expect = expect,
-};
-
-FIXTURE_SETUP(pread)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(pread)
-{
-	iou_ring_exit(&self->r);
-}
-
 TEST_F(pread, opcode_matches_the_system_call)
 {
 	REQUIRE_OPCODE(IORING_OP_READ);
-	iou_twin_check(_metadata, &self->r, &ops, variant);
+	iou_twin_check(_metadata, &self->r, &iou_twin_rw_ops, variant);
 }
 
 TEST_HARNESS_MAIN

@@ -8,43 +8,31 @@
  * with -EINVAL; a kernel without the feature bit ignores it, so the
  * expectation follows the feature, not the version.
  */
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 #include "iou_rsrc.h"
 
-FIXTURE(rsv) {
-	struct iou_ring r;
-};
+/* the program's own rule: refused where the kernel reads attributes */
+#define REFUSED_WITH_RW_ATTR	1
 
-enum rule { IGNORED, REFUSED, REFUSED_WITH_RW_ATTR };
-
-FIXTURE_VARIANT(rsv) {
-	int opcode;
-	struct iou_sqe_field field;
-	enum rule rule;
-};
-
-#define RSV(op, field_, rule_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##field_) {			\
-		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(field_), .rule = (rule_) \
-	}
 #define RSV_ATTR(op)							\
-	FIXTURE_VARIANT_ADD(rsv, op##_unknown_attribute) {		\
+	FIXTURE_VARIANT_ADD(reserved, op##_unknown_attribute) {		\
 		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD_V(attr_type_mask, 2), \
 		.rule = REFUSED_WITH_RW_ATTR				\
 	}
 
-RSV(READ, splice_fd_in, IGNORED);
-RSV(READ, addr3, IGNORED);
+IOU_RSV(READ, splice_fd_in, false);
+IOU_RSV(READ, addr3, false);
 RSV_ATTR(READ);
-RSV(WRITE, splice_fd_in, IGNORED);
+IOU_RSV(WRITE, splice_fd_in, false);
 RSV_ATTR(WRITE);
-RSV(READV, splice_fd_in, IGNORED);
+IOU_RSV(READV, splice_fd_in, false);
 RSV_ATTR(READV);
-RSV(WRITEV, addr3, IGNORED);
+IOU_RSV(WRITEV, addr3, false);
 RSV_ATTR(WRITEV);
-RSV(READ_FIXED, splice_fd_in, IGNORED);
+IOU_RSV(READ_FIXED, splice_fd_in, false);
 RSV_ATTR(READ_FIXED);
-RSV(WRITE_FIXED, addr3, IGNORED);
+IOU_RSV(WRITE_FIXED, addr3, false);
 RSV_ATTR(WRITE_FIXED);
 RSV_ATTR(READV_FIXED);
 RSV_ATTR(WRITEV_FIXED);
@@ -57,7 +45,7 @@ static int setup(struct iou_twin_run *s, int opcode)
 	int ret = iou_twin_fd(s, 0, IOU_FD_FILE);
 
 	iov = (struct iovec){ s->buf, 4096 };
-	return ret ? ret : iou_register(s->priv, IORING_REGISTER_BUFFERS, &buf, 1);
+	return ret ? ret : iou_register(s->ring, IORING_REGISTER_BUFFERS, &buf, 1);
 }
 
 static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
@@ -73,29 +61,17 @@ static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
 
 static void done(struct iou_twin_run *s, int opcode, int res)
 {
-	iou_register(s->priv, IORING_UNREGISTER_BUFFERS, NULL, 0);
+	iou_register(s->ring, IORING_UNREGISTER_BUFFERS, NULL, 0);
 }
 
-FIXTURE_SETUP(rsv)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rsv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rsv, field_refused_or_ignored)
+TEST_F(reserved, field_refused_or_ignored)
 {
 	struct iou_rsv_ops ops = { .setup = setup, .prep = prep, .done = done };
-	bool refused = variant->rule == REFUSED ||
+	bool refused = variant->refused ||
 		       (variant->rule == REFUSED_WITH_RW_ATTR &&
 			(iou_features() & IORING_FEAT_RW_ATTR));
 
-	REQUIRE_OPCODE(variant->opcode);
-	iou_rsv_check_priv(_metadata, &self->r, &ops, variant->opcode, &variant->field,
-			   refused, &self->r);
+	iou_rsv_check(_metadata, &self->r, &ops, variant->opcode, &variant->field, refused);
 }
 
 TEST_HARNESS_MAIN

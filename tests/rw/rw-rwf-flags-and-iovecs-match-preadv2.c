@@ -22,6 +22,7 @@
  * the opcode, which io_write() maps on purpose.  What RWF_NOWAIT does in
  * io-wq is rw-rwf-nowait-honoured-from-iowq's subject.
  */
+#define IOU_TWIN_FIXTURE preadv2
 #include "iou_twin.h"
 
 #ifndef RWF_NOAPPEND
@@ -38,11 +39,7 @@
 enum iov_shape { IOV_THREE, IOV_NONE, IOV_MAXIOV, IOV_MAXIOV_PLUS_ONE, IOV_NULL_ARRAY,
 		 IOV_FAULT_ARRAY, IOV_NULL_SEGMENT, IOV_EMPTY_SEGMENTS, IOV_OVERFLOW };
 
-FIXTURE(rwv) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(rwv) {
+FIXTURE_VARIANT(preadv2) {
 	IOU_TWIN_ROW_FIELDS;
 	int opcode;
 	enum iov_shape iov;
@@ -50,11 +47,10 @@ FIXTURE_VARIANT(rwv) {
 	enum iou_fd_kind fd;	/* IOU_FD_NONE: the file */
 	long long off;
 	bool uncached;		/* the file's pages dropped from the cache */
-	int opcode_res;		/* with differs: the opcode's result */
 };
 
 #define ROW(name, res_, op_, iov_, flags_, ...)				\
-	FIXTURE_VARIANT_ADD(rwv, name) {				\
+	FIXTURE_VARIANT_ADD(preadv2, name) {				\
 		.twin_res = (res_), .opcode = IORING_OP_##op_, .iov = (iov_), \
 		.flags = (flags_), __VA_ARGS__	\
 	}
@@ -102,9 +98,9 @@ ROW(write_dontcache, IOU_TWIN_ANY, WRITE, IOV_THREE, RWF_DONTCACHE);
 ROW(read_unknown_flag, -EOPNOTSUPP, READ, IOV_THREE, RWF_UNKNOWN);
 ROW(writev_unknown_flag, -EOPNOTSUPP, WRITEV, IOV_THREE, RWF_UNKNOWN);
 ROW(read_hipri_without_iopoll, 4096, READ, IOV_THREE, RWF_HIPRI,
-    .differs = HIPRI_WHY, .opcode_res = -EINVAL);
+    .differs = HIPRI_WHY, .ring_res = -EINVAL);
 ROW(writev_hipri_without_iopoll, 4100, WRITEV, IOV_THREE, RWF_HIPRI,
-    .differs = HIPRI_WHY, .opcode_res = -EINVAL);
+    .differs = HIPRI_WHY, .ring_res = -EINVAL);
 
 struct rwv_mem {
 	struct iovec iov[1025];
@@ -156,7 +152,7 @@ static int make_iov(struct iou_twin_run *s, enum iov_shape shape, struct iovec *
 
 static int setup(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(rwv) *v = row;
+	const FIXTURE_VARIANT(preadv2) *v = row;
 	int ret = iou_twin_fd(s, 0, v->fd ? v->fd : IOU_FD_FILE);
 
 	iou_fill_pattern(s->buf, IOU_TWIN_BUF, 1 << 30);
@@ -168,24 +164,24 @@ static int setup(struct iou_twin_run *s, const void *row)
 	return -posix_fadvise(s->use[0], 0, 0, POSIX_FADV_DONTNEED);
 }
 
-static bool is_read(const FIXTURE_VARIANT(rwv) *v)
+static bool is_read(const FIXTURE_VARIANT(preadv2) *v)
 {
 	return v->opcode == IORING_OP_READ || v->opcode == IORING_OP_READV;
 }
 
-static bool is_vectored(const FIXTURE_VARIANT(rwv) *v)
+static bool is_vectored(const FIXTURE_VARIANT(preadv2) *v)
 {
 	return v->opcode == IORING_OP_READV || v->opcode == IORING_OP_WRITEV;
 }
 
-static off_t offset(const FIXTURE_VARIANT(rwv) *v)
+static off_t offset(const FIXTURE_VARIANT(preadv2) *v)
 {
 	return v->off ? (off_t)v->off : 100;
 }
 
 static int call(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(rwv) *v = row;
+	const FIXTURE_VARIANT(preadv2) *v = row;
 	struct iovec *iov;
 	int nr = make_iov(s, v->iov, &iov);
 	ssize_t ret;
@@ -199,7 +195,7 @@ static int call(struct iou_twin_run *s, const void *row)
 
 static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
 {
-	const FIXTURE_VARIANT(rwv) *v = row;
+	const FIXTURE_VARIANT(preadv2) *v = row;
 	struct iovec *iov;
 	int nr = make_iov(s, v->iov, &iov);
 
@@ -213,28 +209,18 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 
 static int expect(int call_res, const void *row)
 {
-	const FIXTURE_VARIANT(rwv) *v = row;
+	const FIXTURE_VARIANT(preadv2) *v = row;
 
 	if (v->flags == RWF_NOWAIT)
 		return call_res == -EOPNOTSUPP ? -EAGAIN : call_res;
-	return v->opcode_res;
+	return v->ring_res;
 }
 
 static const struct iou_twin_ops ops = {
 	.setup = setup, .call = call, .prep = prep, .expect = expect,
 };
 
-FIXTURE_SETUP(rwv)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rwv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rwv, opcode_matches_the_system_call)
+TEST_F(preadv2, opcode_matches_the_system_call)
 {
 	static struct rwv_mem mem;
 

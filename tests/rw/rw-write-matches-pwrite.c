@@ -13,24 +13,17 @@
  * the offset a WRITE carries, where pwrite(2) refuses any non-seekable
  * file with ESPIPE (the FMODE_PWRITE check lives in the system call).
  */
+#define IOU_TWIN_FIXTURE pwrite
 #include "iou_twin.h"
 
-FIXTURE(pwrite) {
-	struct iou_ring r;
-};
-
 FIXTURE_VARIANT(pwrite) {
-	IOU_TWIN_ROW_FIELDS;
-	enum iou_fd_kind fd;
-	long long off;
-	unsigned int len;
-	enum iou_ptr_kind buf;
-	int opcode_res;		/* with differs: the opcode's result */
+	IOU_TWIN_RW_FIELDS;
 };
 
 #define ROW(name, res_, fd_, off_, len_, ...)				\
 	FIXTURE_VARIANT_ADD(pwrite, name) {				\
-		.twin_res = (res_), .fd = (fd_), .off = (off_), .len = (len_), __VA_ARGS__ \
+		.opcode = IORING_OP_WRITE, .twin_res = (res_), .fd = (fd_), .off = (off_),	\
+		.len = (len_), __VA_ARGS__					\
 	}
 
 ROW(overwrite_a_page, 4096, IOU_FD_FILE, 0, 4096);
@@ -51,7 +44,7 @@ ROW(dev_null, 4096, IOU_FD_DEVNULL, 0, 4096);
 ROW(pipe_at_file_position, 100, IOU_FD_PIPE_W, -1, 100);
 ROW(pipe_with_offset, -ESPIPE, IOU_FD_PIPE_W, 8, 100,
     .differs = "a pipe's write_iter ignores the offset; only pwrite(2) checks FMODE_PWRITE",
-    .opcode_res = 100);
+    .ring_res = 100);
 ROW(socket_at_file_position, 100, IOU_FD_SOCK, -1, 100);
 ROW(socket_with_offset, -ESPIPE, IOU_FD_SOCK, 8, 100);
 ROW(closed_fd, -EBADF, IOU_FD_CLOSED, 0, 4096);
@@ -61,53 +54,10 @@ ROW(null_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_NULL);
 ROW(unmapped_buffer, -EFAULT, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_FAULT);
 ROW(buffer_ends_before_length, 16, IOU_FD_FILE, 0, 4096, .buf = IOU_PTR_BUF_TAIL);
 
-static int setup(struct iou_twin_run *s, const void *row)
-{
-	/* the data to write: the pattern at a distinct offset */
-	iou_fill_pattern(s->buf, IOU_TWIN_BUF, 1 << 30);
-	return iou_twin_fd(s, 0, ((const FIXTURE_VARIANT(pwrite) *)row)->fd);
-}
-
-static int call(struct iou_twin_run *s, const void *row)
-{
-	const FIXTURE_VARIANT(pwrite) *v = row;
-	void *buf = iou_twin_ptr(s, v->buf);
-	ssize_t ret = v->off == -1 ? write(s->use[0], buf, v->len) :
-				     pwrite(s->use[0], buf, v->len, (off_t)v->off);
-
-	return ret < 0 ? -errno : (int)ret;
-}
-
-static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
-{
-	const FIXTURE_VARIANT(pwrite) *v = row;
-
-	iou_prep_write(sqe, s->use[0], iou_twin_ptr(s, v->buf), v->len, (__u64)v->off);
-}
-
-static int expect(int call_res, const void *row)
-{
-	return ((const FIXTURE_VARIANT(pwrite) *)row)->opcode_res;
-}
-
-static const struct iou_twin_ops ops = {
-	.setup = setup, .call = call, .prep = prep, .expect = expect,
-};
-
-FIXTURE_SETUP(pwrite)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(pwrite)
-{
-	iou_ring_exit(&self->r);
-}
-
 TEST_F(pwrite, opcode_matches_the_system_call)
 {
 	REQUIRE_OPCODE(IORING_OP_WRITE);
-	iou_twin_check(_metadata, &self->r, &ops, variant);
+	iou_twin_check(_metadata, &self->r, &iou_twin_rw_ops, variant);
 }
 
 TEST_HARNESS_MAIN

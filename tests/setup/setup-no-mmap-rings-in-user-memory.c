@@ -48,11 +48,11 @@ static struct io_uring_params nommap_params(void *rings, void *sqes)
 	return p;
 }
 
-FIXTURE(mem) {
+FIXTURE(user_memory) {
 	struct iou_ring_mem m;
 };
 
-FIXTURE_SETUP(mem)
+FIXTURE_SETUP(user_memory)
 {
 	/*
 	 * Fresh anonymous memory is zeroed.  Kernels before 93e197e524b1
@@ -63,12 +63,12 @@ FIXTURE_SETUP(mem)
 	ASSERT_EQ(0, iou_ring_mem_alloc(&self->m, 4, 8, 0));
 }
 
-FIXTURE_TEARDOWN(mem)
+FIXTURE_TEARDOWN(user_memory)
 {
 	iou_ring_mem_free(&self->m);
 }
 
-TEST_F(mem, kernel_uses_the_memory_given)
+TEST_F(user_memory, kernel_uses_the_memory_given)
 {
 	struct io_uring_params p = nommap_params(self->m.opts.mem, self->m.opts.sqe_mem);
 	char *base = self->m.opts.mem;
@@ -102,7 +102,7 @@ TEST_F(mem, kernel_uses_the_memory_given)
 	iou_ring_exit(&r);
 }
 
-TEST_F(mem, ring_fd_cannot_be_mmapped)
+TEST_F(user_memory, ring_fd_cannot_be_mmapped)
 {
 	struct io_uring_params p = nommap_params(self->m.opts.mem, self->m.opts.sqe_mem);
 	static const off_t offs[] = { IORING_OFF_SQ_RING, IORING_OFF_CQ_RING,
@@ -135,7 +135,7 @@ TEST_F(mem, ring_fd_cannot_be_mmapped)
 	close(fd);
 }
 
-TEST_F(mem, unaligned_memory_gives_einval)
+TEST_F(user_memory, unaligned_memory_gives_einval)
 {
 	struct io_uring_params p;
 
@@ -145,7 +145,7 @@ TEST_F(mem, unaligned_memory_gives_einval)
 	ASSERT_SYSERR(EINVAL, sys_io_uring_setup(4, &p));
 }
 
-TEST_F(mem, missing_sqe_memory_gives_efault)
+TEST_F(user_memory, missing_sqe_memory_gives_efault)
 {
 	struct io_uring_params p = nommap_params(self->m.opts.mem, NULL);
 
@@ -154,7 +154,7 @@ TEST_F(mem, missing_sqe_memory_gives_efault)
 	ASSERT_SYSERR(EFAULT, sys_io_uring_setup(4, &p));
 }
 
-TEST_F(mem, memory_shorter_than_the_ring_gives_efault)
+TEST_F(user_memory, memory_shorter_than_the_ring_gives_efault)
 {
 	/* 128 SQEs need two pages: give one page and a hole */
 	char *two = mmap(NULL, 2 * (size_t)ps(), PROT_READ | PROT_WRITE,
@@ -171,7 +171,7 @@ TEST_F(mem, memory_shorter_than_the_ring_gives_efault)
 	iou_ring_mem_free(&big);
 }
 
-TEST_F(mem, read_only_memory_gives_efault)
+TEST_F(user_memory, read_only_memory_gives_efault)
 {
 	struct io_uring_params p = nommap_params(self->m.opts.mem, self->m.opts.sqe_mem);
 

@@ -6,30 +6,16 @@
  * ioprio (io_init_req(): their io_issue_def lacks .ioprio), and both
  * ignore addr3 and buf_index; the same in 6.1, 6.12 and 7.3.
  */
+#define IOU_RSV_FIXTURE
 #include "iou_twin.h"
 
-FIXTURE(rsv) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(rsv) {
-	int opcode;
-	struct iou_sqe_field field;
-	bool refused;
-};
-
-#define RSV(op, f, refused_)						\
-	FIXTURE_VARIANT_ADD(rsv, op##_##f) {				\
-		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f), .refused = (refused_) \
-	}
-
-RSV(TEE, off, true);
-RSV(TEE, splice_off_in, true);
-RSV(TEE, ioprio, true);
-RSV(TEE, addr3, false);
-RSV(SPLICE, ioprio, true);
-RSV(SPLICE, addr3, false);
-RSV(SPLICE, buf_index, false);
+IOU_RSV(TEE, off, true);
+IOU_RSV(TEE, splice_off_in, true);
+IOU_RSV(TEE, ioprio, true);
+IOU_RSV(TEE, addr3, false);
+IOU_RSV(SPLICE, ioprio, true);
+IOU_RSV(SPLICE, addr3, false);
+IOU_RSV(SPLICE, buf_index, false);
 
 static int setup(struct iou_twin_run *s, int opcode)
 {
@@ -48,19 +34,8 @@ static void prep(struct iou_twin_run *s, int opcode, struct io_uring_sqe *sqe)
 
 static const struct iou_rsv_ops ops = { .setup = setup, .prep = prep };
 
-FIXTURE_SETUP(rsv)
+TEST_F(reserved, field_refused_or_ignored)
 {
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(rsv)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(rsv, field_refused_or_ignored)
-{
-	REQUIRE_OPCODE(variant->opcode);
 	iou_rsv_check(_metadata, &self->r, &ops, variant->opcode, &variant->field,
 		      variant->refused);
 }

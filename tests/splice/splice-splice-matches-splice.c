@@ -10,11 +10,8 @@
  * flag and an unknown bit, descriptors open the wrong way, directories,
  * closed ones.
  */
+#define IOU_TWIN_FIXTURE splice
 #include "iou_twin.h"
-
-FIXTURE(splice) {
-	struct iou_ring r;
-};
 
 FIXTURE_VARIANT(splice) {
 	IOU_TWIN_ROW_FIELDS;
@@ -92,16 +89,6 @@ static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *s
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
-
-FIXTURE_SETUP(splice)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(splice)
-{
-	iou_ring_exit(&self->r);
-}
 
 TEST_F(splice, opcode_matches_the_system_call)
 {

@@ -7,13 +7,10 @@
  * unknown bit, the same pipe at both ends, non-pipes at either end,
  * pipe ends the wrong way round, closed descriptors.
  */
+#define IOU_TWIN_FIXTURE tee_pipes
 #include "iou_twin.h"
 
-FIXTURE(tee) {
-	struct iou_ring r;
-};
-
-FIXTURE_VARIANT(tee) {
+FIXTURE_VARIANT(tee_pipes) {
 	IOU_TWIN_ROW_FIELDS;
 	enum iou_fd_kind in, out;
 	unsigned int len;
@@ -22,7 +19,7 @@ FIXTURE_VARIANT(tee) {
 };
 
 #define ROW(name, res_, in_, out_, len_, ...)				\
-	FIXTURE_VARIANT_ADD(tee, name) {				\
+	FIXTURE_VARIANT_ADD(tee_pipes, name) {				\
 		.twin_res = (res_), .in = (in_), .out = (out_), .len = (len_), __VA_ARGS__ \
 	}
 
@@ -46,7 +43,7 @@ ROW(output_never_opened, -EBADF, IOU_FD_PIPE_R, IOU_FD_BAD, 4096);
 
 static int setup(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(tee) *v = row;
+	const FIXTURE_VARIANT(tee_pipes) *v = row;
 	int ret = iou_twin_fd(s, 0, v->in);
 
 	if (!ret && v->same_pipe) {
@@ -58,7 +55,7 @@ static int setup(struct iou_twin_run *s, const void *row)
 
 static int call(struct iou_twin_run *s, const void *row)
 {
-	const FIXTURE_VARIANT(tee) *v = row;
+	const FIXTURE_VARIANT(tee_pipes) *v = row;
 	ssize_t ret = tee(s->use[0], s->use[1], v->len, v->flags);
 
 	return ret < 0 ? -errno : (int)ret;
@@ -66,24 +63,14 @@ static int call(struct iou_twin_run *s, const void *row)
 
 static void prep(struct iou_twin_run *s, const void *row, struct io_uring_sqe *sqe)
 {
-	const FIXTURE_VARIANT(tee) *v = row;
+	const FIXTURE_VARIANT(tee_pipes) *v = row;
 
 	iou_prep_tee(sqe, s->use[0], s->use[1], v->len, v->flags);
 }
 
 static const struct iou_twin_ops ops = { .setup = setup, .call = call, .prep = prep };
 
-FIXTURE_SETUP(tee)
-{
-	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
-}
-
-FIXTURE_TEARDOWN(tee)
-{
-	iou_ring_exit(&self->r);
-}
-
-TEST_F(tee, opcode_matches_the_system_call)
+TEST_F(tee_pipes, opcode_matches_the_system_call)
 {
 	REQUIRE_OPCODE(IORING_OP_TEE);
 	iou_twin_check(_metadata, &self->r, &ops, variant);

@@ -29,6 +29,9 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("9cc6bac1bebf", "", "global.abs_*_is_in_namespace_time",
+			"io_uring/timeout: honour caller's time namespace for IORING_TIMEOUT_ABS")));
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME	0x00000080
 #endif

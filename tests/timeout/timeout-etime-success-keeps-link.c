@@ -15,6 +15,9 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("2ae2eb9dde18", "", "ring.removal_breaks_the_chain*",
+			"io_uring: fail links of cancelled timeouts")));
+
 FIXTURE(ring) {
 	struct iou_ring r;
 	int fds[2];

@@ -21,6 +21,13 @@
 
 #include "iou.h"
 
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("26578cda3db9", "", "ring.*splice_fd_in*",
+			"io_uring: add ->splice_fd_in checks"),
+		IOU_FIX("f6223ff79966", "", "ring.*timeout_negative_time_einval",
+			"io_uring: Fix undefined-behaviour in io_issue_sqe"),
+		IOU_FIX("2087009c74d4", "", "ring.update_negative_time_einval",
+			"io_uring: validate timespec for timeout removals")));
+
 FIXTURE(ring) {
 	struct iou_ring r;
 	struct __kernel_timespec ts;

@@ -29,17 +29,15 @@ FIXTURE(ring) {
 };
 
 FIXTURE_VARIANT(ring) {
-	unsigned int flags;
+	unsigned int setup_flags;
 };
 
-FIXTURE_VARIANT_ADD(ring, plain) { .flags = 0 };
-FIXTURE_VARIANT_ADD(ring, defer_taskrun) {
-	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN };
-FIXTURE_VARIANT_ADD(ring, sqpoll) { .flags = IORING_SETUP_SQPOLL };
+#define IOU_MODES_FIXTURE ring
+#include "iou_modes.h"
 
 FIXTURE_SETUP(ring)
 {
-	IOU_RING_INIT_OR_SKIP(&self->r, 16, variant->flags);
+	IOU_RING_INIT_MODE(&self->r, 16, variant->setup_flags);
 	ASSERT_EQ(0, pipe(self->fds));
 }
 
@@ -133,7 +131,7 @@ TEST_F(ring, target_ready_before_expiry_cancels_the_timeout)
 	LINKED(sqe);
 	link_timeout(&self->r, &ts, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(3, write(self->fds[1], "abc", 3));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_CQE_AT(cqe, 0, 1, 3, 0);
@@ -170,7 +168,7 @@ TEST_F(ring, poll_target_ready_first_cancels_the_timeout)
 	LINKED(sqe);
 	link_timeout(&self->r, &ts, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(1, write(self->fds[1], "x", 1));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_CQE_AT(cqe, 0, 1, POLLIN, 0);
@@ -209,7 +207,7 @@ TEST_F(ring, ending_a_multishot_poll_target_cancels_the_timeout)
 	LINKED(sqe);
 	link_timeout(&self->r, &ts, 0);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_poll_remove(sqe, 1);
 	sqe->user_data = 3;

@@ -11,9 +11,10 @@
  * after it with -ECANCELED as if no timer had run.
  *
  * The blocking target is IORING_OP_MADVISE(MADV_POPULATE_READ) over
- * 512 MiB of zero pages (io_uring always runs madvise in io-wq; about
- * 80 ms here, longer under load, and it ignores the cancellation
- * signal); the control is a
+ * zero pages (io_uring always runs madvise in io-wq, and it ignores the
+ * cancellation signal), sized so that populating it takes at least
+ * TARGET_MIN_MS here and now (iou_busy_region_timed(): 512 MiB took
+ * 13 ms on one machine, seconds on a loaded one); the control is a
  * read on an empty pipe forced to io-wq with IOSQE_ASYNC, which io-wq
  * parks on poll instead of blocking ("io_uring: implement async hybrid
  * mode for pollable requests", 5.16).  Before that (5.10) io-wq runs
@@ -34,14 +35,17 @@
  * when that is not 0, so -EALREADY for a target io-wq is running.  The
  * test follows the kernel.
  *
- * Timing tolerance: the timer is 20 ms, a fraction of the target's run;
- * its CQE may come late but must precede the target's.
+ * Timing tolerance: the timer is a quarter of the target's measured
+ * run; its CQE may come late but must precede the target's.
  */
 #include <sys/mman.h>
 
 #include "iou.h"
 #include "iou_cancel.h"
 #include "iou_iowq_busy.h"
+
+/* the target runs at least this long, its link timeout a quarter of that */
+#define TARGET_MIN_MS	80
 
 FIXTURE(ring) {
 	struct iou_ring r;
@@ -63,7 +67,7 @@ enum { READ_PARKED, READ_BLOCKING, READ_UNKNOWN };
  * How io-wq runs an IOSQE_ASYNC read of an empty pipe: parked on poll
  * (an ASYNC_CANCEL then cancels it: 0, the read -ECANCELED) or blocking
  * in the read (the cancel finds it running: -EALREADY, and the read
- * ends with -EINTR).  It is given 50 ms to reach a worker first.
+ * ends with -EINTR).  The read is let reach its worker first.
  */
 static int iowq_read_mode(void)
 {
@@ -81,7 +85,8 @@ static int iowq_read_mode(void)
 	iou_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
 	sqe->flags |= IOSQE_ASYNC;
 	sqe->user_data = 1;
-	if (iou_submit(&r) != 1 || iou_reap(&r, cqe, 1, 50) != 0)
+	if (iou_submit(&r) != 1 || iou_wait_iowq_workers(1, NULL, 0, IOU_WAIT_MS) < 1 ||
+	    iou_reap(&r, cqe, 1, IOU_QUIET_MS) != 0)
 		goto out;
 	iou_prep_cancel(sqe = iou_get_sqe(&r), 1, 0);
 	sqe->user_data = 2;
@@ -142,29 +147,38 @@ TEST_F(ring, async_pipe_read_target_is_cancelled_at_expiry)
 
 TEST_F(ring, timer_runs_while_a_blocking_target_executes)
 {
-	struct __kernel_timespec ts = iou_ts_ms(20);
+	struct __kernel_timespec ts;
 	struct io_uring_sqe *sqe;
 	struct iou_cqe cqe[2];
+	unsigned int run_ms, timer_ms;
 	uint64_t start;
 	void *region;
+	size_t len;
 
 	REQUIRE_BUSY_MADVISE();
-	region = iou_busy_region(IOU_BUSY_LEN);
+	region = iou_busy_region_timed(TARGET_MIN_MS, &len, &run_ms);
 	ASSERT_NE(NULL, region);
+	if (run_ms < TARGET_MIN_MS)
+		SKIP(munmap(region, len); return,
+		     "populating %zu MiB takes only %u ms here: no target runs long enough",
+		     len >> 20, run_ms);
+	timer_ms = run_ms / 4;
+	ts = iou_ts_ms(timer_ms);
 	start = iou_now_ns();
 	sqe = iou_get_sqe(&self->r);
-	iou_prep_madvise(sqe, region, IOU_BUSY_LEN, MADV_POPULATE_READ);
+	iou_prep_madvise(sqe, region, len, MADV_POPULATE_READ);
 	sqe->flags |= IOSQE_IO_LINK;
 	sqe->user_data = 1;
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_link_timeout(sqe, &ts, 0);
 	sqe->user_data = 2;
-	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_EVENT_MS));
 	if (cqe[0].user_data != 2)
-		TH_LOG("target completed (%s) after %llu ms before its 20 ms "
-		       "link timeout, which then reported %s",
-		       iou_res_str(cqe[0].res),
-		       (unsigned long long)iou_ms_since(start),
+		TH_LOG("target (%zu MiB, %u ms when timed) completed (%s) after %llu ms "
+		       "before its %u ms link timeout, which then reported %s",
+		       len >> 20, run_ms, iou_res_str(cqe[0].res),
+		       (unsigned long long)iou_ms_since(start), timer_ms,
 		       iou_res_str(cqe[1].res));
 	ASSERT_EQ(2, cqe[0].user_data);
 	if (cqe[0].res == -EALREADY) {
@@ -176,7 +190,7 @@ TEST_F(ring, timer_runs_while_a_blocking_target_executes)
 		ASSERT_CQE_AT(cqe, 0, 2, -ETIME, 0);
 		ASSERT_CQE_AT(cqe, 1, 1, -ECANCELED, 0);
 	}
-	munmap(region, IOU_BUSY_LEN);
+	munmap(region, len);
 }
 
 TEST_HARNESS_MAIN

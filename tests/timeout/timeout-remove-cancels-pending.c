@@ -50,12 +50,12 @@ TEST_F(ring, removes_a_pending_timeout)
 
 	arm(&self->r, &self->far, 0, 0x10);
 	ASSERT_EQ(1, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	remove_ud(&self->r, 0x10, 0x11);
 	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
 	ASSERT_CQE_UD(cqe, 2, 0x11, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 0x10, -ECANCELED, 0);
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 }
 
 TEST_F(ring, removes_a_counting_timeout)
@@ -120,7 +120,7 @@ TEST_F(ring, removes_one_timeout_per_request)
 		ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
 		ASSERT_CQE_UD(cqe, 2, 0x21, 0, 0);
 		ASSERT_CQE_UD(cqe, 2, 0x20, -ECANCELED, 0);
-		ASSERT_NO_CQE(&self->r, 20);
+		ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	}
 	remove_ud(&self->r, 0x20, 0x21);
 	ASSERT_EQ(1, iou_submit_reap(&self->r, cqe, 1));
@@ -160,6 +160,28 @@ TEST_F(ring, remove_in_the_same_batch_after_the_timeout)
 	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
 	ASSERT_CQE_UD(cqe, 2, 0x25, 0, 0);
 	ASSERT_CQE_UD(cqe, 2, 0x24, -ECANCELED, 0);
+}
+
+/* keys that differ only above bit 31 name different timeouts */
+TEST_F(ring, user_data_is_matched_in_all_64_bits)
+{
+	struct iou_cqe cqe[2];
+
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(1));
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	remove_ud(&self->r, IOU_UD_HIGH(2), 0x11);
+	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_CQE_UD(cqe, 2, 0x11, 0, 0);
+	ASSERT_CQE_UD(cqe, 2, IOU_UD_HIGH(2), -ECANCELED, 0);
+	remove_ud(&self->r, IOU_UD_HIGH(3), 0x12);
+	ASSERT_EQ(1, iou_submit_reap(&self->r, cqe, 1));
+	ASSERT_CQE_AT(cqe, 0, 0x12, -ENOENT, 0);
+	/* the other one is still armed */
+	remove_ud(&self->r, IOU_UD_HIGH(1), 0x13);
+	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_CQE_UD(cqe, 2, 0x13, 0, 0);
+	ASSERT_CQE_UD(cqe, 2, IOU_UD_HIGH(1), -ECANCELED, 0);
 }
 
 TEST_HARNESS_MAIN

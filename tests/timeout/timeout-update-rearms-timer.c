@@ -201,7 +201,7 @@ TEST_F(ring, clock_and_etime_success_flags_are_refused)
 		update(&self->r, &ts, 0x16, IORING_TIMEOUT_UPDATE | bad[i], 0x99);
 		ASSERT_UPDATE_RES(&self->r, -EINVAL);
 	}
-	ASSERT_NO_CQE(&self->r, 30);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	sqe = iou_get_sqe(&self->r);
 	iou_prep_timeout_remove(sqe, 0x16, 0);
 	sqe->user_data = 0x17;
@@ -219,7 +219,7 @@ TEST_F(ring, link_timeout_update_shortens_it)
 	REQUIRE_TIMEOUT_UPDATE(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE);
 	arm_link_timeout(&self->r, self->fds[0], &self->far);
 	ASSERT_EQ(2, iou_submit(&self->r));
-	ASSERT_NO_CQE(&self->r, 20);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	start = iou_now_ns();
 	update(&self->r, &ts, 2, IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE, 0x99);
 	ASSERT_UPDATE_RES(&self->r, 0);
@@ -231,7 +231,8 @@ TEST_F(ring, link_timeout_update_shortens_it)
 
 TEST_F(ring, link_timeout_update_extends_it)
 {
-	struct __kernel_timespec short_ts = iou_ts_ms(100), longer = iou_ts_ms(10000);
+	unsigned int short_ms = iou_scaled_ms(100);
+	struct __kernel_timespec short_ts = iou_ts_ms(short_ms), longer = iou_ts_ms(10000);
 	struct iou_cqe cqe[2];
 
 	REQUIRE_TIMEOUT_UPDATE(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE);
@@ -239,8 +240,8 @@ TEST_F(ring, link_timeout_update_extends_it)
 	ASSERT_EQ(2, iou_submit(&self->r));
 	update(&self->r, &longer, 2, IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE, 0x99);
 	ASSERT_UPDATE_RES(&self->r, 0);
-	/* well past the original 100 ms the read is still waiting */
-	ASSERT_NO_CQE(&self->r, 150);
+	/* well past the original timeout the read is still waiting */
+	ASSERT_NO_CQE(&self->r, short_ms + IOU_QUIET_MS);
 	ASSERT_EQ(2, write(self->fds[1], "hi", 2));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_CQE_AT(cqe, 0, 1, 2, 0);
@@ -271,7 +272,7 @@ TEST_F(ring, each_update_mode_finds_only_its_own_kind)
 	update(&self->r, &ts, 2, IORING_TIMEOUT_UPDATE, 0x99);
 	ASSERT_UPDATE_RES(&self->r, -ENOENT);
 	/* neither was touched: both are still pending */
-	ASSERT_NO_CQE(&self->r, 40);
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
 	ASSERT_EQ(1, write(self->fds[1], "x", 1));
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_CQE_AT(cqe, 0, 1, 1, 0);
@@ -280,6 +281,32 @@ TEST_F(ring, each_update_mode_finds_only_its_own_kind)
 	ASSERT_UPDATE_RES(&self->r, 0);
 	ASSERT_EQ(1, iou_reap(&self->r, cqe, 1, IOU_WAIT_MS));
 	ASSERT_CQE_AT(cqe, 0, 0x18, -ETIME, 0);
+}
+
+/* keys that differ only above bit 31 name different timeouts */
+TEST_F(ring, user_data_is_matched_in_all_64_bits)
+{
+	struct __kernel_timespec soon = iou_ts_ms(10);
+	struct io_uring_sqe *sqe;
+	struct iou_cqe cqe[2];
+
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(1));
+	arm(&self->r, &self->far, 0, IOU_UD_HIGH(2));
+	ASSERT_EQ(2, iou_submit(&self->r));
+	update(&self->r, &soon, IOU_UD_HIGH(3), IORING_TIMEOUT_UPDATE, 0x99);
+	ASSERT_UPDATE_RES(&self->r, -ENOENT);
+	update(&self->r, &soon, IOU_UD_HIGH(2), IORING_TIMEOUT_UPDATE, 0x99);
+	ASSERT_UPDATE_RES(&self->r, 0);
+	ASSERT_EQ(1, iou_reap(&self->r, cqe, 1, IOU_WAIT_MS));
+	ASSERT_CQE_AT(cqe, 0, IOU_UD_HIGH(2), -ETIME, 0);
+	/* the other one was not touched: still far off */
+	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
+	sqe = iou_get_sqe(&self->r);
+	iou_prep_timeout_remove(sqe, IOU_UD_HIGH(1), 0);
+	sqe->user_data = 0x17;
+	ASSERT_EQ(2, iou_submit_reap(&self->r, cqe, 2));
+	ASSERT_CQE_UD(cqe, 2, 0x17, 0, 0);
+	ASSERT_CQE_UD(cqe, 2, IOU_UD_HIGH(1), -ECANCELED, 0);
 }
 
 TEST_HARNESS_MAIN
