@@ -462,35 +462,49 @@ static bool sq_needs_wakeup(struct iou_ring *r)
 	return iou_read_once(r->sq_kflags) & IORING_SQ_NEED_WAKEUP;
 }
 
+/*
+ * On an SQPOLL ring a submission is the SQEs this call published: the
+ * thread may post a CQE before it moves the SQ head, so "tail - head"
+ * would count earlier SQEs again.
+ */
+static unsigned int sq_publish(struct iou_ring *r)
+{
+	unsigned int published = r->sqe_tail - r->sqe_head;
+
+	iou_sq_flush(r);
+	return published;
+}
+
 int iou_submit(struct iou_ring *r)
 {
-	unsigned int pending = iou_sq_flush(r);
-
 	if (r->flags & IORING_SETUP_SQPOLL) {
+		unsigned int published = sq_publish(r);
+
 		if (sq_needs_wakeup(r)) {
 			int ret = iou_enter(r, 0, 0, IORING_ENTER_SQ_WAKEUP,
 					    NULL, 0);
 			if (ret < 0)
 				return ret;
 		}
-		return (int)pending;
+		return (int)published;
 	}
-	return iou_enter(r, pending, 0, 0, NULL, 0);
+	return iou_enter(r, iou_sq_flush(r), 0, 0, NULL, 0);
 }
 
 int iou_submit_and_wait(struct iou_ring *r, unsigned int wait_nr)
 {
-	unsigned int pending = iou_sq_flush(r);
 	unsigned int flags = IORING_ENTER_GETEVENTS;
 	int ret;
 
 	if (r->flags & IORING_SETUP_SQPOLL) {
+		unsigned int published = sq_publish(r);
+
 		if (sq_needs_wakeup(r))
 			flags |= IORING_ENTER_SQ_WAKEUP;
 		ret = iou_enter(r, 0, wait_nr, flags, NULL, 0);
-		return ret < 0 ? ret : (int)pending;
+		return ret < 0 ? ret : (int)published;
 	}
-	return iou_enter(r, pending, wait_nr, flags, NULL, 0);
+	return iou_enter(r, iou_sq_flush(r), wait_nr, flags, NULL, 0);
 }
 
 /* ---- CQ ------------------------------------------------------------ */

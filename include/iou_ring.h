@@ -173,6 +173,7 @@ struct io_uring_sqe *iou_get_sqe(struct iou_ring *r);
 unsigned int iou_sq_flush(struct iou_ring *r);
 unsigned int iou_sq_ready(const struct iou_ring *r);
 unsigned int iou_sq_space_left(const struct iou_ring *r);
+/* the SQEs submitted (SQPOLL: those this call published), or -errno */
 int iou_submit(struct iou_ring *r);
 int iou_submit_and_wait(struct iou_ring *r, unsigned int wait_nr);
 

@@ -16,19 +16,19 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE,
 
 #define U32P	(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)
 
-FIXTURE(rsv) {
+FIXTURE(reserved) {
 	struct iou_ring r;
 	uint32_t word;
 	struct futex_waitv v;
 };
 
-FIXTURE_VARIANT(rsv) {
+FIXTURE_VARIANT(reserved) {
 	int opcode;
 	struct iou_sqe_field field;
 };
 
 #define RSV(op, f)							\
-	FIXTURE_VARIANT_ADD(rsv, op##_##f) {				\
+	FIXTURE_VARIANT_ADD(reserved, op##_##f) {				\
 		.opcode = IORING_OP_##op, .field = IOU_SQE_FIELD(f)	\
 	}
 
@@ -50,7 +50,7 @@ RSV(FUTEX_WAITV, buf_index);
 RSV(FUTEX_WAITV, file_index);
 RSV(FUTEX_WAITV, ioprio);
 
-FIXTURE_SETUP(rsv)
+FIXTURE_SETUP(reserved)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 	self->word = 1;
@@ -58,12 +58,12 @@ FIXTURE_SETUP(rsv)
 					.flags = U32P };
 }
 
-FIXTURE_TEARDOWN(rsv)
+FIXTURE_TEARDOWN(reserved)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(rsv, refused)
+TEST_F(reserved, refused)
 {
 	struct io_uring_sqe base;
 

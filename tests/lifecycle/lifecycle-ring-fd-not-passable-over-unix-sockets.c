@@ -19,20 +19,20 @@
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("705318a99a13", "CVE-2023-52654", "",
 			"io_uring/af_unix: disable sending io_uring over sockets")));
 
-FIXTURE(scm) {
+FIXTURE(scm_rights) {
 	struct iou_ring r;
 	int sv[2];
 	int pipefd[2];
 };
 
-FIXTURE_SETUP(scm)
+FIXTURE_SETUP(scm_rights)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, self->sv));
 	ASSERT_EQ(0, pipe(self->pipefd));
 }
 
-FIXTURE_TEARDOWN(scm)
+FIXTURE_TEARDOWN(scm_rights)
 {
 	close(self->sv[0]);
 	close(self->sv[1]);
@@ -96,7 +96,7 @@ static int sys_sendmsg(int sock, const struct msghdr *mh)
 	return sendmsg(sock, mh, 0) < 0 ? -errno : 1;
 }
 
-TEST_F(scm, ordinary_descriptor_passes)
+TEST_F(scm_rights, ordinary_descriptor_passes)
 {
 	struct fdmsg m;
 
@@ -104,7 +104,7 @@ TEST_F(scm, ordinary_descriptor_passes)
 	ASSERT_EQ(1, received_fds(self->sv[1]));
 }
 
-TEST_F(scm, ring_descriptor_is_einval)
+TEST_F(scm_rights, ring_descriptor_is_einval)
 {
 	struct fdmsg m;
 
@@ -115,7 +115,7 @@ TEST_F(scm, ring_descriptor_is_einval)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(1, 0));
 }
 
-TEST_F(scm, ring_among_other_descriptors_is_einval)
+TEST_F(scm_rights, ring_among_other_descriptors_is_einval)
 {
 	int fds[2] = { self->pipefd[0], self->r.fd };
 	struct fdmsg m;
@@ -124,7 +124,7 @@ TEST_F(scm, ring_among_other_descriptors_is_einval)
 	ASSERT_RES(-EAGAIN, received_fds(self->sv[1]));
 }
 
-TEST_F(scm, uring_sendmsg_of_a_ring_is_einval)
+TEST_F(scm_rights, uring_sendmsg_of_a_ring_is_einval)
 {
 	struct fdmsg m;
 	struct io_uring_sqe *sqe;

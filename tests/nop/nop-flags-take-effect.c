@@ -96,25 +96,25 @@ static enum iou_have have_nop_flag(unsigned int flag, char *why, size_t len)
 
 #define REQUIRE_NOP_FLAG(f)	IOU_REQUIRE(have_nop_flag((f), __why, sizeof(__why)))
 
-FIXTURE(nop) {
+FIXTURE(nop_flags) {
 	struct iou_ring r;
 };
 
-FIXTURE_VARIANT(nop) {
+FIXTURE_VARIANT(nop_flags) {
 	unsigned int setup_flags;
 };
 
 /* TW completions are task work: DEFER_TASKRUN runs it only when the ring waits */
-#define IOU_MODES_FIXTURE nop
+#define IOU_MODES_FIXTURE nop_flags
 #include "iou_modes.h"
 
-FIXTURE_SETUP(nop)
+FIXTURE_SETUP(nop_flags)
 {
 	REQUIRE_NOP_INJECT();
 	IOU_RING_INIT_MODE(&self->r, 8, variant->setup_flags);
 }
 
-FIXTURE_TEARDOWN(nop)
+FIXTURE_TEARDOWN(nop_flags)
 {
 	iou_ring_exit(&self->r);
 }
@@ -137,7 +137,7 @@ static int run(struct iou_ring *r)
 	return c.res;
 }
 
-TEST_F(nop, inject_result_gives_len_as_res)
+TEST_F(nop_flags, inject_result_gives_len_as_res)
 {
 	static const int values[] = { 0, 1, 4096, INT32_MAX, -EIO, -EAGAIN, -4095, INT32_MIN + 1 };
 
@@ -147,13 +147,13 @@ TEST_F(nop, inject_result_gives_len_as_res)
 	}
 }
 
-TEST_F(nop, len_without_inject_result_is_ignored)
+TEST_F(nop_flags, len_without_inject_result_is_ignored)
 {
 	nop_sqe(&self->r, 0)->len = 77;
 	ASSERT_RES(0, run(&self->r));
 }
 
-TEST_F(nop, unknown_flag_is_einval)
+TEST_F(nop_flags, unknown_flag_is_einval)
 {
 	nop_sqe(&self->r, 1u << 6);
 	ASSERT_RES(-EINVAL, run(&self->r));
@@ -161,7 +161,7 @@ TEST_F(nop, unknown_flag_is_einval)
 	ASSERT_RES(-EINVAL, run(&self->r));
 }
 
-TEST_F(nop, file_looks_up_the_descriptor)
+TEST_F(nop_flags, file_looks_up_the_descriptor)
 {
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -179,7 +179,7 @@ TEST_F(nop, file_looks_up_the_descriptor)
 	ASSERT_RES(-EBADF, run(&self->r));
 }
 
-TEST_F(nop, fixed_file_looks_up_the_slot)
+TEST_F(nop_flags, fixed_file_looks_up_the_slot)
 {
 	struct io_uring_sqe *sqe;
 	int fds[2] = { -1, -1 };
@@ -206,7 +206,7 @@ TEST_F(nop, fixed_file_looks_up_the_slot)
 	ASSERT_RES(0, run(&self->r));
 }
 
-TEST_F(nop, iosqe_fixed_file_takes_no_normal_file_reference)
+TEST_F(nop_flags, iosqe_fixed_file_takes_no_normal_file_reference)
 {
 	int table[2], other[2], fds[16], nr;
 	struct io_uring_sqe *sqe;
@@ -237,7 +237,7 @@ TEST_F(nop, iosqe_fixed_file_takes_no_normal_file_reference)
 	close(table[1]);
 }
 
-TEST_F(nop, fixed_buffer_looks_up_the_buffer)
+TEST_F(nop_flags, fixed_buffer_looks_up_the_buffer)
 {
 	static char buf[4096];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
@@ -255,7 +255,7 @@ TEST_F(nop, fixed_buffer_looks_up_the_buffer)
 	ASSERT_RES(12, run(&self->r));
 }
 
-TEST_F(nop, tw_completes_through_task_work)
+TEST_F(nop_flags, tw_completes_through_task_work)
 {
 	REQUIRE_NOP_FLAG(IORING_NOP_TW);
 	nop_sqe(&self->r, IORING_NOP_TW);
@@ -264,7 +264,7 @@ TEST_F(nop, tw_completes_through_task_work)
 	ASSERT_RES(-ENOSPC, run(&self->r));
 }
 
-TEST_F(nop, cqe32_needs_a_ring_with_big_cqes)
+TEST_F(nop_flags, cqe32_needs_a_ring_with_big_cqes)
 {
 	REQUIRE_NOP_FLAG(IORING_NOP_CQE32);
 	nop_sqe(&self->r, IORING_NOP_CQE32);

@@ -12,16 +12,16 @@
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_WAITID));
 
-FIXTURE(rsv) {
+FIXTURE(reserved) {
 	struct iou_ring r;
 	siginfo_t si;
 };
 
-FIXTURE_VARIANT(rsv) {
+FIXTURE_VARIANT(reserved) {
 	struct iou_sqe_field field;
 };
 
-#define RSV(f)	FIXTURE_VARIANT_ADD(rsv, f) { .field = IOU_SQE_FIELD(f) }
+#define RSV(f)	FIXTURE_VARIANT_ADD(reserved, f) { .field = IOU_SQE_FIELD(f) }
 
 RSV(addr);
 RSV(buf_index);
@@ -29,17 +29,17 @@ RSV(addr3);
 RSV(waitid_flags);
 RSV(ioprio);
 
-FIXTURE_SETUP(rsv)
+FIXTURE_SETUP(reserved)
 {
 	ASSERT_EQ(0, iou_ring_init(&self->r, 4, 0));
 }
 
-FIXTURE_TEARDOWN(rsv)
+FIXTURE_TEARDOWN(reserved)
 {
 	iou_ring_exit(&self->r);
 }
 
-TEST_F(rsv, refused)
+TEST_F(reserved, refused)
 {
 	struct io_uring_sqe base;
 
