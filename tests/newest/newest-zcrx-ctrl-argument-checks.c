@@ -96,14 +96,9 @@ TEST_F(ctrl, ringless_or_not_a_ring)
 static bool nodev_listed(void)
 {
 	struct io_uring_query_zcrx z;
-	struct io_uring_query_hdr h;
 
 	memset(&z, 0, sizeof(z));
-	memset(&h, 0, sizeof(h));
-	h.query_op = IO_URING_QUERY_ZCRX;
-	h.query_data = (__u64)(uintptr_t)&z;
-	h.size = sizeof(z);
-	return !sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) && !h.result &&
+	return !iou_query(IO_URING_QUERY_ZCRX, &z, sizeof(z), NULL) &&
 	       (z.register_flags & ZCRX_REG_NODEV);
 }
 
