@@ -8,8 +8,8 @@
  *    are untouched, and a child created by fork inherits the set;
  *  - a register-opcode restriction also binds ring-less calls: a
  *    ring-less opcode not allowed is EACCES (from 4a93427e99a8; 7.0.13
- *    runs IORING_REGISTER_SEND_MSG_RING for a task that allowed only
- *    QUERY, 7.3.4 refuses it);
+ *    and 7.2.13 run IORING_REGISTER_SEND_MSG_RING for a task that allowed
+ *    only QUERY, 7.3.4 refuses it);
  *  - once set it cannot be replaced (EPERM);
  *  - flags or reserved words set, nr_args other than 1: EINVAL.
  * Every case runs in a child of its own: the restriction is the task's.
