@@ -353,18 +353,25 @@ static void raise_level_by_count(unsigned int n, const unsigned short *version, 
 		raise_level(version[n - 1], "QUERY knows %s", name(n - 1));
 }
 
-int iou_query_opcodes(struct io_uring_query_opcode *q)
+int iou_query(__u32 op, void *data, __u32 size, __u32 *got)
 {
 	struct io_uring_query_hdr h;
 
-	memset(q, 0, sizeof(*q));
 	memset(&h, 0, sizeof(h));
-	h.query_data = (__u64)(uintptr_t)q;
-	h.query_op = IO_URING_QUERY_OPCODES;
-	h.size = sizeof(*q);
+	h.query_data = (__u64)(uintptr_t)data;
+	h.query_op = op;
+	h.size = size;
 	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) < 0)
 		return -errno;
+	if (got)
+		*got = h.size;
 	return h.result;
+}
+
+int iou_query_opcodes(struct io_uring_query_opcode *q)
+{
+	memset(q, 0, sizeof(*q));
+	return iou_query(IO_URING_QUERY_OPCODES, q, sizeof(*q), NULL);
 }
 
 static void probe_channels(void)

@@ -102,6 +102,12 @@ unsigned int iou_features(void);
  */
 struct io_uring_query_opcode;
 int iou_query_opcodes(struct io_uring_query_opcode *q);
+/*
+ * One ring-less IORING_REGISTER_QUERY of op into data (size bytes): the
+ * entry's result (0, or -EOPNOTSUPP for an op the kernel does not know),
+ * or -errno of the call; *got (if given) receives the size answered.
+ */
+int iou_query(__u32 op, void *data, __u32 size, __u32 *got);
 
 /*
  * The running kernel's release, IOU_KVER(a, b, c), for a behaviour that

@@ -22,26 +22,11 @@
 
 IOU_REQUIRES(.register_ops = IOU_OPS(IORING_REGISTER_QUERY));
 
-static int query(__u32 op, void *data, __u32 size, __u32 *got)
-{
-	struct io_uring_query_hdr h;
-
-	memset(&h, 0, sizeof(h));
-	h.query_op = op;
-	h.query_data = (__u64)(uintptr_t)data;
-	h.size = size;
-	if (sys_io_uring_register(-1, IORING_REGISTER_QUERY, &h, 0) < 0)
-		return -errno;
-	if (got)
-		*got = h.size;
-	return h.result;
-}
-
 /* query op qop into data of size bytes (0xa5 before): the answer fills it */
 #define QUERY_WHOLE(qop, data) do {						\
 	__u32 __size = 0;							\
 	memset((data), 0xa5, sizeof(*(data)));					\
-	ASSERT_RES(0, query((qop), (data), sizeof(*(data)), &__size));		\
+	ASSERT_RES(0, iou_query((qop), (data), sizeof(*(data)), &__size));		\
 	ASSERT_EQ(sizeof(*(data)), __size);					\
 	} while (0)
 
@@ -51,7 +36,7 @@ FIXTURE(query) {
 
 FIXTURE_SETUP(query)
 {
-	ASSERT_RES(0, query(IO_URING_QUERY_OPCODES, &self->op, sizeof(self->op), NULL));
+	ASSERT_RES(0, iou_query(IO_URING_QUERY_OPCODES, &self->op, sizeof(self->op), NULL));
 }
 
 FIXTURE_TEARDOWN(query)
@@ -194,7 +179,7 @@ TEST_F(query, newer_ops_zero_fill_a_larger_buffer)
 		__u32 size = 0;
 
 		memset(buf, 0xa5, sizeof(buf));
-		ASSERT_RES(0, query(qop, buf, sizeof(buf), &size));
+		ASSERT_RES(0, iou_query(qop, buf, sizeof(buf), &size));
 		ASSERT_LT(0, size);
 		for (unsigned int i = size; i < sizeof(buf); i++) {
 			if (buf[i])

@@ -7,7 +7,9 @@
  *    opcodes (the others complete with -EACCES), rings created before
  *    are untouched, and a child created by fork inherits the set;
  *  - a register-opcode restriction also binds ring-less calls: a
- *    ring-less opcode not allowed is EACCES;
+ *    ring-less opcode not allowed is EACCES (from 4a93427e99a8; 7.0.13
+ *    and 7.2.13 run IORING_REGISTER_SEND_MSG_RING for a task that allowed
+ *    only QUERY, 7.3.4 refuses it);
  *  - once set it cannot be replaced (EPERM);
  *  - flags or reserved words set, nr_args other than 1: EINVAL.
  * Every case runs in a child of its own: the restriction is the task's.
@@ -16,7 +18,10 @@
 
 #include "iou.h"
 
-IOU_REQUIRES(.register_ops = IOU_OPS(IORING_REGISTER_RESTRICTIONS));
+IOU_REQUIRES(.register_ops = IOU_OPS(IORING_REGISTER_RESTRICTIONS),
+	     .fixes = IOU_FIXES(IOU_FIX("4a93427e99a8", "",
+			"*.ringless_register_ops_are_restricted_too",
+			"io_uring/register: enforce per-task restrictions in io_uring_register_blind()")));
 
 /* header and n restrictions */
 struct task_res {
