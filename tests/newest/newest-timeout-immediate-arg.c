@@ -19,17 +19,17 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_TIMEOUT));
 #define IMM	IORING_TIMEOUT_IMMEDIATE_ARG
 #define NS_PER_MS	1000000ULL
 
-FIXTURE(imm) {
+FIXTURE(immediate) {
 	struct iou_ring r;
 };
 
-FIXTURE_SETUP(imm)
+FIXTURE_SETUP(immediate)
 {
 	REQUIRE_TIMEOUT_FLAGS(IMM);
 	ASSERT_RES(0, iou_ring_init(&self->r, 8, 0));
 }
 
-FIXTURE_TEARDOWN(imm)
+FIXTURE_TEARDOWN(immediate)
 {
 	iou_ring_exit(&self->r);
 }
@@ -46,7 +46,7 @@ static struct io_uring_sqe *queue_imm(struct iou_ring *r, __u64 ns, unsigned int
 	return sqe;
 }
 
-TEST_F(imm, relative_time_expires_with_etime)
+TEST_F(immediate, relative_time_expires_with_etime)
 {
 	unsigned int ms = iou_scaled_ms(20);
 	uint64_t start = iou_now_ns();
@@ -57,14 +57,14 @@ TEST_F(imm, relative_time_expires_with_etime)
 	ASSERT_LE(ms, iou_ms_since(start));
 }
 
-TEST_F(imm, zero_expires_at_once)
+TEST_F(immediate, zero_expires_at_once)
 {
 	queue_imm(&self->r, 0, 0, 0, 2);
 	ASSERT_EQ(1, iou_submit(&self->r));
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(2, -ETIME));
 }
 
-TEST_F(imm, address_bits_are_a_time_not_a_pointer)
+TEST_F(immediate, address_bits_are_a_time_not_a_pointer)
 {
 	/* the faulting page's address, a few ms after boot: long past as ABS */
 	__u64 addr = (__u64)(uintptr_t)iou_fault_ptr() & 0xffffff;
@@ -74,7 +74,7 @@ TEST_F(imm, address_bits_are_a_time_not_a_pointer)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(3, -ETIME));
 }
 
-TEST_F(imm, absolute_instant_on_the_monotonic_clock)
+TEST_F(immediate, absolute_instant_on_the_monotonic_clock)
 {
 	struct timespec now;
 	unsigned int ms = iou_scaled_ms(20);
@@ -88,7 +88,7 @@ TEST_F(imm, absolute_instant_on_the_monotonic_clock)
 	ASSERT_LE(ms, iou_ms_since(start));
 }
 
-TEST_F(imm, count_completes_after_other_cqes)
+TEST_F(immediate, count_completes_after_other_cqes)
 {
 	/* an hour unless two other CQEs come first */
 	queue_imm(&self->r, 3600ULL * 1000 * NS_PER_MS, 2, 0, 5);
@@ -98,7 +98,7 @@ TEST_F(imm, count_completes_after_other_cqes)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(6, 0), IOU_CQE(7, 0), IOU_CQE(5, 0));
 }
 
-TEST_F(imm, negative_time_is_einval)
+TEST_F(immediate, negative_time_is_einval)
 {
 	/* refused at submission: one at a time (a failed SQE ends the batch) */
 	queue_imm(&self->r, 1ULL << 63, 0, 0, 8);
@@ -109,7 +109,7 @@ TEST_F(imm, negative_time_is_einval)
 	IOU_EXPECT_CQES(&self->r, IOU_CQE(9, -EINVAL));
 }
 
-TEST_F(imm, update_moves_a_pending_timeout)
+TEST_F(immediate, update_moves_a_pending_timeout)
 {
 	struct io_uring_sqe *sqe;
 	uint64_t start = iou_now_ns();
@@ -127,7 +127,7 @@ TEST_F(imm, update_moves_a_pending_timeout)
 	ASSERT_GT(IOU_TIMER_LATE_MS, iou_ms_since(start));
 }
 
-TEST_F(imm, link_timeout_cancels_its_target)
+TEST_F(immediate, link_timeout_cancels_its_target)
 {
 	struct io_uring_sqe *sqe;
 	static const struct __kernel_timespec hour = { .tv_sec = 3600 };

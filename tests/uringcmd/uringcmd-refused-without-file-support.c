@@ -21,12 +21,12 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_URING_CMD));
 
 enum kind { REGULAR, PIPE, EVENTFD, DEVNULL, DIRECTORY };
 
-FIXTURE(cmd) {
+FIXTURE(unsupported_file) {
 	struct iou_ring r;
 	int fd, other;
 };
 
-FIXTURE_VARIANT(cmd) {
+FIXTURE_VARIANT(unsupported_file) {
 	enum kind kind;
 	unsigned int setup_flags;
 	bool fixed;
@@ -34,7 +34,7 @@ FIXTURE_VARIANT(cmd) {
 };
 
 #define KIND(name, k, flags, fx)				\
-	FIXTURE_VARIANT_ADD(cmd, name) {			\
+	FIXTURE_VARIANT_ADD(unsupported_file, name) {			\
 		.kind = k, .setup_flags = flags, .fixed = fx,	\
 		.sink = k == DEVNULL,				\
 	}
@@ -51,7 +51,7 @@ KIND(dev_null, DEVNULL, 0, false);
 KIND(dev_null_fixed_sqe128_cqe32, DEVNULL, BIG, true);
 KIND(directory, DIRECTORY, 0, false);
 
-FIXTURE_SETUP(cmd)
+FIXTURE_SETUP(unsupported_file)
 {
 	int p[2];
 
@@ -82,7 +82,7 @@ FIXTURE_SETUP(cmd)
 		ASSERT_RES(0, iou_register(&self->r, IORING_REGISTER_FILES, &self->fd, 1));
 }
 
-FIXTURE_TEARDOWN(cmd)
+FIXTURE_TEARDOWN(unsupported_file)
 {
 	iou_ring_exit(&self->r);
 	close(self->fd);
@@ -91,8 +91,8 @@ FIXTURE_TEARDOWN(cmd)
 }
 
 /* one URING_CMD on the fixture's file; its CQE's res */
-static int cmd_res(struct __test_metadata *_metadata, FIXTURE_DATA(cmd) *self,
-		   const FIXTURE_VARIANT(cmd) *variant, __u32 cmd_op,
+static int cmd_res(struct __test_metadata *_metadata, FIXTURE_DATA(unsupported_file) *self,
+		   const FIXTURE_VARIANT(unsupported_file) *variant, __u32 cmd_op,
 		   void (*spoil)(struct io_uring_sqe *), __u64 ud)
 {
 	struct io_uring_sqe *sqe = iou_get_sqe(&self->r);
@@ -110,7 +110,7 @@ static int cmd_res(struct __test_metadata *_metadata, FIXTURE_DATA(cmd) *self,
 	return cqe.res;
 }
 
-TEST_F(cmd, any_command_is_eopnotsupp_or_sunk)
+TEST_F(unsupported_file, any_command_is_eopnotsupp_or_sunk)
 {
 	static const __u32 ops[] = { 0, 1, SOCKET_URING_OP_SIOCINQ + 100, 0xc0484e80, ~0u };
 	/* /dev/null took commands from 6.0 on; URING_CMD came in 5.19 */
@@ -132,7 +132,7 @@ static void set_multishot_alone(struct io_uring_sqe *sqe)
 	sqe->uring_cmd_flags = IORING_URING_CMD_MULTISHOT;
 }
 
-TEST_F(cmd, bad_fields_are_einval_before_the_file_is_asked)
+TEST_F(unsupported_file, bad_fields_are_einval_before_the_file_is_asked)
 {
 	static void (*const spoil[])(struct io_uring_sqe *) = {
 		set_pad1, set_unknown_flag, set_internal_flag, set_fixed_multishot,
