@@ -22,6 +22,7 @@ IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("2564ca2e31bd", "CVE-2026-64426", "",
 
 #define SLOT	20	/* a table index that is also an open descriptor */
 #define TABLE	32
+#define CLOSED_FD	(1 << 20)	/* past any RLIMIT_NOFILE the suite runs with */
 #define UD	0x2564000000000001ULL
 
 FIXTURE(nopfile) {
@@ -38,10 +39,13 @@ FIXTURE_SETUP(nopfile)
 	self->a[0] = self->a[1] = self->b_w = -1;
 	REQUIRE_RSRC_SPARSE();
 	ASSERT_EQ(0, iou_ring_init(&self->r, 8, 0));
-	/* before 6.13 NOP knows no IORING_NOP_FILE: EINVAL, not EBADF for fd -1 */
+	/*
+	 * Before 6.13 NOP knows no IORING_NOP_FILE: EINVAL, not EBADF for a
+	 * descriptor that is not open (-1 means "no file" to some kernels)
+	 */
 	iou_prep_nop(sqe = iou_get_sqe(&self->r), 1);
 	sqe->nop_flags = IORING_NOP_FILE;
-	sqe->fd = -1;
+	sqe->fd = CLOSED_FD;
 	res = iou_run_one(&self->r, NULL);
 	IOU_REQUIRE(iou_have_by_result(res, -EBADF, IOU_V(6, 13), "IORING_NOP_FILE",
 				       __why, sizeof(__why)));
