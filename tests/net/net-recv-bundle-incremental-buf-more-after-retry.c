@@ -18,6 +18,10 @@
  * Before ed46f39c47eb a retry kept the first pass's F_BUF_MORE (none: its
  * buffers were used up) and dropped the last pass's, so the CQE said
  * buffer 3 was consumed while the kernel kept filling it.
+ *
+ * Proven (make vm-test, Debian kernels): FAIL on 6.18.5 (one CQE of 1600
+ * bytes, flags 0x1: no F_BUF_MORE); pass on 6.18.44.  6.12.43 does not
+ * retry here (two CQEs, 1024 and 576 bytes), so it cannot show the bug.
  */
 #include "iou.h"
 #include "iou_net.h"

@@ -26,7 +26,7 @@
 #include "iou_net.h"
 #include "iou_pbuf.h"
 
-IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("41b70df5b38b", "", "*provided_buffer*",
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("41b70df5b38b", "CVE-2025-38730", "*provided_buffer*",
 					"io_uring/net: commit partial buffers on retry")));
 
 #define UD	0x3a11000000000001ULL
