@@ -21,7 +21,8 @@
  *
  * Proven (make vm-test, Debian kernels): FAIL on 6.18.5 (one CQE of 1600
  * bytes, flags 0x1: no F_BUF_MORE); pass on 6.18.44.  6.12.43 does not
- * retry here (two CQEs, 1024 and 576 bytes), so it cannot show the bug.
+ * retry here (the first receive completes with 1024 bytes), so it cannot
+ * show the bug.
  */
 #include "iou.h"
 #include "iou_net.h"
