@@ -13,7 +13,7 @@
  *
  * Proven (make vm-test, Debian kernels): FAIL on 6.12.43 (both cases:
  * si_code 1 = CLD_EXITED from the reaped child, 32766 on a fresh ring)
- * and 6.18.5 (the recycled request); pass on 6.18.44.
+ * and 6.18.5 (the recycled request); pass on 7.2.13 and 6.18.44.
  */
 #include <signal.h>
 #include <sys/wait.h>
