@@ -14,6 +14,10 @@
  * ring position was refused although its SQEs are contiguous.  Fixed by
  * 6f02c6b19603 (7.0, stable 6.19.9).  With 4 entries the SQE array fills
  * a quarter of its page, so the overrun reads the same page: no crash.
+ *
+ * Proven (make vm-test, Debian kernels): FAIL on 6.19.6 (the last ring
+ * position naming SQE 0 is -EINVAL; the last SQE is accepted, both ring
+ * positions used).
  */
 #include "iou.h"
 
