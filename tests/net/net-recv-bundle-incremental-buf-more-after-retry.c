@@ -21,8 +21,9 @@
  * buffers were used up) and dropped the last pass's, so the CQE said
  * buffer 3 was consumed while the kernel kept filling it.
  *
- * Proven (make vm-test, Debian kernels): FAIL on 6.18.5 (one CQE of 1600
- * bytes, flags 0x1: no F_BUF_MORE); pass on 7.2.13 and 6.18.44.  6.12.43 does not
+ * Proven (make vm-test, Debian kernels): FAIL on 6.18.5 and 6.19.6 (one
+ * CQE of 1600 bytes, flags 0x1: no F_BUF_MORE); pass on 7.0.13, 7.2.13
+ * and 6.18.44.  6.12.43 does not
  * retry here (the first receive completes with 1024 bytes), so it cannot
  * show the bug.
  */

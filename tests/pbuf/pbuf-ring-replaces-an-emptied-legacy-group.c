@@ -12,7 +12,9 @@
  * (mmap of the ring) rely on; a race there was a use-after-free
  * (CVE-2025-21836; Debian's 6.1.y lacks the fix, which went to 6.6.79,
  * 6.12.16 and 6.13.4).  This sequential program checks the upgrade's
- * outcome, which those kernels get right too: it cannot show the race.
+ * outcome, which those kernels get right too: it cannot show the race
+ * (6.1.170, without the fix, passes; so do 6.12.43, 6.18.5, 6.19.6,
+ * 7.0.13 and 7.2.13).
  */
 #include "iou.h"
 #include "iou_pbuf.h"

@@ -14,7 +14,12 @@
  * reports POLLERR); a leaked reference keeps it alive for the life of
  * the process.  Those kernels also complete a NOP whose file lookup
  * failed with res 0 (seen on 6.18.5 and 6.19.6), so an empty slot named
- * through IORING_NOP_FIXED_FILE is not -EBADF there either.
+ * through IORING_NOP_FIXED_FILE is not -EBADF there either (fixed by
+ * 7.0 and 6.18.44; that commit is not identified).
+ *
+ * Proven (make vm-test, Debian kernels): FAIL on 6.19.6 (the slot's
+ * descriptor stays referenced, res 0 for empty slots) and 7.0.13 (the
+ * leak and res 0 through IOSQE_FIXED_FILE); pass on 7.2.13 and 6.18.44.
  */
 #include "iou.h"
 #include "iou_rsrc.h"

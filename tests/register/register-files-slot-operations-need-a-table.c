@@ -14,7 +14,8 @@
  * stable 6.0.6) fixed MSG_SEND_FD dereferencing a source ring's missing
  * table (a NULL pointer dereference, CVE-2022-50295).  Every Debian
  * kernel the QEMU runner boots has both fixes (5.10's io_uring has
- * neither operation: it SKIPs).
+ * neither operation: it SKIPs); 6.1.170, 6.12.43, 6.18.5, 6.19.6 and
+ * 7.2.13 pass.
  */
 #include "iou.h"
 #include "iou_rsrc.h"
