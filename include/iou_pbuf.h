@@ -96,6 +96,24 @@ static inline int iou_pbuf_unregister(struct iou_ring *r, unsigned int bgid)
 }
 
 /*
+ * Does the kernel allocate buffer rings (IOU_PBUF_RING_MMAP, 6.4)?  Before
+ * it the flag bits were a pad that had to be zero (EINVAL).  Registers and
+ * unregisters a one-entry ring for group bgid, which must be free.
+ */
+static inline enum iou_have iou_have_pbuf_ring_mmap(struct iou_ring *r, unsigned int bgid,
+						    char *why, size_t len)
+{
+	int ret = iou_pbuf_register(r, 0, 1, bgid, IOU_PBUF_RING_MMAP);
+
+	if (!ret && iou_pbuf_unregister(r, bgid))
+		return IOU_BROKEN;
+	return iou_have_by_result(ret, 0, IOU_V(6, 4), "IOU_PBUF_RING_MMAP", why, len);
+}
+
+#define REQUIRE_PBUF_RING_MMAP(r, bgid) \
+	IOU_REQUIRE(iou_have_pbuf_ring_mmap((r), (bgid), __why, sizeof(__why)))
+
+/*
  * Set up and register a ring of 'entries' buffers for group bgid: in
  * anonymous user memory, or, with IOU_PBUF_RING_MMAP in flags, allocated
  * by the kernel and mapped from the ring fd.  0 or -errno.

@@ -111,4 +111,15 @@ static inline int iou_register_files_update(struct iou_ring *r, unsigned int off
 	return iou_register(r, IORING_REGISTER_FILES_UPDATE, &up, nr);
 }
 
+/* a one-byte READ through registered file slot: the CQE's res */
+static inline int iou_read_fixed_slot(struct iou_ring *r, int slot)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+	char c;
+
+	iou_prep_read(sqe, slot, &c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	return iou_run_one(r, NULL);
+}
+
 #endif /* IOU_RSRC_H */

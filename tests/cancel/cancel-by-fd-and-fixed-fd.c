@@ -17,6 +17,10 @@
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("22dbb0987bd1", "", "ring.fd_and_userdata_must_both_match",
 			"io_uring/cancel: de-unionize file and user_data in struct io_cancel_data")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.12.43 and 6.18.5 fail
+ * fd_and_userdata_must_both_match (XFAIL), 7.2.13 passes.
+ */
 
 #define IOU_CANCEL_RING_REQUIRES REQUIRE_CANCEL_FLAGS(IORING_ASYNC_CANCEL_FD)
 #include "iou_cancel.h"

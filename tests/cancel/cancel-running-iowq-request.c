@@ -29,6 +29,10 @@
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("", "", "ring.interrupted_blocking_open_reports_a_user_errno",
 			"io_uring: don't pass restart error codes to userspace")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.12.43, 6.18.5 and 7.2.13 fail
+ * interrupted_blocking_open_reports_a_user_errno (-512), 7.3.4 passes.
+ */
 
 FIXTURE(ring) {
 	struct iou_ring r;

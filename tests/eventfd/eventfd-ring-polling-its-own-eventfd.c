@@ -35,6 +35,10 @@ IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("4464853277d0", "", "",
 			"io_uring: pass in EPOLL_URING_WAKE for eventfd signaling and wakeups"),
 		IOU_FIX("1967f0b1cafd", "", "own_eventfd.*.multishot_poll_on_own_eventfd_ends_after_one_cqe",
 			"io_uring/poll: ensure EPOLL_ONESHOT is propagated for EPOLL_URING_WAKE")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.12.43 and 6.18.5 fail (XFAIL),
+ * 7.2.13 passes.
+ */
 
 FIXTURE(own_eventfd) {
 	struct iou_ring r;

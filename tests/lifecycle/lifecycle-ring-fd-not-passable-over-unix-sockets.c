@@ -10,7 +10,8 @@
  * handling of io_uring's and af_unix's garbage collectors (use-after-free
  * reports); 705318a99a13 (6.7, stable 5.4.264, 5.10.204, 5.15.143,
  * 6.1.68, 6.6.7) forbade it.  Every Debian kernel the QEMU runner boots
- * has the fix, so this cannot be shown failing there.
+ * has the fix, so this cannot be shown failing there (6.1.170, 6.12.43,
+ * 6.18.5, 6.19.6 and 7.2.13 pass).
  */
 #include <sys/socket.h>
 

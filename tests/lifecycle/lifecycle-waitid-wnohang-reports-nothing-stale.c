@@ -10,6 +10,10 @@
  * whatever the recycled request held: here the pid, uid and exit status
  * of the child reaped by the previous WAITID on the same ring, an
  * information leak and a wrong answer.
+ *
+ * Proven (make vm-test, Debian kernels): FAIL on 6.12.43 (both cases:
+ * si_code 1 = CLD_EXITED from the reaped child, 32766 on a fresh ring)
+ * and 6.18.5 (the recycled request); pass on 7.2.13 and 6.18.44.
  */
 #include <signal.h>
 #include <sys/wait.h>

@@ -28,6 +28,10 @@
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("46447367a529", "", "*keeps_the_rest_queued",
 					"io_uring/cmd_net: fix wrong argument types for skb_queue_splice()")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.18.5 fails
+ * no_room_in_the_cq_ends_it (XFAIL), 7.2.13 passes.
+ */
 
 #define UD	0x75e0000000000001ULL
 #define TSTAMP_FLAGS (SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_TX_SOFTWARE | \

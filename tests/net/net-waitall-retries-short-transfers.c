@@ -26,8 +26,12 @@
 #include "iou_net.h"
 #include "iou_pbuf.h"
 
-IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("41b70df5b38b", "", "*provided_buffer*",
+IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("41b70df5b38b", "CVE-2025-38730", "*provided_buffer*",
 					"io_uring/net: commit partial buffers on retry")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.12.43 fails
+ * retried_recv_keeps_its_provided_buffer (tcp, unix_stream), 6.18.5 passes.
+ */
 
 #define UD	0x3a11000000000001ULL
 

@@ -33,6 +33,10 @@ IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_PROVIDE_BUFFERS,
 			"io_uring/kbuf: align legacy buffer add limit with MAX_BIDS_PER_BGID"),
 		IOU_FIX("38134ada0cee", "CVE-2021-47040", "limits.wrapping_range_is_eoverflow",
 			"io_uring: fix overflows checks in provide buffers")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.18.5 fails
+ * provide_65536_buffers_fills_the_whole_id_space (XFAIL), 7.2.13 passes.
+ */
 
 FIXTURE(limits) {
 	struct iou_ring r;

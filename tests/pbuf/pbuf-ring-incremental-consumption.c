@@ -13,6 +13,10 @@
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("418eab7a6f3c", "", "incremental.*",
 			"io_uring/kbuf: propagate BUF_MORE through early buffer commit path")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.12.43 and 6.18.5 fail 4 cases
+ * (XFAIL), 7.2.13 passes.
+ */
 
 FIXTURE(incremental) {
 	struct iou_ring r;

@@ -31,16 +31,10 @@ FIXTURE(nommap) {
 
 FIXTURE_SETUP(nommap)
 {
-	int ret;
-
 	self->fd = -1;
 	self->bufs = MAP_FAILED;
 	IOU_RING_INIT_MODE(&self->r, 8, IORING_SETUP_NO_MMAP);
-	/* before 6.4 the flag bits were a pad that had to be zero */
-	ret = iou_pbuf_register(&self->r, 0, 1, 0, IOU_PBUF_RING_MMAP);
-	IOU_REQUIRE(iou_have_by_result(ret, 0, IOU_V(6, 4), "IOU_PBUF_RING_MMAP",
-				       __why, sizeof(__why)));
-	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 0));
+	REQUIRE_PBUF_RING_MMAP(&self->r, BGID);
 	self->fd = iou_scratch_file("data", 65536, 0);
 	ASSERT_LE(0, self->fd);
 	self->bufs = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,

@@ -29,6 +29,10 @@ IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("525916ce4966", "", "",
 			"io_uring/rsrc: clean up buffer cloning arg validation"),
 		IOU_FIX("1d27f11bf02b", "CVE-2025-38196", "clone.range_errors_are_refused",
 			"io_uring/rsrc: validate buffer count with offset for cloning")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.18.5 fails the replace case
+ * (XFAIL), 7.2.13 passes.
+ */
 
 #define NBUF	4
 

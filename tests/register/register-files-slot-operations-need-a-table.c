@@ -14,7 +14,8 @@
  * stable 6.0.6) fixed MSG_SEND_FD dereferencing a source ring's missing
  * table (a NULL pointer dereference, CVE-2022-50295).  Every Debian
  * kernel the QEMU runner boots has both fixes (5.10's io_uring has
- * neither operation: it SKIPs).
+ * neither operation: it SKIPs); 6.1.170, 6.12.43, 6.18.5, 6.19.6 and
+ * 7.2.13 pass.
  */
 #include "iou.h"
 #include "iou_rsrc.h"
@@ -67,16 +68,6 @@ static int send_fd(struct iou_ring *r, int target_fd, unsigned int src, unsigned
 	return iou_run_one(r, NULL);
 }
 
-static int read_slot(struct iou_ring *r, int slot)
-{
-	struct io_uring_sqe *sqe = iou_get_sqe(r);
-	char c;
-
-	iou_prep_read(sqe, slot, &c, 1, 0);
-	sqe->flags = IOSQE_FIXED_FILE;
-	return iou_run_one(r, NULL);
-}
-
 static int sparse_table(struct iou_ring *r, unsigned int nr)
 {
 	int fds[4] = { -1, -1, -1, -1 };
@@ -118,8 +109,8 @@ TEST_F(table, send_fd_between_tables_installs_it)
 	ASSERT_EQ(MSG_UD, cqe.user_data);
 	ASSERT_EQ(0, cqe.res);
 	/* slot 1 of the target now reads /dev/null: end of file, not -EBADF */
-	ASSERT_RES(0, read_slot(&self->target, 1));
-	ASSERT_RES(-EBADF, read_slot(&self->target, 0));
+	ASSERT_RES(0, iou_read_fixed_slot(&self->target, 1));
+	ASSERT_RES(-EBADF, iou_read_fixed_slot(&self->target, 0));
 }
 
 TEST_F(table, send_fd_from_a_ring_without_a_table_is_ebadf)

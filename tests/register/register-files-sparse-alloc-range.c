@@ -22,6 +22,10 @@
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("a6bded921ed3", "", "",
 			"io_uring/filetable: clamp alloc_hint to the configured alloc range")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.12.43 and 6.18.5 fail (XFAIL),
+ * 7.2.13 passes.
+ */
 
 FIXTURE(alloc) {
 	struct iou_ring r;

@@ -16,6 +16,10 @@
 
 IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("eb76ff6a6829", "", "resize.sq_array.resize_reports_the_new_sq_array_offset",
 			"io_uring: pre-calculate scq layout")));
+/*
+ * Proven with make vm-test (Debian kernels): 6.18.5 fails
+ * resize_reports_the_new_sq_array_offset (XFAIL), 7.2.13 passes.
+ */
 
 #define DEFER	(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
 
