@@ -215,7 +215,7 @@ cp "$BIN/st-checks-and-verdicts" "$T/failing-cases"
 cp "$BIN/st-lowlevel-api" "$T/passing"
 cp "$BIN/st-whole-program-skip" "$T/skipping"
 printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nkill -SEGV $$\n' > "$T/crashing"
-printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nexec sleep 60\n' > "$T/hanging"
+printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\nexec sleep 120\n' > "$T/hanging"
 printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\necho "hello world"\necho "ok 1 x"\n' > "$T/garbage"
 printf '#!/bin/sh\necho "TAP version 13"\necho "1..1"\necho "ok 1 x"\nexit 3\n' > "$T/stray-exit"
 printf '#!/bin/sh\necho "TAP version 13"\necho "1..2"\necho "ok 1 x"\n' > "$T/short-plan"
@@ -240,7 +240,9 @@ took=$(( $(date +%s) - start ))
 O=$WORK/runner.out
 J=$R/latest/summary.json
 check "runner exits 1 when programs fail" [ "$rrc" = 1 ]
-check "runner honours the program timeout (run took ${took}s)" [ "$took" -lt 20 ]
+# a loaded machine slows the whole run; only waiting out the hanging
+# program's own 120 s shows the timeout was not honoured
+check "runner honours the program timeout (run took ${took}s)" [ "$took" -lt 100 ]
 check "runner prints KTAP with a kernel-health result" sh -c "head -n 1 '$O' | grep -qx 'TAP version 13' && grep -qx '1..11' '$O' && grep -q '^[a-z ]* 11 selftests: iouring: kernel-health' '$O'"
 verdict() {	# verdict PROGRAM VERDICT REASON-SUBSTRING
 	grep -F "\"name\": \"zz/$1\"" "$J" | grep -F "\"verdict\": \"$2\"" | grep -qF -- "$3"

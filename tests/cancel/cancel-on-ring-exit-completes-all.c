@@ -24,9 +24,12 @@
 
 #include "iou.h"
 
-IOU_REQUIRES(.fixes = IOU_FIXES(IOU_FIX("10dc95939817", "CVE-2026-23113",
-			"exit.sqpoll.closing_the_ring_cancels_and_releases_everything",
-			"io_uring/io-wq: check IO_WQ_BIT_EXIT inside work run loop")));
+/*
+ * Not declared as guarding 10dc95939817 (CVE-2026-23113, io-wq running
+ * queued work after exit): on 6.16-6.18.7 an SQPOLL teardown here takes
+ * seconds, which no time bound tells from a loaded machine, so the case
+ * only logs it; a pass says nothing about that fix.
+ */
 
 FIXTURE(exit) {
 	int p[2];	/* read end held by parked polls and reads */

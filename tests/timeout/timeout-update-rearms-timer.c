@@ -103,8 +103,9 @@ TEST_F(ring, shortens_a_pending_timeout)
 
 TEST_F(ring, extends_a_pending_timeout)
 {
-	/* 100 ms: ample time for the update to land before expiry */
-	struct __kernel_timespec short_ts = iou_ts_ms(100), longer = iou_ts_ms(200);
+	/* 100 ms scaled: ample time for the update to land before expiry */
+	unsigned int short_ms = iou_scaled_ms(100);
+	struct __kernel_timespec short_ts = iou_ts_ms(short_ms), longer = iou_ts_ms(2 * short_ms);
 	struct iou_cqe cqe;
 	uint64_t start;
 
@@ -115,7 +116,7 @@ TEST_F(ring, extends_a_pending_timeout)
 	ASSERT_UPDATE_RES(&self->r, 0);
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_CQE_AT(&cqe, 0, 0x11, -ETIME, 0);
-	ASSERT_LE(199, iou_ms_since(start));
+	ASSERT_LE(2 * short_ms - 1, iou_ms_since(start));
 }
 
 TEST_F(ring, absolute_update_sets_a_deadline)
@@ -138,7 +139,9 @@ TEST_F(ring, absolute_update_sets_a_deadline)
 /* after an update, completions no longer end it: only its timer does */
 TEST_F(ring, update_makes_a_counting_timeout_a_pure_timer)
 {
-	struct __kernel_timespec ts = iou_ts_ms(60);
+	/* scaled: the NOP must complete before the timer fires */
+	unsigned int timer_ms = iou_scaled_ms(60);
+	struct __kernel_timespec ts = iou_ts_ms(timer_ms);
 	struct iou_cqe cqe;
 	uint64_t start;
 
@@ -152,7 +155,7 @@ TEST_F(ring, update_makes_a_counting_timeout_a_pure_timer)
 	ASSERT_CQE_AT(&cqe, 0, 0x14, 0, 0);
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_CQE_AT(&cqe, 0, 0x13, -ETIME, 0);
-	ASSERT_LE(59, iou_ms_since(start));
+	ASSERT_LE(timer_ms - 1, iou_ms_since(start));
 }
 
 TEST_F(ring, unknown_target_is_enoent)
