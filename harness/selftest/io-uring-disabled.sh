@@ -36,7 +36,10 @@ all_skip() {	# all_skip VALUE REASON [runner args]
 	value=$1; reason=$2; shift 2
 	echo "$value" > "$SYSCTL"
 	# shellcheck disable=SC2086
-	"$TOP/run_tests.sh" -q -d "$TESTS" -o "$WORK" --no-prove "$@" $SUBSET > "$WORK/out" 2>&1
+	# each program's result as it comes, as a comment (progress in a
+	# slow guest); the verdict is taken from the whole output below
+	"$TOP/run_tests.sh" -q -d "$TESTS" -o "$WORK" --no-prove "$@" $SUBSET 2>&1 | tee "$WORK/out" |
+		sed -n "s/^\(not \)\{0,1\}ok [0-9]* selftests: iouring: .*/# io_uring_disabled=$value: &/p"
 	echo "$old" > "$SYSCTL"
 	total=$(grep -cE '^(not )?ok [0-9]+ selftests: iouring: [a-z]' "$WORK/out")
 	skipped=$(grep -cF "# SKIP $reason" "$WORK/out")

@@ -1106,7 +1106,7 @@ run_kernel() {
 		note "kmemleak: $leaks unreferenced objects after the run (console.log has the first)"
 	if [ "$POST_CHECK" = 1 ]; then
 		note "io_uring_disabled check: $POST_RESULT"
-		[ -f "$RUNDIR/post-check.log" ] && sed 's/^/# vm:   /' "$RUNDIR/post-check.log" >&2
+		[ -f "$RUNDIR/post-check.log" ] && grep -v '^# ' "$RUNDIR/post-check.log" | sed 's/^/# vm:   /' >&2
 	fi
 	note "result: $(kernel_name): $STATUS; boot-to-first-test ${BOOT_S:-n/a} s, VM wall $WALL_S s; results in $RUNDIR"
 	if [ "$KEEP" = 0 ]; then rm -rf "$w"; else note "work directory kept: $w"; fi
