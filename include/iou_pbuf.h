@@ -21,7 +21,34 @@
 
 #include "iou_abi.h"
 #include "iou_harness.h"
+#include "iou_prep.h"
 #include "iou_ring.h"
+
+/* ---- legacy provided buffers ------------------------------------------ */
+
+#define IOU_PBUF_PROVIDE_UD	0x9b0f000000000b0fULL
+
+/*
+ * PROVIDE_BUFFERS run alone: nbufs buffers of len bytes from addr to
+ * group bgid, ids from bid.  Its CQE's res, INT32_MIN if none came,
+ * -EPROTO if the CQE had flags or another user_data.  Adding to a group
+ * that has no buffers completes with 0 on every kernel, not with the
+ * count: io_add_buffers() returns 0 once it added any.
+ */
+static inline int iou_pbuf_provide(struct iou_ring *r, void *addr, unsigned int len,
+				   int nbufs, unsigned int bgid, unsigned int bid)
+{
+	struct io_uring_sqe *sqe = iou_get_sqe(r);
+	struct iou_cqe cqe;
+
+	iou_prep_provide_buffers(sqe, addr, len, nbufs, bgid, bid);
+	sqe->user_data = IOU_PBUF_PROVIDE_UD;
+	if (iou_submit_reap(r, &cqe, 1) != 1)
+		return INT32_MIN;
+	if (cqe.user_data != IOU_PBUF_PROVIDE_UD || cqe.flags)
+		return -EPROTO;
+	return cqe.res;
+}
 
 /* ---- provided-buffer rings ------------------------------------------ */
 

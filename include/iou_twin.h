@@ -13,10 +13,11 @@
  *   side "ring":  the opcode runs inline;
  *   side "async": the opcode runs with IOSQE_ASYNC (from an io-wq worker).
  *
- * Each ring side must complete with the call's result, cqe->flags 0 and
- * its own user_data, and leave the same visible state: every entry of the directory (type, mode, size,
- * link count, content checksum, symlink target, user.* xattrs), the
- * offset of every descriptor the setup made, the data buffer, and
+ * Each ring side must complete with the call's result, cqe->flags 0 (or
+ * what ops->cqe_flags says) and its own user_data, and leave the same
+ * visible state: every entry of the directory (type, mode, size, link
+ * count, content checksum, symlink target, user.* xattrs), the offset of
+ * every descriptor the setup made, the data buffer, and
  * whatever the program's state() hook adds.  A mismatch FAILs naming
  * both results and both states.  Where the opcode is defined to differ,
  * the row says why (differs) and the program's expect() hook gives the
@@ -739,13 +740,15 @@ static inline void iou_twin_check_row(struct __test_metadata *_metadata, struct 
 		TH_LOG("%s: %s", twin, iou_res_str(res[IOU_TWIN_CALL]));
 	if (hdr->twin_res == IOU_TWIN_NONNEG) {
 		if (res[IOU_TWIN_CALL] < 0)
-			TH_LOG("%s gave %s where the row expects success: the row's state is not what it says",
-			       twin, iou_res_str(res[IOU_TWIN_CALL]));
+			TH_LOG("%s gave %s where the row expects success: %s",
+			       twin, iou_res_str(res[IOU_TWIN_CALL]),
+			       "the row's state is not what it says");
 		EXPECT_LE(0, res[IOU_TWIN_CALL]);
 	} else if (hdr->twin_res != IOU_TWIN_ANY) {
 		if (hdr->twin_res != res[IOU_TWIN_CALL])
-			TH_LOG("%s gave %s where the row expects %s: the row's state is not what it says",
-			       twin, iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(hdr->twin_res));
+			TH_LOG("%s gave %s where the row expects %s: %s",
+			       twin, iou_res_str(res[IOU_TWIN_CALL]), iou_res_str(hdr->twin_res),
+			       "the row's state is not what it says");
 		EXPECT_EQ(hdr->twin_res, res[IOU_TWIN_CALL]);
 	}
 	want = res[IOU_TWIN_CALL];
@@ -820,9 +823,11 @@ static inline int iou_twin_rw_call(struct iou_twin_run *s, const void *row)
 	ssize_t ret;
 
 	if (v->opcode == IORING_OP_WRITE)
-		ret = v->off == -1 ? write(fd, buf, v->len) : pwrite(fd, buf, v->len, (off_t)v->off);
+		ret = v->off == -1 ? write(fd, buf, v->len) :
+				     pwrite(fd, buf, v->len, (off_t)v->off);
 	else
-		ret = v->off == -1 ? read(fd, buf, v->len) : pread(fd, buf, v->len, (off_t)v->off);
+		ret = v->off == -1 ? read(fd, buf, v->len) :
+				     pread(fd, buf, v->len, (off_t)v->off);
 	return ret < 0 ? -errno : (int)ret;
 }
 

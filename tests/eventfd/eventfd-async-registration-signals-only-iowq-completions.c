@@ -90,9 +90,8 @@ TEST_F(mode, inline_batch_signals_plain_only)
 		iou_prep_nop(iou_get_sqe(&self->r), 0x100 + i);
 	ASSERT_EQ(32, iou_submit(&self->r));
 	ASSERT_EQ(32, iou_reap(&self->r, cqe, 32, IOU_WAIT_MS));
-	for (unsigned int i = 0; i < 32; i++) {
-		ASSERT_EQ(0x100 + i, cqe[i].user_data);
-	}
+	for (unsigned int i = 0; i < 32; i++)
+		ASSERT_CQE_AT(cqe, i, 0x100 + i, 0, 0);
 	/* a batch of at most 32 is one flush on every version */
 	ASSERT_EQ(non_worker_signals(variant),
 		  settle_and_take(self->efd, non_worker_signals(variant)));
@@ -127,6 +126,7 @@ TEST_F(mode, iowq_file_read_signals_both)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(3, cqe.user_data);
 	ASSERT_RES((int)sizeof(buf), cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_TRUE(iou_check_pattern(buf, sizeof(buf), 0));
 	ASSERT_EQ(1, iou_evfd_wait_take(self->efd, IOU_WAIT_MS));
 	close(fd);
@@ -207,6 +207,7 @@ TEST_F(mode, fast_poll_read_signals_plain_only)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(5, cqe.user_data);
 	ASSERT_RES(3, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(0, memcmp(buf, "abc", 3));
 	ASSERT_EQ(non_worker_signals(variant),
 		  settle_and_take(self->efd, non_worker_signals(variant)));

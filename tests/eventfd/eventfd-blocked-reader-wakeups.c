@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 
 #include "iou.h"
 #include "iou_eventfd.h"
@@ -62,17 +63,22 @@ static bool reader_wait(struct reader *rd, unsigned int ms)
 	return reader_done(rd);
 }
 
-/* A helper thread: after delay_ms, write one byte into a pipe. */
+/*
+ * A helper thread: once the reader (thread tid) is seen asleep in
+ * read(2), write one byte into a pipe; a write made earlier would let the
+ * completion be posted before anybody blocked.
+ */
 struct pipe_writer {
 	int fd;
-	unsigned int delay_ms;
+	pid_t reader;
 };
 
 static void *pipe_writer_fn(void *arg)
 {
 	struct pipe_writer *w = arg;
 
-	usleep(w->delay_ms * 1000);
+	if (!iou_wait_sleeps_in(w->reader, __NR_read, IOU_WAIT_MS))
+		return (void *)2;
 	if (write(w->fd, "x", 1) != 1)
 		return (void *)1;
 	return NULL;
@@ -143,7 +149,7 @@ static void arm_poll(struct __test_metadata *_metadata, struct iou_ring *r,
 
 TEST_F(blocked_reader, submitter_blocked_on_eventfd_wakes_for_its_completion)
 {
-	struct pipe_writer w = { .fd = self->pfd[1], .delay_ms = 20 };
+	struct pipe_writer w = { .fd = self->pfd[1], .reader = (pid_t)syscall(SYS_gettid) };
 	struct watchdog wd = { .efd = self->efd };
 	pthread_t wt, dt;
 	struct iou_cqe cqe;
@@ -169,6 +175,7 @@ TEST_F(blocked_reader, submitter_blocked_on_eventfd_wakes_for_its_completion)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(1, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 }
 
 TEST_F(blocked_reader, closing_an_idle_ring_leaves_the_reader_blocked)

@@ -178,6 +178,7 @@ TEST(disabled_flag_suppresses_deferred_task_work_signal)
 	ASSERT_EQ(1, iou_reap(&r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x50, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(0, iou_evfd_collect(efd, 0, IOU_WAIT_MS));
 
 	iou_ring_exit(&r);

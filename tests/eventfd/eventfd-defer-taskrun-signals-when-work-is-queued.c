@@ -87,6 +87,7 @@ TEST_F(defer, inline_completion_is_posted_and_signalled_at_once)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(1, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(0, iou_evfd_collect(self->efd, 0, IOU_WAIT_MS));
 }
 
@@ -131,6 +132,7 @@ TEST_F(defer, reading_the_eventfd_does_not_run_the_work)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(3, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 }
 
 TEST_F(defer, more_work_queued_before_it_runs_adds_no_signal)
@@ -167,6 +169,7 @@ TEST_F(defer, iowq_completion_is_signalled_before_it_is_reaped)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(6, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	/*
 	 * 6.18 queues the worker's completion as task work (one signal) and
 	 * the GETEVENTS flush signals again; kernels whose worker posts the
@@ -190,13 +193,14 @@ TEST_F(defer, async_registration_ignores_queueing_from_the_waker)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(7, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(0, iou_evfd_collect(self->efd, 0, IOU_WAIT_MS));
 
 	/* an io-wq completion still signals the async registration */
 	ASSERT_EQ(1, iou_evfd_submit_nop(&self->r, 8, IOSQE_ASYNC));
 	ASSERT_EQ(1, iou_evfd_wait_take(self->efd, IOU_WAIT_MS));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
-	ASSERT_EQ(8, cqe.user_data);
+	ASSERT_CQE_AT(&cqe, 0, 8, 0, 0);
 }
 
 TEST_HARNESS_MAIN

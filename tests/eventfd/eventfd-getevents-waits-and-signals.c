@@ -13,29 +13,39 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 
 #include "iou.h"
 #include "iou_eventfd.h"
 
+/*
+ * Writes made by a helper thread, each once the waiter (the case's own
+ * thread) is seen asleep in io_uring_enter: a write made before the wait
+ * began would be found at its start instead of waking it.
+ */
 struct delayed_writes {
 	int fds[3];		/* write a byte to each, -1 ends */
 	int efd;		/* or add 5 to this eventfd, if >= 0 */
-	unsigned int delay_ms;
+	pid_t waiter;
 };
+
+#define DELAYED_WRITES(...) { __VA_ARGS__, .waiter = (pid_t)syscall(SYS_gettid) }
 
 static void *delayed_writes_fn(void *arg)
 {
 	struct delayed_writes *d = arg;
 
 	for (int i = 0; i < 3 && d->fds[i] >= 0; i++) {
-		usleep(d->delay_ms * 1000);
+		if (!iou_wait_sleeps_in(d->waiter, __NR_io_uring_enter, IOU_WAIT_MS))
+			return (void *)2;
 		if (write(d->fds[i], "x", 1) != 1)
 			return (void *)1;
 	}
 	if (d->efd >= 0) {
 		uint64_t v = 5;
 
-		usleep(d->delay_ms * 1000);
+		if (!iou_wait_sleeps_in(d->waiter, __NR_io_uring_enter, IOU_WAIT_MS))
+			return (void *)2;
 		if (write(d->efd, &v, sizeof(v)) != sizeof(v))
 			return (void *)1;
 	}
@@ -89,14 +99,14 @@ TEST_F(getevents, wait_that_times_out_signals_nothing)
 	struct io_uring_cqe *c;
 
 	arm_poll(_metadata, &self->r, self->p[0][0], 1);
-	ASSERT_EQ(-ETIME, iou_wait_cqe_timeout(&self->r, &c, 30));
+	ASSERT_EQ(-ETIME, iou_wait_cqe_timeout(&self->r, &c, IOU_QUIET_MS));
 	ASSERT_EQ(0, iou_evfd_take(self->efd));
 }
 
 TEST_F(getevents, wait_ended_by_a_completion_is_matched_by_a_signal)
 {
-	struct delayed_writes d = { .fds = { self->p[0][1], -1, -1 },
-				    .efd = -1, .delay_ms = 10 };
+	struct delayed_writes d = DELAYED_WRITES(.fds = { self->p[0][1], -1, -1 },
+						 .efd = -1);
 	struct io_uring_cqe *c;
 	pthread_t t;
 	void *res;
@@ -106,6 +116,7 @@ TEST_F(getevents, wait_ended_by_a_completion_is_matched_by_a_signal)
 	ASSERT_EQ(0, iou_wait_cqe_timeout(&self->r, &c, IOU_WAIT_MS));
 	ASSERT_EQ(2, c->user_data);
 	ASSERT_RES(POLLIN, c->res);
+	ASSERT_EQ(0, c->flags);
 	iou_cqe_seen(&self->r, c);
 	/* this task ran the completion inside its wait: already signalled */
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
@@ -116,8 +127,9 @@ TEST_F(getevents, wait_ended_by_a_completion_is_matched_by_a_signal)
 
 TEST_F(getevents, wait_for_several_completions_is_signalled_per_flush)
 {
-	struct delayed_writes d = { .fds = { self->p[0][1], self->p[1][1], self->p[2][1] },
-				    .efd = -1, .delay_ms = 5 };
+	struct delayed_writes d = DELAYED_WRITES(.fds = { self->p[0][1], self->p[1][1],
+							  self->p[2][1] },
+						 .efd = -1);
 	struct __kernel_timespec ts = iou_ts_ms(IOU_WAIT_MS);
 	struct io_uring_getevents_arg arg = { .ts = IOU_PTR(&ts) };
 	struct iou_cqe cqe[3];
@@ -148,15 +160,15 @@ TEST_F(getevents, wait_for_several_completions_is_signalled_per_flush)
 
 TEST_F(getevents, writing_the_eventfd_does_not_end_a_cq_wait)
 {
-	struct delayed_writes d = { .fds = { -1 }, .efd = self->efd,
-				    .delay_ms = 5 };
+	struct delayed_writes d = DELAYED_WRITES(.fds = { -1 }, .efd = self->efd);
 	struct io_uring_cqe *c;
 	pthread_t t;
 	void *res;
 
 	arm_poll(_metadata, &self->r, self->p[0][0], 3);
 	ASSERT_EQ(0, pthread_create(&t, NULL, delayed_writes_fn, &d));
-	ASSERT_EQ(-ETIME, iou_wait_cqe_timeout(&self->r, &c, 50));
+	/* long enough for the writer to see the wait and write during it */
+	ASSERT_EQ(-ETIME, iou_wait_cqe_timeout(&self->r, &c, iou_scaled_ms(500)));
 	ASSERT_EQ(0, pthread_join(t, &res));
 	ASSERT_EQ(NULL, res);
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
@@ -182,8 +194,8 @@ static void *blocked_reader_fn(void *arg)
 
 TEST_F(getevents, eventfd_reader_and_cq_waiter_both_wake)
 {
-	struct delayed_writes d = { .fds = { self->p[0][1], -1, -1 },
-				    .efd = -1, .delay_ms = 10 };
+	struct delayed_writes d = DELAYED_WRITES(.fds = { self->p[0][1], -1, -1 },
+						 .efd = -1);
 	struct blocked_reader b = { .ret = -2 };
 	struct io_uring_cqe *c;
 	pthread_t wt, rt;
@@ -201,6 +213,7 @@ TEST_F(getevents, eventfd_reader_and_cq_waiter_both_wake)
 	ASSERT_EQ(0, iou_wait_cqe_timeout(&self->r, &c, IOU_WAIT_MS));
 	ASSERT_EQ(4, c->user_data);
 	ASSERT_RES(POLLIN, c->res);
+	ASSERT_EQ(0, c->flags);
 	iou_cqe_seen(&self->r, c);
 	ASSERT_EQ(0, pthread_join(wt, &res));
 	ASSERT_EQ(NULL, res);

@@ -101,6 +101,7 @@ TEST_F(msg_ring, message_signals_the_target_and_reply_the_sender)
 	send_msg(_metadata, &self->src, &self->dst, 0xabc, 0x55, 0, &cqe);
 	ASSERT_EQ(0x5e4d, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	/* each ring's eventfd counts that ring's CQEs */
 	ASSERT_EQ(1, iou_evfd_collect(self->src_efd, 1, IOU_WAIT_MS));
 	if (defer_target(variant)) {
@@ -147,6 +148,7 @@ TEST_F(msg_ring, rejected_message_signals_only_the_sender)
 		 IORING_MSG_RING_CQE_SKIP, &cqe);
 	ASSERT_EQ(0x5e4d, cqe.user_data);
 	ASSERT_RES(-EINVAL, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(1, iou_evfd_collect(self->src_efd, 1, IOU_WAIT_MS));
 	/* nothing reached the target */
 	ASSERT_RES(0, iou_evfd_getevents(&self->dst));

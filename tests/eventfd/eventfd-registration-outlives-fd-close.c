@@ -122,6 +122,7 @@ TEST_F(closed_fd, pending_request_completes_after_the_close)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(8, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(1, iou_evfd_collect(dup_fd, 1, IOU_WAIT_MS));
 	close(dup_fd);
 	close(pfd[0]);
@@ -143,6 +144,7 @@ TEST_F(closed_fd, ring_closing_the_registered_eventfd_still_signals_it)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(9, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	/* the descriptor is gone ... */
 	ASSERT_SYSERR(EBADF, fcntl(self->efd, F_GETFD));
 	self->efd = -1;

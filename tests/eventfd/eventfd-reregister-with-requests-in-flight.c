@@ -79,6 +79,7 @@ static void fire_and_reap(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(1, iou_reap(r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(ud, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 }
 
 TEST_F(flight, unregistered_before_completion_means_no_signal)
@@ -151,8 +152,10 @@ TEST(deferred_signal_stays_with_the_eventfd_it_was_for)
 		ASSERT_EQ(2, iou_reap(&r, cqe, 2, IOU_WAIT_MS));
 		ASSERT_EQ(0x200 + i, cqe[0].user_data);
 		ASSERT_RES(0, cqe[0].res);
+		ASSERT_EQ(0, cqe[0].flags);
 		ASSERT_EQ(0x100 + i, cqe[1].user_data);
 		ASSERT_RES(POLLIN, cqe[1].res);
+		ASSERT_EQ(0, cqe[1].flags);
 		ASSERT_EQ(posted_in_swap ? 0 : 1, iou_evfd_take(cur));
 		/* the old one: the NOP's signal and, if any, the deferred one */
 		ASSERT_LE(1, iou_evfd_take(old));

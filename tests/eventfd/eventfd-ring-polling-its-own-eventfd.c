@@ -106,6 +106,7 @@ static void reap_nop_then(struct __test_metadata *_metadata, struct iou_ring *r,
 	ASSERT_EQ(2, iou_reap(r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_EQ(0x1, cqe[0].user_data);
 	ASSERT_RES(0, cqe[0].res);
+	ASSERT_EQ(0, cqe[0].flags);
 	ASSERT_EQ(ud, cqe[1].user_data);
 	ASSERT_RES(res, cqe[1].res);
 	ASSERT_EQ(flags, cqe[1].flags);
@@ -153,11 +154,12 @@ TEST_F(own_eventfd, multishot_poll_on_own_eventfd_ends_after_one_cqe)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x21, cqe.user_data);
 	ASSERT_RES(-ENOENT, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 
 	/* and more signals wake nothing */
 	ASSERT_EQ(1, iou_evfd_submit_nop(&self->r, 0x22, 0));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
-	ASSERT_EQ(0x22, cqe.user_data);
+	ASSERT_CQE_AT(&cqe, 0, 0x22, 0, 0);
 	assert_no_more_cqes(_metadata, &self->r);
 }
 
@@ -201,7 +203,7 @@ TEST_F(own_eventfd, disabled_flag_keeps_own_poll_asleep)
 	arm_poll(_metadata, &self->r, self->efd, 0x40, false);
 	ASSERT_EQ(1, iou_evfd_submit_nop(&self->r, 0x41, 0));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
-	ASSERT_EQ(0x41, cqe.user_data);
+	ASSERT_CQE_AT(&cqe, 0, 0x41, 0, 0);
 	assert_no_more_cqes(_metadata, &self->r);
 
 	iou_evfd_set_disabled(&self->r, false);

@@ -158,6 +158,8 @@ TEST_F(overflow, flush_that_still_overflows_keeps_the_rest_parked)
 	for (unsigned int i = 0; i < 2; i++) {
 		ASSERT_EQ(0, iou_peek_cqe(&self->r, &c));
 		ASSERT_EQ(0x40 + i, c->user_data);
+		ASSERT_RES(0, c->res);
+		ASSERT_EQ(0, c->flags);
 		iou_cqe_seen(&self->r, c);
 	}
 	ASSERT_RES(0, iou_evfd_getevents(&self->r));

@@ -127,6 +127,7 @@ TEST_F(signal_count, reaping_and_waiting_do_not_signal)
 		ASSERT_EQ(0, iou_peek_cqe(&self->r, &c));
 		ASSERT_EQ(0x40 + i, c->user_data);
 		ASSERT_RES(0, c->res);
+		ASSERT_EQ(0, c->flags);
 		iou_cqe_seen(&self->r, c);
 	}
 	ASSERT_RES(0, iou_evfd_getevents(&self->r));
@@ -154,6 +155,7 @@ TEST_F(signal_count, inline_batch_is_signalled_per_flush_not_per_cqe)
 	for (unsigned int i = 0; i < 64; i++) {
 		ASSERT_EQ(0x100 + i, cqe[i].user_data);
 		ASSERT_RES(0, cqe[i].res);
+		ASSERT_EQ(0, cqe[i].flags);
 	}
 }
 
@@ -167,9 +169,8 @@ TEST_F(signal_count, separate_submissions_signal_separately)
 	}
 	ASSERT_EQ(8, iou_evfd_take(self->efd));
 	ASSERT_EQ(8, iou_reap(&self->r, cqe, 8, IOU_WAIT_MS));
-	for (unsigned int i = 0; i < 8; i++) {
-		ASSERT_EQ(0x50 + i, cqe[i].user_data);
-	}
+	for (unsigned int i = 0; i < 8; i++)
+		ASSERT_CQE_AT(cqe, i, 0x50 + i, 0, 0);
 }
 
 TEST_F(signal_count, failed_requests_signal_like_successful_ones)
@@ -188,6 +189,7 @@ TEST_F(signal_count, failed_requests_signal_like_successful_ones)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x60, cqe.user_data);
 	ASSERT_RES(-EBADF, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 
 	/* a request the kernel rejects at prep time completes with a CQE too */
@@ -198,6 +200,7 @@ TEST_F(signal_count, failed_requests_signal_like_successful_ones)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0x61, cqe.user_data);
 	ASSERT_RES(-EINVAL, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 }
 
@@ -209,7 +212,7 @@ TEST_F(signal_count, signal_adds_to_counter_written_by_userspace)
 	ASSERT_EQ(1, iou_evfd_submit_nop(&self->r, 0x70, 0));
 	ASSERT_EQ(6, iou_evfd_take(self->efd));
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
-	ASSERT_EQ(0x70, cqe.user_data);
+	ASSERT_CQE_AT(&cqe, 0, 0x70, 0, 0);
 }
 
 TEST(semaphore_eventfd_hands_out_one_signal_per_read)
@@ -248,8 +251,10 @@ TEST_F(signal_count, saturated_counter_neither_blocks_nor_fails_completions)
 	ASSERT_EQ(2, iou_reap(&self->r, cqe, 2, IOU_WAIT_MS));
 	ASSERT_EQ(0x90, cqe[0].user_data);
 	ASSERT_RES(0, cqe[0].res);
+	ASSERT_EQ(0, cqe[0].flags);
 	ASSERT_EQ(0x91, cqe[1].user_data);
 	ASSERT_RES(0, cqe[1].res);
+	ASSERT_EQ(0, cqe[1].flags);
 	ASSERT_EQ(8, read(self->efd, &v, sizeof(v)));
 	ASSERT_EQ(0xffffffffffffffffULL, v);
 	/* and counting starts over once read */
@@ -284,6 +289,7 @@ TEST_F(signal_count, skipped_cqe_signals_nothing)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(0xa1, cqe.user_data);
 	ASSERT_RES(-EBADF, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(1, iou_evfd_take(self->efd));
 }
 
@@ -304,6 +310,7 @@ TEST_F(signal_count, linked_chain_signals_no_more_than_it_posts)
 	for (unsigned int i = 0; i < 3; i++) {
 		ASSERT_EQ(0xb0 + i, cqe[i].user_data);
 		ASSERT_RES(0, cqe[i].res);
+		ASSERT_EQ(0, cqe[i].flags);
 	}
 	/*
 	 * Each link member is issued from task work after its predecessor

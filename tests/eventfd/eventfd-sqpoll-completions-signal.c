@@ -89,6 +89,7 @@ TEST_F(sqpoll_ring, batch_by_the_sq_thread_is_not_signalled_per_cqe)
 	for (unsigned int i = 0; i < 8; i++) {
 		ASSERT_EQ(0x10 + i, cqe[i].user_data);
 		ASSERT_RES(0, cqe[i].res);
+		ASSERT_EQ(0, cqe[i].flags);
 	}
 	n = iou_evfd_collect(self->efd, sq_thread_signals(variant), IOU_WAIT_MS);
 	if (variant->async) {
@@ -108,6 +109,7 @@ TEST_F(sqpoll_ring, iowq_completion_signals_either_registration)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(2, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(1, iou_evfd_collect(self->efd, 1, IOU_WAIT_MS));
 }
 
@@ -127,6 +129,7 @@ TEST_F(sqpoll_ring, poll_completion_runs_as_sq_thread_task_work)
 	ASSERT_EQ(1, iou_reap(&self->r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(3, cqe.user_data);
 	ASSERT_RES(POLLIN, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	ASSERT_EQ(sq_thread_signals(variant),
 		  iou_evfd_collect(self->efd, sq_thread_signals(variant), IOU_WAIT_MS));
 	close(pfd[0]);
@@ -172,6 +175,7 @@ TEST(blocked_reader_wakes_for_sq_thread_completions)
 	ASSERT_EQ(1, iou_reap(&r, &cqe, 1, IOU_WAIT_MS));
 	ASSERT_EQ(4, cqe.user_data);
 	ASSERT_RES(0, cqe.res);
+	ASSERT_EQ(0, cqe.flags);
 	/* the reader must come back on its own, within the bounded wait */
 	start = iou_now_ns();
 	while (!__atomic_load_n(&b.done, __ATOMIC_ACQUIRE) &&

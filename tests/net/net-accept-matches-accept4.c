@@ -195,7 +195,7 @@ static void acc_twin_state(struct iou_twin_run *tw, const void *row, char *out, 
 		iou_twin_field(out, outlen, "family", s->addr.ss_family);
 		if (var->lsn == LSN_TCP && var->abuf == ABUF_FULL && !iou_sock_name(s->client, &me))
 			iou_twin_field(out, outlen, "peer is the client",
-				     ((struct sockaddr_in *)&s->addr)->sin_port == me.sin_port);
+				       ((struct sockaddr_in *)&s->addr)->sin_port == me.sin_port);
 		iou_twin_field(out, outlen, "byte past the room", ((unsigned char *)&s->addr)[s->len < 16 ? 4 : 16]);
 	}
 	if (var->lsn == LSN_PIPE || var->lsn == LSN_CLOSED)

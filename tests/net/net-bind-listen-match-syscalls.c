@@ -222,7 +222,7 @@ static void bind_twin_state(struct iou_twin_run *tw, const void *row, char *out,
 		iou_twin_field(out, outlen, "address", ntohl(in->sin_addr.s_addr));
 	} else if (var->addr == ADDR_UNIX_PATH) {
 		iou_twin_field(out, outlen, "path is a socket",
-			     !stat(iou_scratch_path("sock"), &sb) && S_ISSOCK(sb.st_mode));
+			       !stat(iou_scratch_path("sock"), &sb) && S_ISSOCK(sb.st_mode));
 	} else if (var->addr == ADDR_UNIX_AUTOBIND) {
 		/* an autobound name is abstract: a NUL, then the kernel's choice */
 		iou_twin_field(out, outlen, "abstract", ((struct sockaddr_un *)&ss)->sun_path[0] == '\0');

@@ -112,9 +112,9 @@ static void add_view(char *view, int peer, int payloadlen, int namelen,
 		const struct sockaddr_in *in = name;
 
 		iou_twin_field(view, VIEW, "name family and port are the peer's",
-			     in->sin_family == AF_INET && in->sin_port == me.sin_port);
+			       in->sin_family == AF_INET && in->sin_port == me.sin_port);
 		iou_twin_field(view, VIEW, "name address bytes",
-			     iou_hash_bytes((const char *)name + 4, name_bytes - 4));
+			       iou_hash_bytes((const char *)name + 4, name_bytes - 4));
 	} else {
 		iou_twin_field(view, VIEW, "name family and port are the peer's", -1);
 		iou_twin_field(view, VIEW, "name address bytes", iou_hash_bytes(name, name_bytes));

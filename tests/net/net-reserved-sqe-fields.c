@@ -98,7 +98,7 @@ static void conn_state(struct iou_twin_run *tw, int opcode, char *out, size_t ou
 	socklen_t len = sizeof(peer);
 
 	iou_twin_field(out, outlen, "getpeername", getpeername(((struct st *)tw->st)->fds[0],
-						   (struct sockaddr *)&peer, &len) ? -errno : 0);
+		       (struct sockaddr *)&peer, &len) ? -errno : 0);
 }
 static const struct iou_rsv_ops op_connect = {
 	.st_size = sizeof(struct st), .setup = conn_setup, .prep = conn_prep, .state = conn_state, .done = st_done };
@@ -144,7 +144,7 @@ static void listen_prep(struct iou_twin_run *tw, int opcode, struct io_uring_sqe
 static void listen_state(struct iou_twin_run *tw, int opcode, char *out, size_t outlen)
 {
 	iou_twin_field(out, outlen, "SO_ACCEPTCONN",
-		     iou_sockopt_int(((struct st *)tw->st)->fds[0], SOL_SOCKET, SO_ACCEPTCONN));
+		       iou_sockopt_int(((struct st *)tw->st)->fds[0], SOL_SOCKET, SO_ACCEPTCONN));
 }
 static const struct iou_rsv_ops op_listen = {
 	.st_size = sizeof(struct st), .setup = listen_setup, .prep = listen_prep, .state = listen_state, .done = st_done };

@@ -476,9 +476,9 @@ static void rm_twin_state(struct iou_twin_run *tw, const void *row, char *out, s
 		/* the source is the peer, whose port differs between the runs */
 		iou_twin_field(out, outlen, "name family", s->name.ss_family);
 		iou_twin_field(out, outlen, "name port is the peer's", !iou_sock_name(s->fds[1], &me) &&
-			     ((struct sockaddr_in *)&s->name)->sin_port == me.sin_port);
+			       ((struct sockaddr_in *)&s->name)->sin_port == me.sin_port);
 		iou_twin_field(out, outlen, "name past the port", v->hdr == H_NAME ? 0 :
-			     iou_hash_bytes((char *)&s->name + 4, sizeof(s->name) - 4));
+			       iou_hash_bytes((char *)&s->name + 4, sizeof(s->name) - 4));
 	}
 	if (v->hdr == H_RIGHTS) {
 		iou_twin_field(out, outlen, "received the descriptor", received_fd(m, s->passed));

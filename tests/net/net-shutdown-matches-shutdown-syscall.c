@@ -120,7 +120,7 @@ static void shut_twin_state(struct iou_twin_run *tw, const void *row, char *out,
 		return;
 	if (var->end == END_LISTENING) {
 		iou_twin_field(out, outlen, "SO_ACCEPTCONN",
-			     iou_sockopt_int(s->fds[0], SOL_SOCKET, SO_ACCEPTCONN));
+			       iou_sockopt_int(s->fds[0], SOL_SOCKET, SO_ACCEPTCONN));
 		return;
 	}
 	/* over TCP the end of stream travels like data: wait for it to arrive */

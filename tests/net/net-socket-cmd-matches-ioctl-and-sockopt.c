@@ -157,7 +157,7 @@ static void queue_twin_state(struct iou_twin_run *tw, const void *row, char *out
 {
 	/* asking changes nothing */
 	iou_twin_field(out, outlen, "queued afterwards",
-		     iou_sock_queued(((struct sk_state *)tw->st)->fds[0], SIOCINQ));
+		       iou_sock_queued(((struct sk_state *)tw->st)->fds[0], SIOCINQ));
 }
 
 static const struct iou_twin_ops queue_twin = {
@@ -338,7 +338,7 @@ static void setopt_twin_state(struct iou_twin_run *tw, const void *row, char *ou
 
 	if (v->sk != SK_PIPE)
 		iou_twin_field(out, outlen, "option read back",
-			     iou_sockopt_int(((struct sk_state *)tw->st)->fds[0], v->level, v->optname));
+			       iou_sockopt_int(((struct sk_state *)tw->st)->fds[0], v->level, v->optname));
 }
 
 static const struct iou_twin_ops setopt_twin = {

@@ -15,13 +15,21 @@
  *    a 32-byte CQE; a ring without 32-byte CQEs refuses it (-EINVAL).
  *
  * An unknown bit is -EINVAL.  Each flag is probed on a scratch ring
- * (a NOP with only that flag: "unknown" is -EINVAL, only from kernels
- * older than the flag) before its cases rely on it.
+ * (a NOP with only that flag, in a form that succeeds: "unknown" is
+ * -EINVAL, only from kernels older than the flag) before its cases rely
+ * on it.
+ *
+ * From 6.13 (a85f31052bce) a failed lookup marked the request failed but
+ * the CQE still carried the injected result (0): NOP_FILE of a closed
+ * descriptor, NOP_FIXED_FILE without a table and NOP_FIXED_BUFFER without
+ * buffers all completed with 0 (seen on 6.18.5; 6.18.44 and 7.3.4 give
+ * the errors); fix "io_uring/nop: pass all errors to userspace".
  *
  * A NOP with IOSQE_FIXED_FILE and NOP_FILE but not NOP_FIXED_FILE took a
  * reference to the normal descriptor of that number and never dropped it
  * (6.13 until 2564ca2e31bd, 7.2; 6.18.39, 7.1.4): that case gives the
- * descriptor number a file of its own and watches it being released.
+ * descriptor number a file of its own and watches it being released
+ * (fails on 6.18.5, 6.19.6 and 7.0.13; passes on 6.18.44, 7.2.13, 7.3.4).
  */
 #include <poll.h>
 #include <sys/uio.h>
@@ -45,7 +53,7 @@ static enum iou_have have_nop_flag(unsigned int flag, char *why, size_t len)
 	} known[] = {
 		{ IORING_NOP_FILE, IOU_V(6, 13), 0, "IORING_NOP_FILE" },
 		{ IORING_NOP_FIXED_FILE, IOU_V(6, 13), 0, "IORING_NOP_FIXED_FILE" },
-		{ IORING_NOP_FIXED_BUFFER, IOU_V(6, 13), -EFAULT, "IORING_NOP_FIXED_BUFFER" },
+		{ IORING_NOP_FIXED_BUFFER, IOU_V(6, 13), 0, "IORING_NOP_FIXED_BUFFER" },
 		{ IORING_NOP_TW, IOU_V(6, 17), 0, "IORING_NOP_TW" },
 		{ IORING_NOP_CQE32, IOU_V(6, 18), 0, "IORING_NOP_CQE32" },
 	};
@@ -62,6 +70,19 @@ static enum iou_have have_nop_flag(unsigned int flag, char *why, size_t len)
 		snprintf(why, len, "scratch ring for the %s probe: %s", known[i].name,
 			 iou_res_str(ret));
 		return IOU_BROKEN;
+	}
+	if (flag == IORING_NOP_FIXED_BUFFER) {
+		static char page[64];
+		struct iovec iov = { .iov_base = page, .iov_len = sizeof(page) };
+
+		/* a buffer to find: the probe must not depend on the error path */
+		ret = iou_register(&r, IORING_REGISTER_BUFFERS, &iov, 1);
+		if (ret) {
+			iou_ring_exit(&r);
+			snprintf(why, len, "IORING_REGISTER_BUFFERS for the probe: %s",
+				 iou_res_str(ret));
+			return IOU_BROKEN;
+		}
 	}
 	sqe = iou_get_sqe(&r);
 	iou_prep_nop(sqe, 1);

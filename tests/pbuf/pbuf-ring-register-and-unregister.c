@@ -246,12 +246,9 @@ TEST_F(pbuf, unregister_twice_is_enoent)
 TEST_F(pbuf, group_with_legacy_buffers_is_eexist)
 {
 	struct iou_pbuf_ring pb;
-	struct iou_cqe cqe;
 
 	REQUIRE_OPCODE(IORING_OP_PROVIDE_BUFFERS);
-	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 2, 4, 0);
-	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
-	ASSERT_LE(0, cqe.res);
+	ASSERT_RES(0, iou_pbuf_provide(&self->r, self->bufs, 64, 2, 4, 0));
 	ASSERT_RES(-EEXIST, iou_pbuf_ring_setup(&self->r, &pb, 4, 4, 0));
 }
 
@@ -260,9 +257,7 @@ TEST_F(pbuf, unregister_of_legacy_group_is_einval)
 	struct iou_cqe cqe;
 
 	REQUIRE_OPCODE(IORING_OP_PROVIDE_BUFFERS);
-	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 2, 4, 0);
-	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
-	ASSERT_LE(0, cqe.res);
+	ASSERT_RES(0, iou_pbuf_provide(&self->r, self->bufs, 64, 2, 4, 0));
 	ASSERT_RES(-EINVAL, iou_pbuf_unregister(&self->r, 4));
 	/* the legacy buffers are still there to be selected */
 	cqe = read_select(_metadata, &self->r, self->fd, 8, 0, 4, 1);
@@ -279,9 +274,7 @@ TEST_F(pbuf, unregister_frees_the_group_for_legacy_buffers)
 	ASSERT_RES(0, iou_pbuf_ring_setup(&self->r, &pb, 4, 6, 0));
 	ASSERT_RES(0, iou_pbuf_unregister(&self->r, 6));
 	pb.registered = false;
-	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 1, 6, 77);
-	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
-	ASSERT_LE(0, cqe.res);
+	ASSERT_RES(0, iou_pbuf_provide(&self->r, self->bufs, 64, 1, 6, 77));
 	cqe = read_select(_metadata, &self->r, self->fd, 8, 0, 6, 1);
 	ASSERT_RES(8, cqe.res);
 	ASSERT_EQ(iou_pbuf_cqe_flags(77, 0), cqe.flags);

@@ -123,13 +123,10 @@ TEST_F(status, missing_group_is_enoent)
 
 TEST_F(status, legacy_group_is_einval)
 {
-	struct iou_cqe cqe;
 	unsigned int head;
 
 	REQUIRE_OPCODE(IORING_OP_PROVIDE_BUFFERS);
-	iou_prep_provide_buffers(iou_get_sqe(&self->r), self->bufs, 64, 2, 4, 0);
-	ASSERT_EQ(1, iou_submit_reap(&self->r, &cqe, 1));
-	ASSERT_LE(0, cqe.res);
+	ASSERT_RES(0, iou_pbuf_provide(&self->r, self->bufs, 64, 2, 4, 0));
 	ASSERT_RES(-EINVAL, iou_pbuf_status(&self->r, 4, &head));
 }
 

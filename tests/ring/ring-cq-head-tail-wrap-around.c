@@ -68,6 +68,7 @@ TEST_F(wrap, cqe_n_lands_in_slot_n_mod_size_lap_after_lap)
 
 			ASSERT_EQ(1000 + n + i, c->user_data) TH_LOG("cqe %u", n + i);
 			ASSERT_RES(0, c->res);
+			ASSERT_EQ(0, c->flags);
 		}
 		n += 3;
 		iou_store_release(self->r.cq_khead, n);

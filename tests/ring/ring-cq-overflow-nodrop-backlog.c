@@ -159,8 +159,8 @@ TEST_F(overflow, nothing_is_lost_in_a_long_overflow)
 		int k = iou_reap(&self->r, c, 1000 - n < 64 ? 1000 - n : 64, IOU_WAIT_MS);
 
 		ASSERT_LT(0, k);
-		for (int i = 0; i < k; i++)
-			ASSERT_EQ(self->seen++, c[i].user_data);
+		for (int i = 0; i < k; i++, self->seen++)
+			ASSERT_CQE_AT(c, i, self->seen, 0, 0);
 		n += (unsigned int)k;
 	}
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
@@ -281,10 +281,11 @@ TEST_F(overflow, completion_during_a_backlog_queues_behind_it)
 	ASSERT_EQ(0, iou_cq_ready(&self->r));
 	ASSERT_EQ(IORING_SQ_CQ_OVERFLOW, sq_flags(&self->r) & IORING_SQ_CQ_OVERFLOW);
 	ASSERT_EQ(3, iou_reap(&self->r, c, 3, IOU_WAIT_MS));
-	ASSERT_EQ(self->seen, c[0].user_data);
-	ASSERT_EQ(self->seen + 1, c[1].user_data);
+	ASSERT_CQE_AT(c, 0, self->seen, 0, 0);
+	ASSERT_CQE_AT(c, 1, self->seen + 1, 0, 0);
 	ASSERT_EQ(0x7777, c[2].user_data);
 	ASSERT_EQ(POLLIN, c[2].res);
+	ASSERT_EQ(0, c[2].flags);
 	close(tfd);
 }
 

@@ -149,6 +149,7 @@ TEST_F(user_data, overflowed_completions_return_every_pattern)
 	for (unsigned int i = 0; i < NPAT; i++) {
 		ASSERT_EQ(self->pat[i], c[i].user_data) TH_LOG("pattern %u", i);
 		ASSERT_RES(0, c[i].res);
+		ASSERT_EQ(0, c[i].flags);
 		if (variant->flags & IORING_SETUP_CQE32) {
 			ASSERT_EQ(0, c[i].big_cqe[0]);
 			ASSERT_EQ(0, c[i].big_cqe[1]);

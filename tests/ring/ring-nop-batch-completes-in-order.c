@@ -105,7 +105,7 @@ TEST_F(ring, order_kept_across_separate_submissions)
 	}
 	ASSERT_EQ((int)variant->batch, iou_reap(&self->r, cqe, variant->batch, IOU_WAIT_MS));
 	for (unsigned int i = 0; i < variant->batch; i++)
-		ASSERT_EQ(0x2000 + i, cqe[i].user_data);
+		ASSERT_CQE_AT(cqe, i, 0x2000 + i, 0, 0);
 }
 
 /* at least three laps of the CQ ring, reaping after every batch */
@@ -124,6 +124,7 @@ TEST_F(ring, order_kept_over_many_laps)
 		for (unsigned int i = 0; i < variant->batch; i++) {
 			ASSERT_EQ(next + i, cqe[i].user_data);
 			ASSERT_RES(0, cqe[i].res);
+			ASSERT_EQ(0, cqe[i].flags);
 		}
 		next += variant->batch;
 	}

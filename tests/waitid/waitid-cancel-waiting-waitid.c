@@ -13,14 +13,16 @@
  * The race used to leave the wait queue entry linked (list corruption,
  * use-after-free) until 2f8229d53d98 (6.18; 6.12.53, 6.17.3).  A cancelled
  * WAITID copied out uninitialised bytes (si_code, si_pid, si_status) until
- * 93d93f5f8da7 (7.1; 6.12.92, 6.18.34, 7.0.11): the *_finds_waiting_waitid
- * cases fail on 6.12.43 (si_code 1 or garbage) and pass on 6.12.118 and
- * 6.18.44.
+ * 93d93f5f8da7 (7.1; 6.12.92, 6.18.34, 7.0.11): those cases first reap a
+ * child through the ring, so that stale info is that child's; the
+ * *_finds_waiting_waitid cases fail on 6.12.43 (si_code 1 or garbage) and
+ * pass on 6.12.118 and 6.18.44.
  */
 #include <signal.h>
 #include <sys/wait.h>
 
 #include "iou.h"
+#include "iou_waitid.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_WAITID, IORING_OP_ASYNC_CANCEL),
 	     .fixes = IOU_FIXES(IOU_FIX("2f8229d53d98", "CVE-2025-40047", "*racing*",
@@ -120,6 +122,8 @@ TEST_F(cancel, async_cancel_finds_waiting_waitid)
 	struct io_uring_sqe *sqe;
 	unsigned int pos[2];
 
+	/* stale info, if the kernel copies it, is then that child's */
+	ASSERT_RES(0, iou_waitid_reap_exited_child(&self->r, 9));
 	start_child(_metadata, self);
 	queue_waitid(_metadata, self);
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);
@@ -134,6 +138,8 @@ TEST_F(cancel, async_cancel_finds_waiting_waitid)
 TEST_F(cancel, sync_cancel_finds_waiting_waitid)
 {
 	REQUIRE_REGISTER_OP(IORING_REGISTER_SYNC_CANCEL);
+	/* stale info, if the kernel copies it, is then that child's */
+	ASSERT_RES(0, iou_waitid_reap_exited_child(&self->r, 9));
 	start_child(_metadata, self);
 	queue_waitid(_metadata, self);
 	ASSERT_NO_CQE(&self->r, IOU_QUIET_MS);

@@ -29,9 +29,10 @@
  * Before 93d93f5f8da7 (7.1; stable 6.12.92, 6.18.34, 7.0.11) a WAITID
  * that completed without a child event (WNOHANG with nothing to report,
  * -ECHILD) copied uninitialised bytes of its request into si_code, si_pid,
- * si_uid and si_status: the wnohang_ and echild_ rows fail on 6.12.43
- * (si_code 1, si_pid and si_status of an earlier request's child) and
- * pass on 6.12.118 and 6.18.44.
+ * si_uid and si_status: each ring side first reaps a child of its own
+ * through the ring, so that the stale bytes are that child's.  The
+ * wnohang_ and echild_ rows fail on 6.12.43 (si_code 1, si_pid and
+ * si_status of an earlier child) and pass on 6.12.118 and 6.18.44.
  */
 #include <signal.h>
 #include <sys/mman.h>
@@ -39,6 +40,7 @@
 #include <sys/wait.h>
 
 #include "iou.h"
+#include "iou_waitid.h"
 
 IOU_REQUIRES(.opcodes = IOU_OPS(IORING_OP_WAITID),
 	     .fixes = IOU_FIXES(IOU_FIX("93d93f5f8da7", "CVE-2026-46315", "*.wnohang_*",
@@ -127,26 +129,6 @@ struct scene_run {
 	int pidfd;
 };
 
-/* state letter of a process in /proc/<pid>/stat, or 0 */
-static char proc_state(pid_t pid)
-{
-	char st = 0;
-
-	return iou_task_stat(pid, &st, NULL) ? 0 : st;
-}
-
-static bool wait_state(pid_t pid, char want)
-{
-	uint64_t start = iou_now_ns();
-
-	while (proc_state(pid) != want) {
-		if (iou_ms_since(start) > IOU_WAIT_MS)
-			return false;
-		usleep(1000);
-	}
-	return true;
-}
-
 static int scene_start(struct scene_run *s, const FIXTURE_VARIANT(waitid) *row)
 {
 	int p[2];
@@ -179,9 +161,10 @@ static int scene_start(struct scene_run *s, const FIXTURE_VARIANT(waitid) *row)
 	setpgid(s->pid, s->pid);
 	if (row->scene == KILLED)
 		kill(s->pid, SIGKILL);
-	if ((row->scene == EXITED || row->scene == KILLED) && !wait_state(s->pid, 'Z'))
+	if ((row->scene == EXITED || row->scene == KILLED) &&
+	    !iou_wait_proc_state(s->pid, 'Z', IOU_WAIT_MS))
 		return -ETIME;
-	if (row->scene == STOPPED && !wait_state(s->pid, 'T'))
+	if (row->scene == STOPPED && !iou_wait_proc_state(s->pid, 'T', IOU_WAIT_MS))
 		return -ETIME;
 	if (row->id == ID_PIDFD) {
 		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
@@ -237,7 +220,12 @@ static int run_side(struct __test_metadata *_metadata, struct iou_ring *r, bool 
 {
 	struct scene_run s;
 	siginfo_t *info;
-	int res, ret = scene_start(&s, row);
+	int res, ret;
+
+	/* a ring side first reaps a child of its own through the ring */
+	if (r)
+		ASSERT_RES(0, iou_waitid_reap_exited_child(r, 9));
+	ret = scene_start(&s, row);
 
 	if (ret) {
 		TH_LOG("the row's child could not be set up: %s", iou_res_str(ret));
