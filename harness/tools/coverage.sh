@@ -57,6 +57,9 @@ function hex(s,    i, c, v) {
 	o = op[key]
 	res = field("result") + 0
 	if (res < 0) { err[o] = 1; pair[o " " sprintf("%d", -res)] = 1 } else ok[o] = 1
+	# its last CQE (no F_MORE) ends it: the kernel reuses the address for
+	# CQEs it posts without a submission (a MSG_RING on its target)
+	if (int(flags / 2) % 2 == 0) delete op[key]
 	next
 }
 function count(a,    k, n) { n = 0; for (k in a) n++; return n }
