@@ -11,8 +11,9 @@
 # Where /dev/kmsg is writable, every program's run is bracketed by start
 # and end markers in the kernel log itself, so windows need no clock;
 # elsewhere (not root, dmesg readable) windows are /proc/uptime times.
-# `dmesg -w` follows the log with one process for the whole run; without
-# it (busybox) the log is read once per program.
+# With markers, `dmesg -w` follows the log with one process for the whole
+# run; without markers or without -w (busybox) the log is read once per
+# program.
 
 KLOG=0 MARKS=0 FOLLOW=0 WATCH_AWK=awk
 KMSG=${IOU_KMSG:-/dev/kmsg}
@@ -34,7 +35,9 @@ klog_setup() {
 	else
 		KLOG_NOTE="watched (program windows by the clock: /dev/kmsg is not writable)"
 	fi
-	$DMESG --help 2>&1 | grep -q -- --follow && FOLLOW=1
+	# a follower can be waited for only up to a marker: without markers
+	# the log is read once per program, before its result is printed
+	[ "$MARKS" = 1 ] && $DMESG --help 2>&1 | grep -q -- --follow && FOLLOW=1
 	# mawk reads a pipe in blocks unless told it is interactive
 	WATCH_AWK=awk
 	awk -W version 2>/dev/null | grep -q mawk && WATCH_AWK="awk -W interactive"
