@@ -158,7 +158,8 @@ FAULT_QUICK_PROGS := ring/ring-nop-batch-completes-in-order ring/ring-cqe-user-d
 	setup/setup-defer-taskrun-posts-completions-on-getevents \
 	register/register-probe-supported-opcodes-accepted \
 	register/register-query-reports-kernel-interface register/register-files-fixed-file-io \
-	enter/enter-getevents-min-complete timeout/timeout-relative-expires-with-etime
+	enter/enter-getevents-min-complete enter/enter-rejects-invalid-arguments \
+	timeout/timeout-relative-expires-with-etime
 FAULTS ?=
 FAULT_PROGS ?=
 FAULT_ARGS ?=
