@@ -680,13 +680,30 @@ static inline int iou_twin_run_ring(struct __test_metadata *_metadata, struct io
 
 #define IOU_TWIN_STATE	8192
 
+/* a state dump, a KTAP diagnostic line per line */
+static inline void iou_twin_log_state(const char *name, const char *state)
+{
+	const char *nl;
+
+	iou_log("state after the %s:", name);
+	for (; *state; state = nl + 1) {
+		nl = strchr(state, '\n');
+		if (!nl) {
+			iou_log("  %s", state);
+			break;
+		}
+		iou_log("  %.*s", (int)(nl - state), state);
+	}
+}
+
 /* two sides' visible state: equal, or both logged */
 static inline bool iou_twin_same_state(const char *ref, const char *ref_name,
 				       const char *got, const char *got_name)
 {
 	if (!strcmp(ref, got))
 		return true;
-	iou_log("state after the %s:\n%s# state after the %s:\n%s", ref_name, ref, got_name, got);
+	iou_twin_log_state(ref_name, ref);
+	iou_twin_log_state(got_name, got);
 	return false;
 }
 
