@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -429,7 +430,7 @@ static void run_case(struct __fixture_metadata *fx,
 	double start;
 	int status = 0, code;
 	bool exited = false;
-	pid_t pid;
+	pid_t pid, parent;
 
 	snprintf(name, sizeof(name), "%s.%s%s%s", fx->name, v->name,
 		 v->name[0] ? "." : "", t->name);
@@ -468,6 +469,7 @@ static void run_case(struct __fixture_metadata *fx,
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	start = now_ms();
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -480,6 +482,13 @@ static void run_case(struct __fixture_metadata *fx,
 			signal(terminating_signals[i], SIG_DFL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		setpgid(0, 0);
+		/*
+		 * Its own process group keeps the case out of the runner's
+		 * kill of the program's group: die with the program instead.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(KSFT_FAIL);
 		t->results = res;
 		t->exit_code = KSFT_PASS;
 		t->trigger = 0;
