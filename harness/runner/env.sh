@@ -50,7 +50,9 @@ env_report() {
 # IOU_TIMEOUT_SCALE, the factor the programs stretch their time bounds by
 # (and the runner its per-program timeout): an explicit value wins (the VM
 # runner sets it and scales --timeout itself); otherwise ceil(load average
-# / CPUs) when the machine is busier than its CPUs, at most 8, and at
+# / (2 x CPUs)) when the load is above twice the CPUs (a -j run on an idle
+# machine leaves a load about its CPU count: the next run must not slow
+# itself down for it; the bounds hold unscaled up to there), at most 8, and at
 # least 4 in a QEMU guest (DMI or CPU model name; a hypervisor flag alone
 # does not count: KVM-class VMs run at native speed).  Sets SCALE_WHY,
 # SCALE_AUTO.
@@ -70,7 +72,7 @@ timeout_scale() {
 	fi
 	IOU_TIMEOUT_SCALE=$(awk -v l="${load:-0}" -v c="$NCPU" -v q="$qemu" 'BEGIN {
 		s = 1
-		if (l > c) { s = int(l / c); if (s < l / c) s++ }
+		if (l > 2 * c) { s = int(l / (2 * c)); if (s < l / (2 * c)) s++ }
 		if (s > 8) s = 8
 		if (q && s < 4) s = 4
 		print s }')
