@@ -150,6 +150,33 @@ static int make_iov(struct iou_twin_run *s, enum iov_shape shape, struct iovec *
 	return 0;
 }
 
+/* how many of the file's pages are in the page cache (mincore), or -errno */
+static int pages_resident(int fd)
+{
+	unsigned char vec[64];
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	size_t len;
+	void *map;
+	int n = 0;
+
+	if (fstat(fd, &st))
+		return -errno;
+	len = (size_t)st.st_size;
+	if (!len || len > sizeof(vec) * (size_t)page)
+		return -EINVAL;
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	if (mincore(map, len, vec))
+		n = -errno;
+	else
+		for (size_t i = 0; i < (len + page - 1) / page; i++)
+			n += vec[i] & 1;
+	munmap(map, len);
+	return n;
+}
+
 static int setup(struct iou_twin_run *s, const void *row)
 {
 	const FIXTURE_VARIANT(preadv2) *v = row;
@@ -161,7 +188,11 @@ static int setup(struct iou_twin_run *s, const void *row)
 	/* written back and dropped: a NOWAIT read would have to block */
 	if (fsync(s->use[0]))
 		return -errno;
-	return -posix_fadvise(s->use[0], 0, 0, POSIX_FADV_DONTNEED);
+	ret = -posix_fadvise(s->use[0], 0, 0, POSIX_FADV_DONTNEED);
+	if (ret)
+		return ret;
+	/* the row's premise, checked: no page of the file is resident */
+	return pages_resident(s->use[0]) ? -EBUSY : 0;
 }
 
 static bool is_read(const FIXTURE_VARIANT(preadv2) *v)
