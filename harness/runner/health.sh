@@ -69,7 +69,7 @@ klog_sync() {
 	[ "$KLOG" = 1 ] || return 0
 	if [ "$FOLLOW" = 0 ]; then
 		$DMESG -r 2>/dev/null | klog_watch > "$ST/klog.run"
-	elif [ "$MARKS" = 1 ]; then
+	else
 		n=0
 		while [ ! -e "$ST/seen.$1" ] && [ "$n" -lt 100 ]; do
 			sleep 0.02 2>/dev/null || sleep 1
@@ -86,17 +86,13 @@ klog_finish() {
 	: > "$ST/health.tsv"
 	: > "$RUNDIR/kernel.log"
 	[ "$KLOG" = 1 ] || return 0
-	if [ "$FOLLOW" = 1 ]; then
-		if [ "$MARKS" = 1 ]; then
-			printf '<7>%s run end\n' "$MARK" >> "$KMSG" 2>/dev/null
-			n=0
-			until grep -qF "$MARK run end" "$ST/klog.run" 2>/dev/null || [ "$n" -ge 50 ]; do
-				sleep 0.1 2>/dev/null || sleep 1
-				n=$((n + 1))
-			done
-		else
-			sleep 1	# the last program's late work, in clock windows
-		fi
+	if [ "$FOLLOW" = 1 ]; then	# with markers only
+		printf '<7>%s run end\n' "$MARK" >> "$KMSG" 2>/dev/null
+		n=0
+		until grep -qF "$MARK run end" "$ST/klog.run" 2>/dev/null || [ "$n" -ge 50 ]; do
+			sleep 0.1 2>/dev/null || sleep 1
+			n=$((n + 1))
+		done
 		read -r p < "$ST/dmesg.pid" 2>/dev/null && kill "$p" 2>/dev/null
 	else
 		klog_sync

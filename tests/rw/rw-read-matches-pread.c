@@ -12,8 +12,9 @@
  * the offset a READ carries, where pread(2) refuses any non-seekable file
  * with ESPIPE (io_uring/rw.c hands the offset to the file's read_iter;
  * the FMODE_PREAD check lives in the pread system call only, and a
- * socket's read_iter makes its own, so there the two agree).  An empty O_NONBLOCK socket or pipe, where read(2) gives EAGAIN,
- * is rw-pipe-and-socket-reads-wait's: the opcode waits for data.
+ * socket's read_iter makes its own, so there the two agree).  An empty
+ * O_NONBLOCK socket or pipe, where read(2) gives EAGAIN, is
+ * rw-pipe-and-socket-reads-wait's: the opcode waits for data.
  */
 #define IOU_TWIN_FIXTURE pread
 #include "iou_twin.h"

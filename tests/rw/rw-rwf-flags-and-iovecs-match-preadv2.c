@@ -192,7 +192,8 @@ static int setup(struct iou_twin_run *s, const void *row)
 	if (ret)
 		return ret;
 	/* the row's premise, checked: no page of the file is resident */
-	return pages_resident(s->use[0]) ? -EBUSY : 0;
+	ret = pages_resident(s->use[0]);
+	return ret > 0 ? -EBUSY : ret;
 }
 
 static bool is_read(const FIXTURE_VARIANT(preadv2) *v)
